@@ -1,0 +1,14 @@
+#pragma once
+// How subcommands plug into main(): each <cmd>.cpp has an options struct, a
+// `setup_<cmd>(CLI::App&, Command&)` that declares its options, and a `run_<cmd>(const Options&)`.
+// setup stores the chosen command's run in `Command`, and main() calls it after parsing, so every
+// option is validated before any file or model is opened.
+
+#include <functional>
+
+namespace emomusic::app {
+
+/// Runs the parsed subcommand; returns the process exit code (see emomusic::ExitCode).
+using Command = std::function<int()>;
+
+}  // namespace emomusic::app

@@ -1,0 +1,74 @@
+// emomusic: facial expression → music. This file only wires the subcommands together and turns
+// library errors into messages and exit codes.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "command.hpp"
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/progress.hpp"
+#include "eval.hpp"
+#include "train.hpp"
+
+namespace {
+
+// Logs and progress go to stderr; stdout carries only data, so it can be piped.
+void setup_logging(int verbosity, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("emomusic");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  if (quiet) {
+    spdlog::set_level(spdlog::level::warn);
+  } else if (verbosity >= 2) {
+    spdlog::set_level(spdlog::level::trace);
+  } else if (verbosity == 1) {
+    spdlog::set_level(spdlog::level::debug);
+  } else {
+    spdlog::set_level(spdlog::level::info);
+  }
+  emomusic::Progress::set_quiet(quiet);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using emomusic::ExitCode;
+  CLI::App app{
+      "emomusic: reads a facial expression and plays music that fits it.\n"
+      "Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 bad model, 5 some items "
+      "failed, 6 service error, 7 nothing found, 8 unavailable in this build or machine.",
+      "emomusic"};
+  app.set_version_flag("--version", std::string("emomusic ") + EMOMUSIC_VERSION);
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for trace)");
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr; no progress");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  emomusic::app::Command command;
+  emomusic::app::setup_train(app, command);
+  emomusic::app::setup_eval(app, command);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = app.exit(e);  // prints help/version to stdout, errors to stderr
+    return printed == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+
+  setup_logging(verbosity, quiet);
+  try {
+    return command();
+  } catch (const emomusic::Error& e) {
+    spdlog::error("{}", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return static_cast<int>(ExitCode::kFailure);
+  }
+}

@@ -1,0 +1,41 @@
+#pragma once
+/// @file
+/// Atomic file replacement: models, checkpoints, caches and databases are never left half-written.
+
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string_view>
+
+namespace emomusic {
+
+/// Writes `path` through `write` into a temporary file in the same directory, flushes it to disk
+/// and renames it over `path`. If `write` throws, the temporary file is removed and `path` is left
+/// exactly as it was. Creates missing parent directories.
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(std::ostream&)>& write);
+
+/// Convenience overload for content already in memory.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// A temporary sibling of `path` (same directory, so a rename is atomic) that is deleted on
+/// destruction unless commit() renamed it over `path`. For writers that need a file name rather
+/// than a stream (e.g. SQLite, image encoders).
+class AtomicReplacement {
+ public:
+  explicit AtomicReplacement(std::filesystem::path path);
+  ~AtomicReplacement();
+  AtomicReplacement(const AtomicReplacement&) = delete;
+  AtomicReplacement& operator=(const AtomicReplacement&) = delete;
+
+  const std::filesystem::path& temp_path() const { return temp_; }
+  /// fsyncs the temporary file and renames it over the target.
+  void commit();
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  bool committed_ = false;
+};
+
+}  // namespace emomusic
