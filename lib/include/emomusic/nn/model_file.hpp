@@ -1,0 +1,55 @@
+#pragma once
+/// @file
+/// Model files: the network's parameters and buffers as safetensors, with the architecture, class
+/// names, input preprocessing and a training summary in the header's "__metadata__". Readable by
+/// any LibTorch version, and by Python's `safetensors`.
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "emomusic/core/safetensors.hpp"
+#include "emomusic/nn/model_spec.hpp"
+#include "emomusic/nn/network.hpp"
+
+namespace emomusic::nn {
+
+/// The "format" metadata value of model files written by this version.
+inline constexpr const char* kModelFormat = "emomusic.model.v1";
+
+struct LoadedModel {
+  ModelSpec spec;
+  nlohmann::json training;  ///< summary written by `emomusic train` (may be empty)
+  EmotionNet net;           ///< in eval mode, on the requested device
+  std::map<std::string, std::string> metadata;  ///< the raw header metadata, for extensions
+};
+
+/// Converts between tensors and safetensors entries (F32, F64, I64, I32, U8, BOOL); the tensor is
+/// copied to contiguous CPU memory first.
+RawTensor to_raw(const torch::Tensor& t);
+torch::Tensor from_raw(const RawTensor& raw, const std::string& name);
+
+/// The parameters and buffers of `net` (batch-norm statistics included) by their module names.
+SafetensorsFile network_tensors(EmotionNet& net);
+/// Copies tensors by name into `net`; throws ModelError naming the first missing, extra or
+/// mis-shaped tensor. `source` names the file in messages.
+void load_network_tensors(EmotionNet& net, const SafetensorsFile& file, const std::string& source);
+
+/// Metadata entries describing a model (format, arch, input, classes, training).
+std::map<std::string, std::string> model_metadata(const ModelSpec& spec,
+                                                  const nlohmann::json& training);
+/// Parses model metadata; throws ModelError naming `source` and the bad field.
+ModelSpec parse_model_metadata(const std::map<std::string, std::string>& metadata,
+                               const std::string& source, nlohmann::json* training = nullptr);
+
+/// Writes a model atomically.
+void save_model(const std::filesystem::path& path, EmotionNet& net, const ModelSpec& spec,
+                const nlohmann::json& training);
+/// Loads a model, builds its network and puts it in eval mode on `device`.
+LoadedModel load_model(const std::filesystem::path& path,
+                       const torch::Device& device = torch::kCPU);
+
+}  // namespace emomusic::nn
