@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/tensor/raw_tensor.hpp"
 #include "test_support.hpp"
 
 namespace emomusic::nn {

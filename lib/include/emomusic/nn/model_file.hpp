@@ -27,11 +27,6 @@ struct LoadedModel {
   std::map<std::string, std::string> metadata;  ///< the raw header metadata, for extensions
 };
 
-/// Converts between tensors and safetensors entries (F32, F64, I64, I32, U8, BOOL); the tensor is
-/// copied to contiguous CPU memory first.
-RawTensor to_raw(const torch::Tensor& t);
-torch::Tensor from_raw(const RawTensor& raw, const std::string& name);
-
 /// The parameters and buffers of `net` (batch-norm statistics included) by their module names.
 SafetensorsFile network_tensors(EmotionNet& net);
 /// Copies tensors by name into `net`; throws ModelError naming the first missing, extra or

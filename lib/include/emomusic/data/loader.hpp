@@ -1,0 +1,43 @@
+#pragma once
+/// @file
+/// Loading FER2013 in the forms people have it: the original CSV (`emotion,pixels,Usage`, plain
+/// or gzipped), the per-image layout (`ROOT/train/<class>/*.jpg|png`, `ROOT/test/<class>/…`, or
+/// `ROOT/<class>/…`), and emomusic's packed form (a .safetensors file, also used as the cache).
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "emomusic/data/dataset.hpp"
+
+namespace emomusic::data {
+
+struct LoadOptions {
+  /// Report bad rows/images and leave them out, instead of failing on the first.
+  bool skip_bad = false;
+  /// Reuse a packed copy keyed by the source's path, size and modification time.
+  bool use_cache = true;
+  /// Where packed copies go; empty: $XDG_CACHE_HOME/emomusic/datasets.
+  std::filesystem::path cache_dir;
+  /// Show a progress bar/lines while parsing.
+  bool show_progress = true;
+};
+
+struct LoadReport {
+  std::int64_t loaded = 0;
+  std::int64_t skipped = 0;
+  std::vector<std::string> problems;  ///< one message per skipped row or image
+  bool from_cache = false;
+  std::filesystem::path cache_file;
+};
+
+/// Loads any supported form; throws InputError naming the file (and line) of the first problem
+/// unless options.skip_bad.
+FaceDataset load_dataset(const std::filesystem::path& source, const LoadOptions& options = {},
+                         LoadReport* report = nullptr);
+
+/// Writes the packed form (uint8 images, labels, splits) atomically.
+void save_packed(const FaceDataset& dataset, const std::filesystem::path& path);
+
+}  // namespace emomusic::data

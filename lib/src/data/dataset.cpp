@@ -1,0 +1,78 @@
+#include "emomusic/data/dataset.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "emomusic/core/emotion.hpp"
+#include "emomusic/core/error.hpp"
+
+namespace emomusic::data {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The names people type for splits, mapped to the canonical ones.
+std::string canonical_split(const std::string& name) {
+  const std::string l = lower(name);
+  if (l == "training" || l == "train") return kTraining;
+  if (l == "publictest" || l == "public" || l == "val" || l == "validation") return kPublicTest;
+  if (l == "privatetest" || l == "private") return kPrivateTest;
+  if (l == "test") return kTest;
+  if (l == "all") return kAll;
+  return name;
+}
+
+}  // namespace
+
+bool FaceDataset::has_split(const std::string& name) const {
+  const std::string c = canonical_split(name);
+  return std::find(split_names.begin(), split_names.end(), c) != split_names.end();
+}
+
+FaceDataset FaceDataset::split(const std::string& name) const {
+  const std::string c = canonical_split(name);
+  if (c == kAll) return *this;
+  const auto it = std::find(split_names.begin(), split_names.end(), c);
+  if (it == split_names.end()) {
+    std::string have;
+    for (const auto& s : split_names) have += (have.empty() ? "" : ", ") + s;
+    throw UsageError("split '" + name + "' is not in " + source + " (it has: " + have + ", all)");
+  }
+  const auto index = static_cast<int64_t>(it - split_names.begin());
+  const auto rows = (splits == index).nonzero().squeeze(1);
+  FaceDataset out;
+  out.images = images.index_select(0, rows);
+  out.labels = labels.index_select(0, rows);
+  out.splits = torch::zeros({rows.size(0)}, torch::kUInt8);
+  out.split_names = {c};
+  out.source = source + " [" + c + "]";
+  return out;
+}
+
+std::vector<std::int64_t> FaceDataset::class_counts() const {
+  std::vector<std::int64_t> counts(kEmotionCount, 0);
+  if (size() == 0) return counts;
+  const auto bins = torch::bincount(labels, {}, kEmotionCount);
+  for (int i = 0; i < kEmotionCount; ++i) counts[static_cast<size_t>(i)] = bins[i].item<int64_t>();
+  return counts;
+}
+
+std::string default_eval_split(const FaceDataset& d) {
+  for (const char* s : {kPrivateTest, kPublicTest, kTest}) {
+    if (d.has_split(s)) return s;
+  }
+  return kAll;
+}
+
+std::string default_validation_split(const FaceDataset& d) {
+  for (const char* s : {kPublicTest, kTest}) {
+    if (d.has_split(s)) return s;
+  }
+  return {};
+}
+
+}  // namespace emomusic::data

@@ -1,0 +1,94 @@
+#include "emomusic/data/loader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "emomusic/core/paths.hpp"
+#include "formats.hpp"
+
+namespace emomusic::data {
+namespace fs = std::filesystem;
+namespace {
+
+// FNV-1a: stable across runs and platforms, unlike std::hash.
+std::uint64_t fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Changes whenever the source changes: its path, and the size and time of every file in it.
+std::string source_fingerprint(const fs::path& source, bool skip_bad) {
+  std::string key = fs::absolute(source).lexically_normal().string() + (skip_bad ? "|skip" : "|strict");
+  const auto add = [&](const fs::path& p) {
+    const auto t = fs::last_write_time(p).time_since_epoch().count();
+    key += "|" + p.string() + ":" + std::to_string(fs::file_size(p)) + ":" + std::to_string(t);
+  };
+  if (fs::is_directory(source)) {
+    for (const auto& e : fs::recursive_directory_iterator(source)) {
+      if (e.is_regular_file()) add(e.path());
+    }
+  } else {
+    add(source);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a(key)));
+  return hex;
+}
+
+bool is_packed(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char head[8] = {};
+  in.read(head, 8);
+  // Safetensors begins with a small little-endian header length; CSV begins with text.
+  return p.extension() == ".safetensors" || (in.gcount() == 8 && head[6] == 0 && head[7] == 0 &&
+                                             head[5] == 0 && head[4] == 0);
+}
+
+}  // namespace
+
+FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, LoadReport* report) {
+  std::error_code ec;
+  if (!fs::exists(source, ec)) throw InputError(source.string() + ": no such file or directory");
+  if (!fs::is_directory(source) && is_packed(source)) return load_packed(source);
+
+  fs::path cache;
+  if (options.use_cache) {
+    const fs::path dir = options.cache_dir.empty() ? user_cache_dir() / "datasets" : options.cache_dir;
+    cache = dir / (source.filename().string() + "-" + source_fingerprint(source, options.skip_bad) +
+                   ".safetensors");
+    if (report) report->cache_file = cache;
+    if (fs::exists(cache, ec)) {
+      try {
+        FaceDataset d = load_packed(cache);
+        spdlog::debug("loaded {} from cache {}", source.string(), cache.string());
+        if (report) {
+          report->from_cache = true;
+          report->loaded = d.size();
+        }
+        return d;
+      } catch (const InputError& e) {
+        spdlog::warn("ignoring damaged cache: {}", e.what());
+      }
+    }
+  }
+
+  DatasetBuilder builder(options.skip_bad, report);
+  FaceDataset d = fs::is_directory(source)
+                      ? load_image_folder(source, builder, options.show_progress)
+                      : load_fer_csv(source, builder, options.show_progress);
+  if (!cache.empty()) {
+    try {
+      save_packed(d, cache);
+      spdlog::debug("cached {} as {}", source.string(), cache.string());
+    } catch (const std::exception& e) {
+      // A read-only cache folder must not stop the work it would only have sped up.
+      spdlog::warn("could not write the dataset cache: {}", e.what());
+    }
+  }
+  return d;
+}
+
+}  // namespace emomusic::data
