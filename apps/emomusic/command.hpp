@@ -5,10 +5,16 @@
 // option is validated before any file or model is opened.
 
 #include <functional>
+#include <string>
 
 namespace emomusic::app {
 
 /// Runs the parsed subcommand; returns the process exit code (see emomusic::ExitCode).
 using Command = std::function<int()>;
+
+/// The command line as typed (set once by main), recorded in what the commands write, e.g. a
+/// model's training summary, so that a result says how it was made.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
 
 }  // namespace emomusic::app

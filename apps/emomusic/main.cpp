@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
 
+  emomusic::app::set_command_line(argc, argv);
   emomusic::app::Command command;
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);

@@ -1,0 +1,75 @@
+#include "eval.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "emomusic/core/paths.hpp"
+#include "emomusic/nn/classifier.hpp"
+#include "emomusic/plot/confusion_matrix.hpp"
+#include "emomusic/train/evaluate.hpp"
+
+namespace emomusic::app {
+
+void setup_eval(CLI::App& app, Command& command) {
+  auto o = std::make_shared<EvalOptions>();
+  auto* cmd = app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
+  cmd->footer(
+      "Examples:\n"
+      "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
+      "  emomusic eval --model runs/vgg.safetensors --data fer2013.csv.gz --tta tencrop --json\n"
+      "  emomusic eval --data fer2013.csv.gz --plot confusion.png");
+  cmd->add_option("--model", o->model, "Model file (default: the shipped model, or $EMOMUSIC_MODEL)");
+  add_dataset_options(*cmd, o->dataset);
+  cmd->add_option("--split", o->split,
+                  "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
+                  "PrivateTest when present, else PublicTest)");
+  cmd->add_option("--tta", o->tta, "Test-time augmentation")
+      ->check(CLI::IsMember({"none", "flip", "tencrop"}))
+      ->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
+  cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
+  cmd->add_option("--batch-size", o->batch_size, "Faces per batch")->check(CLI::Range(1, 4096))->capture_default_str();
+  cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")->capture_default_str();
+  cmd->callback([o, &command] { command = [o] { return run_eval(*o); }; });
+}
+
+int run_eval(const EvalOptions& o) {
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  nn::ClassifierOptions co;
+  co.model = o.model.empty() ? default_model_path() : o.model;
+  co.device = o.device;
+  co.tta = nn::parse_tta(o.tta);
+  // Load the model before the data: a bad model path should fail in a second, not after parsing.
+  auto classifier = nn::make_classifier(co);
+
+  const auto all = load_dataset(o.dataset, !o.json);
+  const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
+  const auto subset = all.split(split);
+  spdlog::info("evaluating {} on {} ({} faces, tta {})", co.model.string(), split, subset.size(), o.tta);
+
+  const auto predict = [&](const torch::Tensor& faces) { return classifier->predict(faces); };
+  const auto result = train::evaluate(predict, subset, classifier->spec().classes, o.batch_size, true);
+  if (o.json) {
+    auto j = result.metrics.to_json();
+    j["model"] = co.model.string();
+    j["split"] = split;
+    j["tta"] = o.tta;
+    j["loss"] = result.loss;
+    std::cout << j.dump(2) << std::endl;
+  } else {
+    std::cout << fmt::format("{} on {} ({}, tta {})\n", co.model.filename().string(), split,
+                             o.dataset.data.filename().string(), o.tta)
+              << result.metrics.to_text();
+  }
+  if (!o.plot.empty()) {
+    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
+                                fmt::format("{} on {} (tta {})", co.model.filename().string(), split, o.tta));
+    spdlog::info("confusion matrix: {}", o.plot.string());
+  }
+  return 0;
+}
+
+}  // namespace emomusic::app

@@ -1,0 +1,24 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+#include "dataset_options.hpp"
+
+namespace emomusic::app {
+
+struct EvalOptions {
+  std::filesystem::path model;  ///< empty: the shipped model
+  DatasetOptions dataset;
+  std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
+  std::string tta = "flip";
+  bool json = false;
+  std::filesystem::path plot;   ///< confusion-matrix PNG
+  int batch_size = 256;
+  std::string device = "cpu";
+  int threads = 0;
+};
+
+void setup_eval(CLI::App& app, Command& command);
+int run_eval(const EvalOptions& options);
+
+}  // namespace emomusic::app

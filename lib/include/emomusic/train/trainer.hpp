@@ -1,0 +1,76 @@
+#pragma once
+/// @file
+/// The training loop of `emomusic train`.
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "emomusic/data/dataset.hpp"
+#include "emomusic/nn/model_spec.hpp"
+#include "emomusic/train/augment.hpp"
+#include "emomusic/train/schedule.hpp"
+
+namespace emomusic::train {
+
+struct TrainOptions {
+  nn::ArchSpec arch;
+  int epochs = 30;
+  int batch_size = 64;
+  std::string optimizer = "adamw";  ///< "adamw" or "sgd" (Nesterov momentum)
+  double weight_decay = 5e-4;
+  double momentum = 0.9;
+  ScheduleOptions schedule;
+  double label_smoothing = 0.1;
+  /// Loss weights against class imbalance (disgust is 1.5% of FER2013's training set):
+  /// "none", "sqrt" (∝ 1/√frequency) or "inverse" (∝ 1/frequency); normalised to mean 1.
+  std::string class_weights = "sqrt";
+  /// Early stopping: stop after this many epochs without a better validation accuracy (0: off).
+  int patience = 0;
+  bool augment = true;
+  AugmentOptions augmentation;
+  std::string device = "cpu";
+  int threads = 0;  ///< CPU threads; 0 keeps LibTorch's default
+  std::uint64_t seed = 42;
+
+  std::filesystem::path out;         ///< best model (by validation accuracy; last when no split)
+  std::filesystem::path checkpoint;  ///< empty: beside `out` (<stem>.checkpoint.safetensors)
+  bool resume = false;               ///< continue from the checkpoint
+  bool show_progress = true;
+  nlohmann::json provenance;  ///< recorded in the model's training summary (command, data, …)
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double train_loss = 0, train_accuracy = 0;
+  double val_loss = 0, val_accuracy = 0, val_macro_f1 = 0;
+  double lr = 0;
+  double seconds = 0;
+  double images_per_second = 0;
+};
+
+struct TrainResult {
+  std::vector<EpochRecord> history;
+  int best_epoch = 0;
+  double best_val_accuracy = 0;
+  bool stopped_early = false;
+};
+
+/// The files written beside the model.
+struct TrainArtifacts {
+  std::filesystem::path checkpoint, metrics_csv, loss_png, accuracy_png;
+};
+TrainArtifacts artifacts_for(const TrainOptions& options);
+
+/// Trains on `train` and validates on `val` (may be empty: then the last epoch's model is kept).
+/// Writes the best model to options.out, a checkpoint every epoch, the metrics CSV and the
+/// training-curve pictures.
+TrainResult train_model(const TrainOptions& options, const data::FaceDataset& train,
+                        const data::FaceDataset& val);
+
+/// Per-class loss weights as configured by `kind`; throws UsageError for an unknown kind.
+torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::string& kind);
+
+}  // namespace emomusic::train

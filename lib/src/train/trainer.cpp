@@ -1,0 +1,249 @@
+#include "emomusic/train/trainer.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "checkpoint.hpp"
+#include "emomusic/core/emotion.hpp"
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/progress.hpp"
+#include "emomusic/nn/model_file.hpp"
+#include "emomusic/nn/network.hpp"
+#include "emomusic/nn/preprocess.hpp"
+#include "emomusic/train/evaluate.hpp"
+#include "history.hpp"
+
+namespace emomusic::train {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> class_names() {
+  const auto& n = emotion_names();
+  return {n.begin(), n.end()};
+}
+
+// Mean and spread of the training pixels, so the network sees inputs near zero mean, unit variance.
+nn::InputSpec input_statistics(const data::FaceDataset& train) {
+  nn::InputSpec s;
+  const auto x = train.images.to(torch::kFloat32).div_(255.0);
+  s.mean = x.mean().item<double>();
+  s.std = x.std().item<double>();
+  return s;
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, nn::EmotionNet& net) {
+  if (o.optimizer == "adamw") {
+    return std::make_unique<torch::optim::AdamW>(
+        net->parameters(),
+        torch::optim::AdamWOptions(o.schedule.base_lr).weight_decay(o.weight_decay));
+  }
+  if (o.optimizer == "sgd") {
+    return std::make_unique<torch::optim::SGD>(
+        net->parameters(), torch::optim::SGDOptions(o.schedule.base_lr)
+                               .momentum(o.momentum)
+                               .nesterov(true)
+                               .weight_decay(o.weight_decay));
+  }
+  throw UsageError("unknown optimizer '" + o.optimizer + "'; expected adamw or sgd");
+}
+
+void set_lr(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+void validate(const TrainOptions& o, const data::FaceDataset& train) {
+  if (o.epochs < 1) throw UsageError("--epochs must be at least 1");
+  if (o.batch_size < 2) throw UsageError("--batch-size must be at least 2 (batch norm)");
+  if (o.label_smoothing < 0 || o.label_smoothing >= 1) {
+    throw UsageError("--label-smoothing must be in [0, 1)");
+  }
+  if (o.out.empty()) throw UsageError("--out is required");
+  if (train.size() < o.batch_size) {
+    throw InputError(train.source + ": " + std::to_string(train.size()) +
+                     " training images, fewer than one batch of " + std::to_string(o.batch_size));
+  }
+}
+
+}  // namespace
+
+torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::string& kind) {
+  const auto c = torch::tensor(std::vector<double>(counts.begin(), counts.end()), torch::kFloat64)
+                     .clamp_min(1.0);
+  torch::Tensor w;
+  if (kind == "none") {
+    w = torch::ones_like(c);
+  } else if (kind == "sqrt") {
+    w = 1.0 / torch::sqrt(c);
+  } else if (kind == "inverse") {
+    w = 1.0 / c;
+  } else {
+    throw UsageError("unknown --class-weights '" + kind + "'; expected none, sqrt or inverse");
+  }
+  return (w / w.mean()).to(torch::kFloat32);
+}
+
+TrainArtifacts artifacts_for(const TrainOptions& o) {
+  fs::path stem = o.out;
+  stem.replace_extension();
+  const auto beside = [&](const char* suffix) { return fs::path(stem.string() + suffix); };
+  return {o.checkpoint.empty() ? beside(".checkpoint.safetensors") : o.checkpoint,
+          beside(".metrics.csv"), beside(".loss.png"), beside(".accuracy.png")};
+}
+
+TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
+                        const data::FaceDataset& val) {
+  validate(o, train);
+  const torch::Device device = nn::parse_device(o.device);
+  if (o.threads > 0) torch::set_num_threads(o.threads);
+  torch::manual_seed(o.seed);
+
+  nn::ModelSpec spec;
+  spec.arch = o.arch;
+  spec.input = input_statistics(train);
+  spec.classes = class_names();
+  nn::EmotionNet net = make_network(spec.arch, spec.input.size, kEmotionCount);
+  net->to(device);
+  auto optimizer = make_optimizer(o, net);
+  LearningRate schedule(o.schedule, o.epochs);
+  const auto weights = class_weights(train.class_counts(), o.class_weights).to(device);
+  const auto files = artifacts_for(o);
+
+  TrainResult result;
+  int start_epoch = 1;
+  int epochs_without_improvement = 0;
+  if (o.resume) {
+    if (!fs::exists(files.checkpoint)) {
+      throw ModelError(files.checkpoint.string() + ": no checkpoint to resume from");
+    }
+    const json state = load_checkpoint(files.checkpoint, net, spec, *optimizer);
+    net->to(device);
+    for (const auto& r : state.at("history")) result.history.push_back(epoch_from_json(r));
+    result.best_epoch = state.at("best_epoch");
+    result.best_val_accuracy = state.at("best_val_accuracy");
+    epochs_without_improvement = state.value("epochs_without_improvement", 0);
+    schedule.restore(state.at("schedule"));
+    spec.input = state.at("input").get<nn::InputSpec>();
+    start_epoch = static_cast<int>(result.history.size()) + 1;
+    // A different seed per epoch keeps a resumed run from replaying the first epochs' shuffles.
+    torch::manual_seed(o.seed + static_cast<std::uint64_t>(start_epoch));
+    spdlog::info("resuming {} at epoch {} (best so far {:.2f}% at epoch {})",
+                 files.checkpoint.string(), start_epoch, 100 * result.best_val_accuracy,
+                 result.best_epoch);
+  }
+
+  spdlog::info("training {} ({} parameters) on {} images, validating on {}, {} epochs on {}",
+               spec.arch.name, nn::count_parameters(*net), train.size(), val.size(), o.epochs,
+               device.str());
+  const auto steps_per_epoch = (train.size() + o.batch_size - 1) / o.batch_size;
+  const auto run_start = std::chrono::steady_clock::now();
+  for (int epoch = start_epoch; epoch <= o.epochs; ++epoch) {
+    const auto epoch_start = std::chrono::steady_clock::now();
+    net->train();
+    const auto order = torch::randperm(train.size(), torch::kInt64);
+    Progress progress(fmt::format("epoch {}/{}", epoch, o.epochs), train.size(), "img",
+                      o.show_progress ? Progress::Style::kAuto : Progress::Style::kQuiet);
+    double loss_sum = 0;
+    std::int64_t correct = 0, seen = 0;
+    for (int64_t step = 0; step < steps_per_epoch; ++step) {
+      const auto idx = order.narrow(0, step * o.batch_size,
+                                    std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
+      if (idx.size(0) < 2) continue;  // batch norm cannot train on a single image
+      set_lr(*optimizer, schedule.at(epoch - 1 + static_cast<double>(step) / steps_per_epoch));
+      auto x = nn::normalize_faces(train.images.index_select(0, idx), spec.input, device);
+      if (o.augment) x = augment_batch(x, o.augmentation);
+      const auto y = train.labels.index_select(0, idx).to(device);
+      const auto logits = net->forward(x);
+      const auto loss = torch::nn::functional::cross_entropy(
+          logits, y,
+          torch::nn::functional::CrossEntropyFuncOptions().weight(weights).label_smoothing(o.label_smoothing));
+      optimizer->zero_grad();
+      loss.backward();
+      optimizer->step();
+
+      const double l = loss.item<double>();
+      if (!std::isfinite(l)) {
+        throw Error(ExitCode::kFailure, fmt::format("loss became {} at epoch {} step {}; lower "
+                                                    "--lr or check the data", l, epoch, step));
+      }
+      loss_sum += l * static_cast<double>(idx.size(0));
+      correct += (logits.argmax(1) == y).sum().item<int64_t>();
+      seen += idx.size(0);
+      progress.advance(idx.size(0), fmt::format("loss {:.3f} acc {:.1f}%", loss_sum / seen,
+                                                100.0 * static_cast<double>(correct) / seen));
+    }
+    const double train_rate = progress.rate();
+    progress.finish();
+
+    EpochRecord r;
+    r.epoch = epoch;
+    r.train_loss = loss_sum / std::max<int64_t>(seen, 1);
+    r.train_accuracy = static_cast<double>(correct) / std::max<int64_t>(seen, 1);
+    r.lr = schedule.at(epoch - 1e-9);
+    r.images_per_second = train_rate;
+    if (val.size() > 0) {
+      net->eval();
+      const auto predict = [&](const torch::Tensor& faces) {
+        c10::InferenceMode guard;
+        return torch::softmax(net->forward(nn::normalize_faces(faces, spec.input, device)), 1)
+            .to(torch::kCPU);
+      };
+      const auto e = evaluate(predict, val, spec.classes, 256);
+      r.val_loss = e.loss;
+      r.val_accuracy = e.metrics.accuracy;
+      r.val_macro_f1 = e.metrics.macro_f1;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    result.history.push_back(r);
+    schedule.end_epoch(r.val_accuracy);
+
+    const bool improved = val.size() == 0 || r.val_accuracy > result.best_val_accuracy;
+    if (improved) {
+      result.best_val_accuracy = r.val_accuracy;
+      result.best_epoch = epoch;
+      epochs_without_improvement = 0;
+      json summary = o.provenance;
+      summary["epochs_trained"] = epoch;
+      summary["best_epoch"] = epoch;
+      summary["val_accuracy"] = r.val_accuracy;
+      summary["val_macro_f1"] = r.val_macro_f1;
+      summary["train_images"] = train.size();
+      summary["val_images"] = val.size();
+      summary["parameters"] = nn::count_parameters(*net);
+      save_model(o.out, net, spec, summary);
+    } else {
+      ++epochs_without_improvement;
+    }
+    spdlog::info("epoch {}/{}: loss {:.4f} acc {:.2f}% | val loss {:.4f} acc {:.2f}% F1 {:.2f}% | "
+                 "lr {:.2e} | {:.0f} img/s | {:.0f}s{}",
+                 epoch, o.epochs, r.train_loss, 100 * r.train_accuracy, r.val_loss,
+                 100 * r.val_accuracy, 100 * r.val_macro_f1, r.lr, r.images_per_second, r.seconds,
+                 improved ? " | saved" : "");
+
+    json state;
+    for (const auto& h : result.history) state["history"].push_back(to_json(h));
+    state["best_epoch"] = result.best_epoch;
+    state["best_val_accuracy"] = result.best_val_accuracy;
+    state["epochs_without_improvement"] = epochs_without_improvement;
+    state["schedule"] = schedule.state();
+    state["input"] = spec.input;
+    save_checkpoint(files.checkpoint, net, spec, *optimizer, state);
+    write_history(result.history, files);
+
+    if (o.patience > 0 && epochs_without_improvement >= o.patience) {
+      spdlog::info("no better validation accuracy for {} epochs: stopping early", o.patience);
+      result.stopped_early = true;
+      break;
+    }
+  }
+  spdlog::info("done in {}: best validation accuracy {:.2f}% at epoch {}, model {}",
+               format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()),
+               100 * result.best_val_accuracy, result.best_epoch, o.out.string());
+  return result;
+}
+
+}  // namespace emomusic::train
