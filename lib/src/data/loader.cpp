@@ -38,13 +38,16 @@ std::string source_fingerprint(const fs::path& source, bool skip_bad) {
   return hex;
 }
 
+// Safetensors begins with an 8-byte little-endian header length and a JSON header ('{'); CSV
+// and gzip do not.
 bool is_packed(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
-  char head[8] = {};
-  in.read(head, 8);
-  // Safetensors begins with a small little-endian header length; CSV begins with text.
-  return p.extension() == ".safetensors" || (in.gcount() == 8 && head[6] == 0 && head[7] == 0 &&
-                                             head[5] == 0 && head[4] == 0);
+  unsigned char head[9] = {};
+  in.read(reinterpret_cast<char*>(head), 9);
+  if (in.gcount() != 9 || head[8] != '{') return false;
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | head[i];
+  return n + 8 <= fs::file_size(p);
 }
 
 }  // namespace

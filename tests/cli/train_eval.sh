@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A tiny train → eval through the binary, and the exit codes of bad data and bad models.
+EMOMUSIC=$1
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/lib.sh"
+export XDG_CACHE_HOME=$WORK/cache
+
+fer_csv "$WORK/fer.csv" 6 Training PublicTest
+expect_exit 0 "$EMOMUSIC" train --data "$WORK/fer.csv" --out "$WORK/m.safetensors" --epochs 2 \
+  --channels 8,16 --hidden 16 --batch-size 16 --threads 1
+for f in m.safetensors m.checkpoint.safetensors m.metrics.csv m.loss.png m.accuracy.png; do
+  [ -s "$WORK/$f" ] || fail "train did not write $f"
+done
+expect_in "$WORK/err" "epoch 2/2"
+[ ! -s "$WORK/out" ] || fail "train printed to stdout (stdout is for data)"
+
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.csv" --json \
+  --plot "$WORK/cm.png"
+expect_in "$WORK/out" '"accuracy"'
+expect_in "$WORK/out" '"macro_f1"'
+expect_in "$WORK/out" '"per_class"'
+expect_in "$WORK/out" '"confusion"'
+expect_in "$WORK/out" '"n": 42'
+expect_in "$WORK/out" '"split": "PublicTest"'
+[ -s "$WORK/cm.png" ] || fail "no confusion-matrix picture"
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.csv" --split Training --tta tencrop
+expect_in "$WORK/out" "macro-F1"
+expect_in "$WORK/out" "n=42"
+
+# Bad data: exit 3 and the file:line in the message.
+{ head -3 "$WORK/fer.csv"; echo "3,1 2 3,Training"; } >"$WORK/bad.csv"
+expect_exit 3 "$EMOMUSIC" train --data "$WORK/bad.csv" --out "$WORK/x.safetensors" --epochs 1
+expect_in "$WORK/err" "bad.csv:4: expected 2304 pixels, got 3"
+expect_exit 3 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/missing.csv"
+
+# Bad model: exit 4, checked before the data is read.
+head -c 1000 "$WORK/m.safetensors" >"$WORK/cut.safetensors"
+expect_exit 4 "$EMOMUSIC" eval --model "$WORK/cut.safetensors" --data "$WORK/fer.csv"
+expect_in "$WORK/err" "cut.safetensors"
+expect_exit 4 "$EMOMUSIC" eval --model "$WORK/none.safetensors" --data "$WORK/fer.csv"
+echo "train_eval: all checks passed"
