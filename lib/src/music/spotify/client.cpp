@@ -122,10 +122,9 @@ nlohmann::json SpotifyClient::call(const std::string& method, const std::string&
 std::vector<TrackInfo> SpotifyClient::search_tracks(const std::string& query, std::size_t count) {
   if (query.empty()) throw UsageError("empty Spotify search query");
   std::vector<TrackInfo> found;
-  for (int offset = 0; found.size() < count && offset < kSearchMaxOffset;
-       offset += kSearchPageLimit) {
-    const int limit =
-        static_cast<int>(std::min<std::size_t>(kSearchPageLimit, count - found.size()));
+  int limit = 0;
+  for (int offset = 0; found.size() < count && offset < kSearchMaxOffset; offset += limit) {
+    limit = static_cast<int>(std::min<std::size_t>(kSearchPageLimit, count - found.size()));
     Params params{{"q", query},
                   {"type", "track"},
                   {"limit", std::to_string(limit)},
