@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/music/spotify/pkce.hpp"
 #include "emomusic/music/spotify/track.hpp"
+#include "emomusic/music/spotify/uri_list.hpp"
 #include "emomusic/music/spotify/url.hpp"
 
 namespace emomusic::spotify {
@@ -142,6 +144,25 @@ TEST(TrackJson, SearchPagesSkipNulls) {
   EXPECT_EQ(page.total, 40);
   EXPECT_TRUE(page.has_next);
   EXPECT_THROW(parse_track_paging(json{{"total", 1}}, "x"), ServiceError);
+}
+
+TEST(UriList, ReadsOneUriPerLineAndNamesTheBadLine) {
+  std::istringstream good(
+      "# from recommend\nspotify:track:4uLU6hMCjMI75M1A2tKUQC\n\n  spotify:track:abc \r\n");
+  EXPECT_EQ(
+      read_uri_list(good, "list.txt"),
+      (std::vector<std::string>{"spotify:track:4uLU6hMCjMI75M1A2tKUQC", "spotify:track:abc"}));
+  std::istringstream bad("spotify:track:abc\nhttps://open.spotify.com/track/abc\n");
+  try {
+    read_uri_list(bad, "list.txt");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("list.txt:2"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(is_playable_uri("spotify:episode:xyz9"));
+  EXPECT_FALSE(is_playable_uri("spotify:track:"));
+  EXPECT_FALSE(is_playable_uri("spotify:track:a,b"));
+  EXPECT_FALSE(is_playable_uri("spotify:album:abc"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "emomusic/music/spotify/request_sender.hpp"
 #include "emomusic/music/spotify/response_cache.hpp"
 #include "emomusic/music/spotify/tokens.hpp"
+#include "emomusic/music/spotify/uri_list.hpp"
 #include "emomusic/music/spotify/url.hpp"
 #include "json_fields.hpp"
 
@@ -40,15 +41,6 @@ std::string join(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
   return out;
-}
-
-void check_uri(const std::string& uri) {
-  for (const std::string prefix : {"spotify:track:", "spotify:episode:"}) {
-    if (uri.size() > prefix.size() && uri.compare(0, prefix.size(), prefix) == 0 &&
-        uri.find_first_of(" ,\"", prefix.size()) == std::string::npos)
-      return;
-  }
-  throw UsageError("not a Spotify track URI: \"" + uri + "\" (expected spotify:track:<id>)");
 }
 
 }  // namespace
@@ -252,7 +244,9 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
                                                const std::string& description) {
   if (name.empty()) throw UsageError("a playlist needs a name");
   if (uris.empty()) throw UsageError("no tracks to put in the playlist \"" + name + "\"");
-  for (const auto& uri : uris) check_uri(uri);
+  for (const auto& uri : uris)
+    if (!is_playable_uri(uri))
+      throw UsageError("not a Spotify track URI: \"" + uri + "\" (expected spotify:track:<id>)");
 
   const nlohmann::json request{{"name", name}, {"public", false}, {"description", description}};
   const auto doc = call("POST", "/me/playlists", Auth::kUser, &request);
