@@ -262,5 +262,11 @@ TEST_F(SpotifyClientTest, KeywordSearchTakesTurnsAndDropsDuplicates) {
   EXPECT_NE(tracks[0].name.substr(0, 4), tracks[1].name.substr(0, 4));
 }
 
+TEST_F(SpotifyClientTest, ABrokenCacheFileIsSkippedNotFatal) {
+  emomusic::test::write_file(config().cache_path, std::string(4096, 'x'));
+  EXPECT_EQ(client()->search_tracks("still works", 3).size(), 3u);
+  EXPECT_NE(log().find("without the Spotify cache"), std::string::npos) << log();
+}
+
 }  // namespace
 }  // namespace emomusic::spotify::test
