@@ -240,6 +240,15 @@ TEST_F(SpotifyClientTest, ARepeatedRunIsServedFromTheCache) {
   for (const auto& secret : fake.secrets()) EXPECT_EQ(db.find(secret), std::string::npos);
 }
 
+TEST_F(SpotifyClientTest, ExpiredCacheEntriesAreFetchedAgain) {
+  SpotifyConfig c = config();
+  c.cache_ttl = std::chrono::seconds(0);
+  client(c)->search_tracks("stale", 3);
+  const auto after_first = fake.count("GET", "/v1/search");
+  client(c)->search_tracks("stale", 3);
+  EXPECT_EQ(fake.count("GET", "/v1/search"), 2 * after_first);
+}
+
 TEST_F(SpotifyClientTest, ResolvesACatalogTrackToItsBestMatch) {
   const auto track = client()->resolve_track("Clair de Lune", "Claude Debussy");
   ASSERT_TRUE(track.has_value());

@@ -180,11 +180,6 @@ std::vector<TrackInfo> SpotifyClient::find_tracks_by_keywords(
 
 std::optional<std::vector<TrackInfo>> SpotifyClient::recommendations(
     const RecommendationQuery& query) {
-  const std::string endpoint = config_.api_url + "/recommendations";
-  if (recommendations_unavailable_ || (cache_ && cache_->is_unavailable(endpoint))) {
-    recommendations_unavailable_ = true;
-    return std::nullopt;
-  }
   const std::size_t seeds =
       query.seed_genres.size() + query.seed_artists.size() + query.seed_tracks.size();
   if (seeds < 1 || seeds > 5)
@@ -193,6 +188,11 @@ std::optional<std::vector<TrackInfo>> SpotifyClient::recommendations(
   if (query.limit < 1 || query.limit > 100)
     throw UsageError("Spotify recommendations: limit must be 1..100, got " +
                      std::to_string(query.limit));
+  const std::string endpoint = config_.api_url + "/recommendations";
+  if (recommendations_unavailable_ || (cache_ && cache_->is_unavailable(endpoint))) {
+    recommendations_unavailable_ = true;
+    return std::nullopt;
+  }
   Params params{{"limit", std::to_string(query.limit)}};
   if (!query.seed_genres.empty()) params.emplace_back("seed_genres", join(query.seed_genres));
   if (!query.seed_artists.empty()) params.emplace_back("seed_artists", join(query.seed_artists));

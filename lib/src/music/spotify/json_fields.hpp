@@ -2,6 +2,7 @@
 // Checked access to fields of Spotify's JSON answers: a missing or mistyped field becomes a
 // ServiceError naming it and the answer it was missing from, never a crash or a json exception.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 

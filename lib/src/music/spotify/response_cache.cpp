@@ -77,6 +77,10 @@ ResponseCache::ResponseCache(const fs::path& path, std::chrono::seconds ttl)
         " expires_at INTEGER NOT NULL);"
         "CREATE TABLE IF NOT EXISTS unavailable (endpoint TEXT PRIMARY KEY,"
         " expires_at INTEGER NOT NULL);");
+    // Expired entries are never read again; dropping them keeps the file from growing forever.
+    Statement purge(db_, "DELETE FROM responses WHERE expires_at <= ?", path_);
+    purge.bind(1, now_s());
+    purge.step();
   } catch (...) {
     sqlite3_close(db_);
     throw;
