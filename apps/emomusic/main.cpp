@@ -13,6 +13,11 @@
 #include "emomusic/core/progress.hpp"
 #include "eval.hpp"
 #include "train.hpp"
+#ifdef EMOMUSIC_WITH_SPOTIFY
+#include "login.hpp"
+#include "logout.hpp"
+#include "playlist.hpp"
+#endif
 
 namespace {
 
@@ -54,6 +59,11 @@ int main(int argc, char** argv) {
   emomusic::app::Command command;
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  emomusic::app::setup_login(app, command);
+  emomusic::app::setup_logout(app, command);
+  emomusic::app::setup_playlist(app, command);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,36 @@
+#include "spotify_options.hpp"
+
+#include <chrono>
+
+namespace emomusic::app {
+
+void add_spotify_options(CLI::App& cmd, SpotifyOptions& options) {
+  cmd.add_option("--timeout", options.timeout_s, "Seconds one Spotify request may take")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_option("--connect-timeout", options.connect_timeout_s,
+                 "Seconds to wait for a connection to Spotify")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_option("--max-wait", options.max_wait_s,
+                 "Longest rate-limit pause (Retry-After, seconds) to sit out before giving up")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd.add_option("--retries", options.retries, "Resends after a server error or a timeout")
+      ->check(CLI::Range(0, 10))
+      ->capture_default_str();
+  cmd.add_flag("--no-cache", options.no_cache, "Neither read nor write the Spotify response cache");
+}
+
+spotify::SpotifyConfig spotify_config(const SpotifyOptions& options) {
+  using std::chrono::milliseconds;
+  spotify::SpotifyConfig config = spotify::SpotifyConfig::from_environment();
+  config.timeouts.total = milliseconds(static_cast<long>(options.timeout_s * 1000));
+  config.timeouts.connect = milliseconds(static_cast<long>(options.connect_timeout_s * 1000));
+  config.retry.max_retry_after = std::chrono::seconds(options.max_wait_s);
+  config.retry.max_attempts = options.retries + 1;
+  if (options.no_cache) config.cache_path.clear();
+  return config;
+}
+
+}  // namespace emomusic::app

@@ -1,0 +1,97 @@
+#pragma once
+/// @file
+/// The Spotify Web API client of emomusic, limited to what a new app may still call (see
+/// docs/spotify.md): search, recommendations while the app has them, the user's playlists.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emomusic/music/spotify/config.hpp"
+#include "emomusic/music/spotify/track.hpp"
+
+namespace emomusic::spotify {
+
+class HttpClient;
+class RequestSender;
+class ResponseCache;
+class TokenSource;
+
+/// Spotify's search answers at most this many tracks per page for development-mode apps.
+inline constexpr int kSearchPageLimit = 10;
+/// Search pages cannot reach beyond this offset.
+inline constexpr int kSearchMaxOffset = 1000;
+/// Playlist item additions take at most this many URIs per request.
+inline constexpr std::size_t kPlaylistAddLimit = 100;
+
+struct RecommendationQuery {
+  std::vector<std::string> seed_genres;  ///< seeds of all kinds: 1 to 5 in total
+  std::vector<std::string> seed_artists;
+  std::vector<std::string> seed_tracks;
+  /// Audio-feature targets without the prefix: {"valence", 0.8} → target_valence=0.8.
+  std::map<std::string, double> targets;
+  int limit = 20;  ///< 1..100
+};
+
+struct CreatedPlaylist {
+  std::string id;
+  std::string uri;
+  std::string url;  ///< https://open.spotify.com/playlist/<id>
+  std::size_t tracks_added = 0;
+};
+
+class SpotifyClient {
+ public:
+  /// Catalog requests (search, recommendations) use the app's token from `credentials`, or from
+  /// load_credentials() on first need; playlist requests use the user's stored login.
+  explicit SpotifyClient(SpotifyConfig config, std::optional<Credentials> credentials = {});
+  ~SpotifyClient();
+  SpotifyClient(const SpotifyClient&) = delete;
+  SpotifyClient& operator=(const SpotifyClient&) = delete;
+
+  /// Up to `count` tracks for a search query (field filters such as artist:, genre: work),
+  /// paging 10 at a time with offset; null items are skipped.
+  std::vector<TrackInfo> search_tracks(const std::string& query, std::size_t count);
+
+  /// The best match for a catalog track, or nullopt when Spotify has none.
+  std::optional<TrackInfo> resolve_track(const std::string& name, const std::string& artist);
+
+  /// Up to `count` distinct tracks found by genre (genre:"…") and mood words, taking turns
+  /// between the queries so that each keyword contributes.
+  std::vector<TrackInfo> find_tracks_by_keywords(const std::vector<std::string>& genres,
+                                                 const std::vector<std::string>& moods,
+                                                 std::size_t count);
+
+  /// GET /recommendations, or nullopt when this app no longer has it: a 404 or 403 marks it
+  /// unavailable for the rest of the run and in the cache, without retrying.
+  std::optional<std::vector<TrackInfo>> recommendations(const RecommendationQuery& query);
+
+  /// The tracks of one of the user's playlists (either response shape).
+  std::vector<TrackInfo> playlist_tracks(const std::string& playlist_id);
+
+  /// Creates a private playlist in the user's account and adds `uris` (spotify:track:…) in
+  /// order, 100 per request. Throws UsageError for an empty name, no URIs or a malformed URI
+  /// before sending anything; a failure while adding says how many tracks made it.
+  CreatedPlaylist create_playlist(const std::string& name, const std::vector<std::string>& uris,
+                                  const std::string& description = "Made by emomusic");
+
+ private:
+  enum class Auth { kApp, kUser };
+  /// Sends a request to <api_url><path>, renewing the token once on 401; caches app GETs.
+  nlohmann::json call(const std::string& method, const std::string& path, Auth auth,
+                      const nlohmann::json* body = nullptr);
+  TokenSource& tokens(Auth auth);
+
+  SpotifyConfig config_;
+  std::optional<Credentials> credentials_;
+  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<RequestSender> sender_;
+  std::unique_ptr<ResponseCache> cache_;
+  std::unique_ptr<TokenSource> app_tokens_;
+  std::unique_ptr<TokenSource> user_tokens_;
+  bool recommendations_unavailable_ = false;
+};
+
+}  // namespace emomusic::spotify

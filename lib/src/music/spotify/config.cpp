@@ -1,0 +1,88 @@
+#include "emomusic/music/spotify/config.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/paths.hpp"
+
+namespace emomusic::spotify {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+std::string without_trailing_slash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+std::string optional_string(const nlohmann::json& doc, const char* key, const fs::path& file) {
+  if (!doc.contains(key)) return {};
+  if (!doc[key].is_string())
+    throw InputError(file.string() + ": field \"" + key + "\" must be a string");
+  return doc[key].get<std::string>();
+}
+
+Credentials read_credentials_file(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    throw InputError(file.string() +
+                     " holds the Spotify client secret but others may read it; run: chmod 600 " +
+                     file.string());
+  std::ifstream in(file);
+  if (!in) throw InputError("cannot read " + file.string());
+  nlohmann::json doc;
+  try {
+    in >> doc;
+  } catch (const nlohmann::json::parse_error& e) {
+    // Only the offset: the parser's own message quotes the input, which may be the secret.
+    throw InputError(file.string() + ": not valid JSON (error at byte " + std::to_string(e.byte) +
+                     ")");
+  }
+  if (!doc.is_object()) throw InputError(file.string() + ": expected a JSON object");
+  return {optional_string(doc, "client_id", file), optional_string(doc, "client_secret", file)};
+}
+
+}  // namespace
+
+SpotifyConfig SpotifyConfig::from_environment() {
+  SpotifyConfig config;
+  config.api_url = without_trailing_slash(env_or("EMOMUSIC_SPOTIFY_API_URL", config.api_url));
+  config.accounts_url =
+      without_trailing_slash(env_or("EMOMUSIC_SPOTIFY_ACCOUNTS_URL", config.accounts_url));
+  config.cache_path = user_cache_dir() / "spotify_cache.db";
+  config.token_path = user_data_dir() / "spotify_token.json";
+  return config;
+}
+
+fs::path credentials_file() {
+  return user_config_dir() / "spotify.json";
+}
+
+Credentials load_credentials(bool need_secret) {
+  Credentials creds{env_or("SPOTIFY_CLIENT_ID", ""), env_or("SPOTIFY_CLIENT_SECRET", "")};
+  if (creds.client_id.empty() || (need_secret && creds.client_secret.empty())) {
+    const Credentials from_file = read_credentials_file(credentials_file());
+    if (creds.client_id.empty()) creds.client_id = from_file.client_id;
+    if (creds.client_secret.empty()) creds.client_secret = from_file.client_secret;
+  }
+  if (creds.client_id.empty() || (need_secret && creds.client_secret.empty()))
+    throw UsageError(std::string("no Spotify app ") +
+                     (creds.client_id.empty() ? "client ID" : "client secret") +
+                     ": set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or write them to " +
+                     credentials_file().string() +
+                     " as {\"client_id\": \"…\", \"client_secret\": \"…\"} with mode 600 "
+                     "(see docs/spotify.md)");
+  return creds;
+}
+
+}  // namespace emomusic::spotify
