@@ -21,7 +21,7 @@ struct RecommendOptions {
   std::string year;  ///< "1999", "1990-1999", "1990-", "-1999"
   bool no_explicit = false;
   int max_per_artist = 2;
-  double diversity = 0.2;
+  double diversity = 0.1;
   double popularity_weight = 0.0;
   double variety = 0.03;
   std::int64_t seed = -1;  ///< negative = a fresh random seed each run

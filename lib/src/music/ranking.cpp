@@ -1,6 +1,7 @@
 #include "emomusic/music/ranking.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <map>
@@ -22,10 +23,6 @@ std::string lower(std::string_view s) {
 
 bool contains_lower(const std::string& haystack, const std::string& lower_needle) {
   return lower(haystack).find(lower_needle) != std::string::npos;
-}
-
-FeatureTarget features_of(const Track& t) {
-  return {t.valence, t.energy, t.danceability, t.tempo, t.acousticness};
 }
 
 // The same recording often appears under several ids (single, album, compilation); a playlist
@@ -55,10 +52,54 @@ double along(const Track& t, const FeatureTarget& from, const FeatureTarget& to)
   return ((t.valence - from.valence) * dv + (t.energy - from.energy) * de) / len2;
 }
 
+// How far apart (in feature distance) two tracks must be to stop sounding alike. Similarity falls
+// off exponentially with this scale: a linear 1 − distance would cancel against the distance term
+// and make MMR trade nothing.
+constexpr double kSimilarityScale = 0.03;
+
+// A track's or target's features on a common 0..1 scale (tempo mapped over the weights' range),
+// packed so that scanning 100k tracks per waypoint stays in cache. NaN = unknown.
+using Point = std::array<double, 5>;
+
+Point point_of(const FeatureTarget& f, const FeatureWeights& w) {
+  const double tempo =
+      known(f.tempo)
+          ? std::clamp((f.tempo - w.tempo_min_bpm) / (w.tempo_max_bpm - w.tempo_min_bpm), 0.0, 1.0)
+          : kUnknownFeature;
+  return {f.valence, f.energy, f.danceability, f.acousticness, tempo};
+}
+
+Point point_of(const Track& t, const FeatureWeights& w) {
+  return point_of(FeatureTarget{t.valence, t.energy, t.danceability, t.tempo, t.acousticness}, w);
+}
+
+double distance(const Point& a, const Point& b, const Point& weight) {
+  double sum = 0;
+  double total = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (weight[k] <= 0 || !known(a[k]) || !known(b[k])) continue;
+    sum += weight[k] * (a[k] - b[k]) * (a[k] - b[k]);
+    total += weight[k];
+  }
+  return total > 0 ? std::sqrt(sum / total) : 0.0;
+}
+
+Point weights_of(const FeatureWeights& w) {
+  return {w.valence, w.energy, w.danceability, w.acousticness, w.tempo};
+}
+
 struct Candidate {
-  std::size_t index;
-  double cost;      // distance plus popularity term plus jitter: what ranking minimises
-  double distance;  // reported "why"
+  std::size_t slot;  // index into the eligible list
+  double cost;       // distance plus popularity term plus jitter: what ranking minimises
+  double distance;   // reported as the "why"
+};
+
+// One of the few hundred nearest candidates that the MMR stage chooses from.
+struct Finalist {
+  Candidate candidate;
+  std::string recording;
+  std::vector<std::string> artists;  // lower-case
+  double similarity = 0;             // to the most similar track already chosen
 };
 
 }  // namespace
@@ -108,23 +149,7 @@ std::string TrackFilter::describe() const {
 }
 
 double feature_distance(const Track& track, const FeatureTarget& target, const FeatureWeights& w) {
-  double sum = 0;
-  double weight = 0;
-  auto add = [&](double have, double want, double wt) {
-    if (wt <= 0 || !known(have) || !known(want)) return;
-    sum += wt * (have - want) * (have - want);
-    weight += wt;
-  };
-  const double span = w.tempo_max_bpm - w.tempo_min_bpm;
-  auto scaled_tempo = [&](double bpm) {
-    return known(bpm) ? std::clamp((bpm - w.tempo_min_bpm) / span, 0.0, 1.0) : kUnknownFeature;
-  };
-  add(track.valence, target.valence, w.valence);
-  add(track.energy, target.energy, w.energy);
-  add(track.danceability, target.danceability, w.danceability);
-  add(track.acousticness, target.acousticness, w.acousticness);
-  add(scaled_tempo(track.tempo), scaled_tempo(target.tempo), w.tempo);
-  return weight > 0 ? std::sqrt(sum / weight) : 0.0;
+  return distance(point_of(track, w), point_of(target, w), weights_of(w));
 }
 
 std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
@@ -132,9 +157,15 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
                                       const FeatureWeights& weights, const TrackFilter& filter,
                                       const RankOptions& options) {
   std::vector<std::size_t> eligible;
+  std::vector<Point> points;
+  std::vector<double> unpopularity;
   eligible.reserve(tracks.size());
   for (std::size_t i = 0; i < tracks.size(); ++i) {
-    if (filter.matches(tracks[i])) eligible.push_back(i);
+    if (!filter.matches(tracks[i])) continue;
+    eligible.push_back(i);
+    points.push_back(point_of(tracks[i], weights));
+    const int pop = tracks[i].popularity;
+    unpopularity.push_back(1.0 - (pop >= 0 ? pop / 100.0 : 0.5));
   }
   if (eligible.empty()) {
     throw NotFoundError("no track in the catalog passes " + filter.describe() + " (" +
@@ -142,69 +173,80 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
   }
   if (waypoints.empty() || options.limit <= 0) return {};
 
+  const Point weight = weights_of(weights);
   std::mt19937_64 rng(options.seed);
   std::uniform_real_distribution<double> jitter(0.0, options.variety);
-  std::vector<bool> used(tracks.size(), false);
+  std::vector<bool> used(eligible.size(), false);
   std::set<std::string> recordings;
   std::map<std::string, int> per_artist;
-  std::vector<std::size_t> chosen;  // over all waypoints, for diversity across the playlist
+  std::vector<std::size_t> chosen;  // slots over all waypoints, for diversity across the playlist
   std::vector<Recommendation> playlist;
 
   const int n = static_cast<int>(waypoints.size());
   for (int w = 0; w < n; ++w) {
-    const FeatureTarget& target = waypoints[static_cast<std::size_t>(w)].target;
+    const Waypoint& waypoint = waypoints[static_cast<std::size_t>(w)];
+    const Point target = point_of(waypoint.target, weights);
     // Spread the limit evenly; earlier steps take the remainder.
     const int quota = options.limit / n + (w < options.limit % n ? 1 : 0);
 
     std::vector<Candidate> pool;
     pool.reserve(eligible.size());
-    for (std::size_t i : eligible) {
-      if (used[i]) continue;
-      const Track& t = tracks[i];
-      const double d = feature_distance(t, target, weights);
-      const double pop = t.popularity >= 0 ? t.popularity / 100.0 : 0.5;
-      pool.push_back({i, d + options.popularity_weight * (1.0 - pop) + jitter(rng), d});
+    for (std::size_t slot = 0; slot < eligible.size(); ++slot) {
+      if (used[slot]) continue;
+      const double d = distance(points[slot], target, weight);
+      pool.push_back({slot, d + options.popularity_weight * unpopularity[slot] + jitter(rng), d});
     }
     // MMR only needs the nearest few hundred; a full sort of 100k tracks would dominate the time.
-    const std::size_t keep = std::min(pool.size(), static_cast<std::size_t>(quota) * 30 + 200);
+    const std::size_t keep = std::min(pool.size(), static_cast<std::size_t>(quota) * 20 + 100);
     auto by_cost = [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; };
-    std::nth_element(pool.begin(), pool.begin() + static_cast<long>(keep) - (keep > 0), pool.end(),
-                     by_cost);
-    pool.resize(keep);
+    if (keep < pool.size()) {
+      std::nth_element(pool.begin(), pool.begin() + static_cast<long>(keep), pool.end(), by_cost);
+      pool.resize(keep);
+    }
     std::sort(pool.begin(), pool.end(), by_cost);
+    std::vector<Finalist> finalists;
+    finalists.reserve(pool.size());
+    for (const Candidate& c : pool) {
+      Finalist f{c, recording_key(tracks[eligible[c.slot]]), {}, 0.0};
+      for (const auto& a : tracks[eligible[c.slot]].artists) f.artists.push_back(lower(a));
+      for (std::size_t s : chosen) {
+        f.similarity =
+            std::max(f.similarity,
+                     std::exp(-distance(points[c.slot], points[s], weight) / kSimilarityScale));
+      }
+      finalists.push_back(std::move(f));
+    }
 
     std::vector<Recommendation> stage;
     for (int picked = 0; picked < quota; ++picked) {
       double best_score = 0;
-      std::size_t best = pool.size();
-      for (std::size_t c = 0; c < pool.size(); ++c) {
-        const Track& t = tracks[pool[c].index];
-        if (used[pool[c].index] || recordings.count(recording_key(t))) continue;
-        const bool capped = std::any_of(t.artists.begin(), t.artists.end(), [&](const auto& a) {
-          auto it = per_artist.find(lower(a));
+      const Finalist* best = nullptr;
+      for (const Finalist& f : finalists) {
+        if (used[f.candidate.slot] || recordings.count(f.recording)) continue;
+        const bool capped = std::any_of(f.artists.begin(), f.artists.end(), [&](const auto& a) {
+          auto it = per_artist.find(a);
           return it != per_artist.end() && it->second >= options.max_per_artist;
         });
         if (capped) continue;
-        double similarity = 0;
-        for (std::size_t s : chosen) {
-          similarity =
-              std::max(similarity, 1.0 - feature_distance(t, features_of(tracks[s]), weights));
-        }
         const double score =
-            (1.0 - options.diversity) * pool[c].cost + options.diversity * similarity;
-        if (best == pool.size() || score < best_score) {
-          best = c;
+            (1.0 - options.diversity) * f.candidate.cost + options.diversity * f.similarity;
+        if (!best || score < best_score) {
+          best = &f;
           best_score = score;
         }
       }
-      if (best == pool.size()) break;  // the cap or the filters leave no more tracks
-      const std::size_t i = pool[best].index;
-      used[i] = true;
-      chosen.push_back(i);
-      recordings.insert(recording_key(tracks[i]));
-      for (const auto& a : tracks[i].artists) ++per_artist[lower(a)];
-      stage.push_back(
-          {tracks[i], pool[best].distance, waypoints[static_cast<std::size_t>(w)].label, w + 1, n});
+      if (!best) break;  // the cap or the filters leave no more tracks
+      const std::size_t slot = best->candidate.slot;
+      used[slot] = true;
+      chosen.push_back(slot);
+      recordings.insert(best->recording);
+      for (const auto& a : best->artists) ++per_artist[a];
+      stage.push_back({tracks[eligible[slot]], best->candidate.distance, waypoint.label, w + 1, n});
+      for (auto& f : finalists) {
+        f.similarity = std::max(
+            f.similarity,
+            std::exp(-distance(points[f.candidate.slot], points[slot], weight) / kSimilarityScale));
+      }
     }
     if (n == 1) {
       std::stable_sort(stage.begin(), stage.end(),

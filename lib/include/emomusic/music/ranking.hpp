@@ -34,7 +34,7 @@ struct RankOptions {
   int max_per_artist = 2;
   /// Maximal-marginal-relevance trade-off: 0 ranks by distance alone; higher values push away
   /// tracks that sound like ones already chosen.
-  double diversity = 0.2;
+  double diversity = 0.1;
   /// Adds weight × (1 − popularity/100) to a track's distance; unknown popularity counts as 50.
   double popularity_weight = 0.0;
   /// Random jitter, up to this much, added to each distance so near-ties change between runs.
