@@ -13,6 +13,10 @@
 #include "emomusic/core/progress.hpp"
 #include "eval.hpp"
 #include "train.hpp"
+#ifdef EMOMUSIC_WITH_MUSIC
+#include "catalog.hpp"
+#include "recommend.hpp"
+#endif
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "login.hpp"
 #include "logout.hpp"
@@ -59,6 +63,10 @@ int main(int argc, char** argv) {
   emomusic::app::Command command;
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
+#ifdef EMOMUSIC_WITH_MUSIC
+  emomusic::app::setup_recommend(app, command);
+  emomusic::app::setup_catalog(app, command);
+#endif
 #ifdef EMOMUSIC_WITH_SPOTIFY
   emomusic::app::setup_login(app, command);
   emomusic::app::setup_logout(app, command);

@@ -1,0 +1,112 @@
+#include "recommend.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "emomusic/music/candidates.hpp"
+#include "emomusic/music/emotion_input.hpp"
+#include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/music/playlist_format.hpp"
+#include "emomusic/music/ranking.hpp"
+
+namespace emomusic::app {
+
+void setup_recommend(CLI::App& app, Command& command) {
+  auto options = std::make_shared<RecommendOptions>();
+  auto* sub = app.add_subcommand(
+      "recommend",
+      "Recommend music for an emotion. Without an imported catalog, picks from the shipped "
+      "starter catalog (moods estimated by the project).\n"
+      "Exit codes: 2 unknown emotion or bad option, 3 unreadable catalog/mapping or not SQLite, "
+      "7 no track fits the filters or the catalog is empty, 8 catalog locked.");
+  sub->add_option("-e,--emotion", options->emotion,
+                  "angry, disgust, fear, happy, sad, surprise, neutral (or 0-6); '-' reads a line "
+                  "or a JSON object with an \"emotion\" field from stdin")
+      ->required();
+  sub->add_option("--mode", options->mode,
+                  "match (mood-congruent) or lift (iso principle: from the mood to --target); "
+                  "default per emotion, see docs/music.md")
+      ->check(CLI::IsMember({"match", "lift"}));
+  sub->add_option("--target", options->target, "Mood a lift ends at (calm, happy, energetic, …)");
+  sub->add_option("--steps", options->steps, "Stages of a lift, start and end included")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 20));
+  sub->add_option("-n,--limit", options->limit, "Tracks in the playlist")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--catalog", options->catalog,
+                  "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
+  sub->add_option("--mapping", options->mapping, "Emotion→music mapping JSON (default: shipped)");
+  sub->add_option("--genre", options->genre, "Only tracks whose genre contains this");
+  sub->add_option("--artist", options->artist, "Only tracks by an artist whose name contains this");
+  sub->add_option("--year", options->year,
+                  "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
+  sub->add_flag("--no-explicit", options->no_explicit, "Leave out tracks marked explicit");
+  sub->add_option("--max-per-artist", options->max_per_artist,
+                  "At most this many tracks per artist")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--diversity", options->diversity,
+                  "0..1: how strongly to avoid tracks that sound like ones already picked (MMR)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--popularity-weight", options->popularity_weight,
+                  "Prefer popular tracks: adds weight*(1-popularity/100) to the distance")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
+  sub->add_option("--variety", options->variety,
+                  "Random jitter added to distances so runs differ (0 = always the same)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--seed", options->seed, "Seed for repeatable output")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("-f,--format", options->format, "table, json, csv, m3u or uris")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"table", "json", "csv", "m3u", "uris"}));
+  sub->callback([options, &command] { command = [options] { return run_recommend(*options); }; });
+}
+
+int run_recommend(const RecommendOptions& o) {
+  using namespace emomusic::music;
+  // Everything the command line decides is checked before stdin, the mapping or the catalog.
+  const PlaylistFormat format = playlist_format_from_string(o.format);
+  std::optional<Strategy> strategy;
+  if (!o.mode.empty()) strategy = strategy_from_string(o.mode);
+  TrackFilter filter{o.genre, o.artist, o.no_explicit, 0, 0};
+  if (!o.year.empty()) filter.set_years(o.year);
+
+  const Emotion emotion =
+      o.emotion == "-" ? read_emotion(std::cin) : emotion_from_string(o.emotion);
+  const MoodMapping mapping =
+      o.mapping.empty() ? MoodMapping::load_default() : MoodMapping::load(o.mapping);
+  const PlaylistPlan plan = plan_playlist(mapping, emotion, strategy, o.target, o.steps);
+
+  std::optional<std::filesystem::path> catalog;
+  if (!o.catalog.empty()) catalog = o.catalog;
+  const Candidates candidates = load_candidates(catalog);
+
+  RankOptions rank;
+  rank.limit = o.limit;
+  rank.max_per_artist = o.max_per_artist;
+  rank.diversity = o.diversity;
+  rank.popularity_weight = o.popularity_weight;
+  rank.variety = o.variety;
+  rank.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : std::random_device{}();
+
+  spdlog::info("{} → {} ({}), from the {}", to_string(emotion), to_string(plan.strategy), plan.why,
+               candidates.source);
+  spdlog::debug("seed {} (pass --seed {} to repeat this playlist)", rank.seed, rank.seed);
+  const auto playlist =
+      recommend(candidates.tracks, plan.waypoints, mapping.weights(), filter, rank);
+  if (static_cast<int>(playlist.size()) < o.limit) {
+    spdlog::warn("only {} of {} tracks: the filters or --max-per-artist {} leave no more",
+                 playlist.size(), o.limit, o.max_per_artist);
+  }
+  write_playlist(std::cout, playlist, format);
+  return 0;
+}
+
+}  // namespace emomusic::app

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "command.hpp"
+
+namespace emomusic::app {
+
+struct RecommendOptions {
+  std::string emotion;  ///< a name, a label digit, or "-" to read it from stdin
+  std::string mode;     ///< "match" or "lift"; empty = the emotion's default from the mapping
+  std::string target;   ///< lift destination mood; empty = the emotion's default
+  int steps = 4;        ///< lift waypoints, the detected mood and the target included
+  int limit = 20;
+  std::string catalog;  ///< empty = the default catalog, else the starter catalog
+  std::string mapping;  ///< empty = the shipped data/emotion_music.json
+  std::string genre;
+  std::string artist;
+  std::string year;  ///< "1999", "1990-1999", "1990-", "-1999"
+  bool no_explicit = false;
+  int max_per_artist = 2;
+  double diversity = 0.1;
+  double popularity_weight = 0.0;
+  double variety = 0.03;
+  std::int64_t seed = -1;  ///< negative = a fresh random seed each run
+  std::string format = "table";
+};
+
+void setup_recommend(CLI::App& app, Command& command);
+int run_recommend(const RecommendOptions& options);
+
+}  // namespace emomusic::app

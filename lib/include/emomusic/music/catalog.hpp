@@ -1,0 +1,85 @@
+#pragma once
+/// @file
+/// The track catalog: one SQLite file, no server. Imports upsert by Spotify id, so importing the
+/// same file twice changes nothing; a Transaction makes an import all-or-nothing.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emomusic/music/track.hpp"
+
+struct sqlite3;
+
+namespace emomusic::music {
+
+/// $XDG_DATA_HOME/emomusic/catalog.db (see core/paths.hpp).
+std::filesystem::path default_catalog_path();
+
+struct CatalogStats {
+  long tracks = 0;
+  long artists = 0;     ///< distinct artist names
+  long with_genre = 0;  ///< tracks with at least one genre
+  long with_year = 0;
+  int first_year = 0;  ///< 0 when no track has a year
+  int last_year = 0;
+  long explicit_tracks = 0;
+  double mean_valence = 0;
+  double mean_energy = 0;
+  std::vector<std::pair<std::string, long>> top_genres;  ///< most frequent first, at most 10
+};
+
+class Catalog {
+ public:
+  enum class Mode { kReadOnly, kReadWrite };
+
+  /// Opens (kReadWrite: creates if needed) the catalog at `path`. Throws InputError when the file
+  /// is missing (kReadOnly), is not a SQLite database, or is a database but not a catalog, and
+  /// UnavailableError when another process holds it locked for longer than `busy_timeout_ms`.
+  Catalog(const std::filesystem::path& path, Mode mode, int busy_timeout_ms = 3000);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+  /// Inserts the track, or updates the one with its id; genres are merged with those already
+  /// stored, since some datasets list a track once per genre.
+  void upsert(const Track& track);
+
+  long count() const;
+  bool contains(std::string_view id) const;
+  std::vector<Track> all_tracks() const;
+  /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first.
+  std::vector<Track> search(std::string_view text, int limit) const;
+  CatalogStats stats() const;
+
+  /// All-or-nothing: upserts made while it lives are rolled back unless commit() is called.
+  class Transaction {
+   public:
+    explicit Transaction(Catalog& catalog);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+   private:
+    Catalog& catalog_;
+    bool done_ = false;
+  };
+
+ private:
+  friend class Transaction;
+  class Statement;
+
+  void exec(const char* sql) const;
+  [[noreturn]] void fail(int rc, const std::string& doing) const;
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<Statement> upsert_;  ///< prepared once: imports upsert many thousand rows
+};
+
+}  // namespace emomusic::music

@@ -1,0 +1,46 @@
+#pragma once
+/// @file
+/// Importing Spotify-feature CSV files into the catalog: all files of one call in one transaction,
+/// so a failure half-way leaves the catalog exactly as it was (or absent, if it did not exist).
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emomusic/music/csv_layout.hpp"
+
+namespace emomusic::music {
+
+/// A record that was skipped, and why.
+struct RowProblem {
+  std::string source;
+  long line = 0;
+  std::string reason;
+  /// "file.csv:12: valence '1.7' is outside 0..1"
+  std::string message() const;
+};
+
+struct ImportReport {
+  std::string source;
+  std::string layout;  ///< the detected or given layout's name
+  long records = 0;    ///< data records read (the header excluded)
+  long imported = 0;   ///< records upserted, new or not
+  std::vector<RowProblem> problems;
+};
+
+struct ImportOptions {
+  /// A layout from --column-map; detected from each file's header when absent.
+  std::optional<CsvLayout> layout;
+  /// Any unusable record fails the whole import instead of being skipped and reported.
+  bool strict = false;
+};
+
+/// Imports `files` into the catalog at `catalog_path`, creating it if needed. Throws InputError
+/// (unreadable file, broken CSV quoting, unknown layout, or in strict mode a bad record) and
+/// UnavailableError (catalog locked); in every such case the catalog is left as it was.
+std::vector<ImportReport> import_csv_files(const std::filesystem::path& catalog_path,
+                                           const std::vector<std::filesystem::path>& files,
+                                           const ImportOptions& options);
+
+}  // namespace emomusic::music

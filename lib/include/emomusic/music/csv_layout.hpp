@@ -1,0 +1,80 @@
+#pragma once
+/// @file
+/// Which CSV column holds which track field: the layouts of the common Spotify-feature datasets,
+/// a user-given column map, and turning one CSV record into a Track or a reason why not.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emomusic/music/track.hpp"
+
+namespace emomusic::music {
+
+/// Track fields a CSV column can fill. `release_date` is read only for its year.
+enum class Field {
+  kId,
+  kName,
+  kArtists,
+  kAlbum,
+  kGenre,
+  kYear,
+  kReleaseDate,
+  kPopularity,
+  kExplicit,
+  kDurationMs,
+  kValence,
+  kEnergy,
+  kDanceability,
+  kTempo,
+  kAcousticness
+};
+
+/// The field names used by --column-map: id, name, artists, album, genre, year, release_date,
+/// popularity, explicit, duration_ms, valence, energy, danceability, tempo, acousticness.
+std::string_view field_name(Field f);
+
+struct CsvLayout {
+  std::string name;                      ///< e.g. "kaggle-114k", or "column-map"
+  std::map<Field, std::string> columns;  ///< field → header name (compared case-insensitively)
+  /// Splits the artists column into several artists; empty = the column holds one artist (the
+  /// default, since names such as "Tyler, The Creator" contain commas).
+  std::string artist_separator;
+};
+
+/// data_moods.csv ("moods"), spotify_tracks_14k.csv ("tracks-14k") and Kaggle's 114k-track
+/// "Spotify Tracks Dataset" ("kaggle-114k").
+const std::vector<CsvLayout>& known_layouts();
+
+/// The first known layout whose columns all appear in `header`. Throws InputError naming `source`,
+/// the layouts it knows and the --column-map way out when none fits.
+const CsvLayout& detect_layout(const std::vector<std::string>& header, const std::string& source);
+
+/// Parses "id=track_uri,name=title,artists=artist,valence=v,energy=e[,artist_separator=;]".
+/// Throws UsageError for an unknown field or when id, name, artists, valence or energy is missing.
+CsvLayout parse_column_map(std::string_view spec);
+
+/// One CSV record turned into a Track, or the reason it cannot be used.
+struct ParsedRow {
+  std::optional<Track> track;
+  std::string problem;
+};
+
+/// Binds a layout to one file's header and converts its records.
+class RowParser {
+ public:
+  /// Throws InputError naming `source` when the header lacks a column the layout needs.
+  RowParser(const CsvLayout& layout, const std::vector<std::string>& header,
+            const std::string& source);
+
+  ParsedRow parse(const std::vector<std::string>& record) const;
+
+ private:
+  CsvLayout layout_;
+  std::size_t header_size_;
+  std::map<Field, std::size_t> index_;
+};
+
+}  // namespace emomusic::music

@@ -1,0 +1,38 @@
+#pragma once
+/// @file
+/// A streaming RFC 4180 CSV reader: quoted fields may hold commas, line breaks and doubled quotes;
+/// LF, CRLF and CR line ends; a UTF-8 byte-order mark is skipped. Nothing in it is specific to
+/// music, but the catalog importer is its only user so far.
+
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace emomusic::music {
+
+class CsvReader {
+ public:
+  /// `source` names the input in error messages ("tracks.csv").
+  CsvReader(std::istream& in, std::string source, char delimiter = ',');
+
+  /// Reads the next record into `fields`; returns false at the end of the input. Blank lines are
+  /// skipped. Throws InputError naming the source and line for an unterminated quoted field or
+  /// text after a closing quote, since nothing after such an error can be trusted.
+  bool next(std::vector<std::string>& fields);
+
+  /// The line on which the record last returned by next() starts (1-based). A quoted line break
+  /// makes a record span several lines, so this differs from a record count.
+  long record_line() const { return record_line_; }
+
+ private:
+  int get();
+  int peek();
+
+  std::streambuf* buf_;
+  std::string source_;
+  char delimiter_;
+  long line_ = 1;
+  long record_line_ = 0;
+};
+
+}  // namespace emomusic::music

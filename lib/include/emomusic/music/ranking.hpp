@@ -1,0 +1,67 @@
+#pragma once
+/// @file
+/// Choosing a playlist from candidate tracks: nearest to each waypoint's feature target, with
+/// filters, a popularity weight, at most N tracks per artist, maximal marginal relevance against
+/// near-identical picks, and a little seeded randomness so that runs differ unless --seed is given.
+/// Works on plain Track lists, whatever their source.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/music/track.hpp"
+
+namespace emomusic::music {
+
+struct TrackFilter {
+  std::string genre;   ///< case-insensitive part of one of the track's genres; empty = any
+  std::string artist;  ///< case-insensitive part of one of the track's artists; empty = any
+  bool no_explicit = false;
+  int year_from = 0;  ///< 0 = open; a year filter excludes tracks of unknown year
+  int year_to = 0;
+
+  bool matches(const Track& t) const;
+  /// "1999", "1990-1999", "1990-" or "-1999"; throws UsageError otherwise.
+  void set_years(std::string_view range);
+  /// "--genre rock --year 1990-1999", for messages.
+  std::string describe() const;
+};
+
+struct RankOptions {
+  int limit = 20;
+  int max_per_artist = 2;
+  /// Maximal-marginal-relevance trade-off: 0 ranks by distance alone; higher values push away
+  /// tracks that sound like ones already chosen.
+  double diversity = 0.1;
+  /// Adds weight × (1 − popularity/100) to a track's distance; unknown popularity counts as 50.
+  double popularity_weight = 0.0;
+  /// Random jitter, up to this much, added to each distance so near-ties change between runs.
+  double variety = 0.03;
+  std::uint64_t seed = 0;
+};
+
+/// A chosen track and why: its distance to the waypoint it was chosen for.
+struct Recommendation {
+  Track track;
+  double distance = 0.0;  ///< weighted feature distance to the target, 0 = exact
+  std::string target;     ///< the waypoint's label
+  int step = 1;           ///< 1-based waypoint number
+  int steps = 1;
+};
+
+/// Weighted root-mean-square difference over the features both sides know, in 0..1; tempo is
+/// scaled to 0..1 over the weights' tempo range first.
+double feature_distance(const Track& track, const FeatureTarget& target, const FeatureWeights& w);
+
+/// Splits `options.limit` evenly over the waypoints and picks, waypoint by waypoint, the tracks
+/// nearest to each. A lift's tracks are ordered along the path, a match's by distance. Returns
+/// fewer than `limit` when the filters or the per-artist cap leave too few tracks; throws
+/// NotFoundError when no track passes the filter.
+std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
+                                      const std::vector<Waypoint>& waypoints,
+                                      const FeatureWeights& weights, const TrackFilter& filter,
+                                      const RankOptions& options);
+
+}  // namespace emomusic::music

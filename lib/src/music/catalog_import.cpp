@@ -1,0 +1,81 @@
+#include "emomusic/music/catalog_import.hpp"
+
+#include <fstream>
+
+#include "emomusic/core/atomic_file.hpp"
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/progress.hpp"
+#include "emomusic/music/catalog.hpp"
+#include "emomusic/music/csv_reader.hpp"
+
+namespace emomusic::music {
+namespace fs = std::filesystem;
+
+namespace {
+
+ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOptions& options) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file.string() + ": cannot open (missing or unreadable)");
+  const std::string source = file.string();
+  CsvReader reader(in, source);
+  std::vector<std::string> record;
+  if (!reader.next(record)) throw InputError(source + ": empty file, expected a header line");
+
+  const CsvLayout& layout = options.layout ? *options.layout : detect_layout(record, source);
+  const RowParser parser(layout, record, source);
+  ImportReport report{source, layout.name, 0, 0, {}};
+
+  Progress progress("import " + file.filename().string(), 0, "rows");
+  while (reader.next(record)) {
+    ++report.records;
+    ParsedRow row = parser.parse(record);
+    if (!row.track) {
+      RowProblem problem{source, reader.record_line(), std::move(row.problem)};
+      if (options.strict) throw InputError(problem.message() + " (--strict: nothing imported)");
+      report.problems.push_back(std::move(problem));
+      continue;
+    }
+    catalog.upsert(*row.track);
+    ++report.imported;
+    if (report.records % 5000 == 0) progress.advance(5000);
+  }
+  progress.advance(report.records % 5000);
+  progress.finish();
+  return report;
+}
+
+std::vector<ImportReport> import_all(Catalog& catalog, const std::vector<fs::path>& files,
+                                     const ImportOptions& options) {
+  Catalog::Transaction transaction(catalog);
+  std::vector<ImportReport> reports;
+  for (const auto& file : files) reports.push_back(import_one(catalog, file, options));
+  transaction.commit();
+  return reports;
+}
+
+}  // namespace
+
+std::string RowProblem::message() const {
+  return source + ":" + std::to_string(line) + ": " + reason;
+}
+
+std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,
+                                           const std::vector<fs::path>& files,
+                                           const ImportOptions& options) {
+  if (fs::exists(catalog_path)) {
+    Catalog catalog(catalog_path, Catalog::Mode::kReadWrite);
+    return import_all(catalog, files, options);
+  }
+  // A new catalog is built beside its final name and renamed into place only when complete, so a
+  // failed first import leaves no empty or partial catalog behind.
+  AtomicReplacement replacement(catalog_path);
+  std::vector<ImportReport> reports;
+  {
+    Catalog catalog(replacement.temp_path(), Catalog::Mode::kReadWrite);
+    reports = import_all(catalog, files, options);
+  }
+  replacement.commit();
+  return reports;
+}
+
+}  // namespace emomusic::music

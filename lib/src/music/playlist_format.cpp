@@ -1,0 +1,163 @@
+#include "emomusic/music/playlist_format.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "emomusic/core/error.hpp"
+
+namespace emomusic::music {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json feature(double v) {
+  return known(v) ? json(v) : json(nullptr);
+}
+
+json to_json(const Recommendation& r, int rank) {
+  const Track& t = r.track;
+  json j = {{"rank", rank},
+            {"id", t.id},
+            {"name", t.name},
+            {"artists", t.artists},
+            {"album", t.album},
+            {"genre", t.genre},
+            {"year", t.year > 0 ? json(t.year) : json(nullptr)},
+            {"popularity", t.popularity >= 0 ? json(t.popularity) : json(nullptr)},
+            {"explicit", t.explicit_lyrics},
+            {"duration_ms", t.duration_ms > 0 ? json(t.duration_ms) : json(nullptr)},
+            {"valence", t.valence},
+            {"energy", t.energy},
+            {"danceability", feature(t.danceability)},
+            {"tempo", feature(t.tempo)},
+            {"acousticness", feature(t.acousticness)},
+            {"uri", t.uri()},
+            {"url", t.url()}};
+  if (!std::isnan(r.distance)) {
+    j["why"] = {
+        {"distance", r.distance}, {"target", r.target}, {"step", r.step}, {"steps", r.steps}};
+  }
+  return j;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string optional_number(double v, const char* spec) {
+  return known(v) ? fmt::format(fmt::runtime(spec), v) : "";
+}
+
+std::size_t display_width(const std::string& s) {
+  std::size_t chars = 0;
+  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+  return chars;
+}
+
+// Cuts at a character boundary so multi-byte UTF-8 names are never split mid-character.
+std::string fit(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) return s;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == width - 1) return s.substr(0, i) + "…";
+  }
+  return s;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return s + std::string(w < width ? width - w : 0, ' ');
+}
+
+void write_table(std::ostream& out, const std::vector<Recommendation>& playlist) {
+  const bool has_why = !playlist.empty() && !std::isnan(playlist.front().distance);
+  out << fmt::format("{:>3}  {}  {}  {:>5}  {:>5}  {}{}\n", "#", pad("title", 32),
+                     pad("artists", 26), "val", "nrg", has_why ? "dist   " : "", "link");
+  int rank = 0;
+  for (const auto& r : playlist) {
+    const Track& t = r.track;
+    out << fmt::format("{:>3}  {}  {}  {:>5.2f}  {:>5.2f}  {}{}\n", ++rank,
+                       pad(fit(t.name, 31), 32), pad(fit(t.artist_line(), 25), 26), t.valence,
+                       t.energy, has_why ? fmt::format("{:<5.3f}  ", r.distance) : "", t.url());
+  }
+}
+
+void write_csv(std::ostream& out, const std::vector<Recommendation>& playlist) {
+  out << "rank,id,name,artists,album,genre,year,popularity,explicit,valence,energy,danceability,"
+         "tempo,acousticness,uri,url,distance,target\n";
+  int rank = 0;
+  for (const auto& r : playlist) {
+    const Track& t = r.track;
+    std::string artists;
+    for (const auto& a : t.artists) artists += (artists.empty() ? "" : ";") + a;
+    out << ++rank << ',' << t.id << ',' << csv_field(t.name) << ',' << csv_field(artists) << ','
+        << csv_field(t.album) << ',' << csv_field(t.genre) << ','
+        << (t.year > 0 ? std::to_string(t.year) : "") << ','
+        << (t.popularity >= 0 ? std::to_string(t.popularity) : "") << ','
+        << (t.explicit_lyrics ? "true" : "false") << ',' << optional_number(t.valence, "{:.4g}")
+        << ',' << optional_number(t.energy, "{:.4g}") << ','
+        << optional_number(t.danceability, "{:.4g}") << ',' << optional_number(t.tempo, "{:.1f}")
+        << ',' << optional_number(t.acousticness, "{:.4g}") << ',' << t.uri() << ',' << t.url()
+        << ',' << optional_number(r.distance, "{:.4f}") << ',' << csv_field(r.target) << '\n';
+  }
+}
+
+void write_m3u(std::ostream& out, const std::vector<Recommendation>& playlist) {
+  out << "#EXTM3U\n";
+  for (const auto& r : playlist) {
+    const Track& t = r.track;
+    // -1 is M3U's "length unknown".
+    const long long seconds = t.duration_ms > 0 ? (t.duration_ms + 500) / 1000 : -1;
+    out << "#EXTINF:" << seconds << ',' << t.artist_line() << " - " << t.name << '\n'
+        << t.url() << '\n';
+  }
+}
+
+}  // namespace
+
+PlaylistFormat playlist_format_from_string(std::string_view text) {
+  if (text == "table") return PlaylistFormat::kTable;
+  if (text == "json") return PlaylistFormat::kJson;
+  if (text == "csv") return PlaylistFormat::kCsv;
+  if (text == "m3u") return PlaylistFormat::kM3u;
+  if (text == "uris") return PlaylistFormat::kUris;
+  throw UsageError("unknown format '" + std::string(text) +
+                   "'; expected table, json, csv, m3u or uris");
+}
+
+void write_playlist(std::ostream& out, const std::vector<Recommendation>& playlist,
+                    PlaylistFormat format) {
+  switch (format) {
+    case PlaylistFormat::kTable:
+      write_table(out, playlist);
+      break;
+    case PlaylistFormat::kJson: {
+      json list = json::array();
+      int rank = 0;
+      for (const auto& r : playlist) list.push_back(to_json(r, ++rank));
+      out << list.dump(2) << '\n';
+      break;
+    }
+    case PlaylistFormat::kCsv:
+      write_csv(out, playlist);
+      break;
+    case PlaylistFormat::kM3u:
+      write_m3u(out, playlist);
+      break;
+    case PlaylistFormat::kUris:
+      for (const auto& r : playlist) out << r.track.uri() << '\n';
+      break;
+  }
+}
+
+}  // namespace emomusic::music

@@ -1,0 +1,276 @@
+#include "emomusic/music/ranking.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "emomusic/core/error.hpp"
+
+namespace emomusic::music {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool contains_lower(const std::string& haystack, const std::string& lower_needle) {
+  return lower(haystack).find(lower_needle) != std::string::npos;
+}
+
+// The same recording often appears under several ids (single, album, compilation); a playlist
+// should hold it once.
+std::string recording_key(const Track& t) {
+  return lower(t.name) + '\x1f' + (t.artists.empty() ? std::string() : lower(t.artists.front()));
+}
+
+int parse_year(std::string_view text, std::string_view range) {
+  const bool digits =
+      text.size() == 4 &&
+      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (!digits) {
+    throw UsageError("--year '" + std::string(range) +
+                     "' is not a year or range (1999, 1990-1999, 1990-, -1999)");
+  }
+  return std::stoi(std::string(text));
+}
+
+// Progress of a track along a lift, for ordering within a step: its position projected on the
+// valence/energy line from the first waypoint to the last.
+double along(const Track& t, const FeatureTarget& from, const FeatureTarget& to) {
+  const double dv = to.valence - from.valence;
+  const double de = to.energy - from.energy;
+  const double len2 = dv * dv + de * de;
+  if (len2 == 0) return 0;
+  return ((t.valence - from.valence) * dv + (t.energy - from.energy) * de) / len2;
+}
+
+// How far apart (in feature distance) two tracks must be to stop sounding alike. Similarity falls
+// off exponentially with this scale: a linear 1 − distance would cancel against the distance term
+// and make MMR trade nothing.
+constexpr double kSimilarityScale = 0.03;
+
+// A track's or target's features on a common 0..1 scale (tempo mapped over the weights' range),
+// packed so that scanning 100k tracks per waypoint stays in cache. NaN = unknown.
+using Point = std::array<double, 5>;
+
+Point point_of(const FeatureTarget& f, const FeatureWeights& w) {
+  const double tempo =
+      known(f.tempo)
+          ? std::clamp((f.tempo - w.tempo_min_bpm) / (w.tempo_max_bpm - w.tempo_min_bpm), 0.0, 1.0)
+          : kUnknownFeature;
+  return {f.valence, f.energy, f.danceability, f.acousticness, tempo};
+}
+
+Point point_of(const Track& t, const FeatureWeights& w) {
+  return point_of(FeatureTarget{t.valence, t.energy, t.danceability, t.tempo, t.acousticness}, w);
+}
+
+double distance(const Point& a, const Point& b, const Point& weight) {
+  double sum = 0;
+  double total = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (weight[k] <= 0 || !known(a[k]) || !known(b[k])) continue;
+    sum += weight[k] * (a[k] - b[k]) * (a[k] - b[k]);
+    total += weight[k];
+  }
+  return total > 0 ? std::sqrt(sum / total) : 0.0;
+}
+
+Point weights_of(const FeatureWeights& w) {
+  return {w.valence, w.energy, w.danceability, w.acousticness, w.tempo};
+}
+
+// A uniform value in [0, 1) from (seed, a, b): the jitter of one track at one waypoint. A hash
+// (splitmix64's finaliser) costs a fraction of a Mersenne-Twister draw per track.
+double hash_unit(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (a + 1) + 0xBF58476D1CE4E5B9ull * (b + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
+struct Candidate {
+  std::size_t slot;  // index into the eligible list
+  double cost;       // distance plus popularity term plus jitter: what ranking minimises
+  double distance;   // reported as the "why"
+};
+
+// One of the few hundred nearest candidates that the MMR stage chooses from.
+struct Finalist {
+  Candidate candidate;
+  std::string recording;
+  std::vector<std::string> artists;  // lower-case
+  double similarity = 0;             // to the most similar track already chosen
+};
+
+}  // namespace
+
+bool TrackFilter::matches(const Track& t) const {
+  if (no_explicit && t.explicit_lyrics) return false;
+  if ((year_from || year_to) && t.year == 0) return false;
+  if (year_from && t.year < year_from) return false;
+  if (year_to && t.year > year_to) return false;
+  if (!genre.empty() && !contains_lower(t.genre, lower(genre))) return false;
+  if (!artist.empty()) {
+    const std::string wanted = lower(artist);
+    if (std::none_of(t.artists.begin(), t.artists.end(),
+                     [&](const std::string& a) { return contains_lower(a, wanted); })) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void TrackFilter::set_years(std::string_view range) {
+  const auto dash = range.find('-');
+  if (dash == std::string_view::npos) {
+    year_from = year_to = parse_year(range, range);
+    return;
+  }
+  const auto from = range.substr(0, dash);
+  const auto to = range.substr(dash + 1);
+  if (from.empty() && to.empty()) parse_year(from, range);  // throws: "-" alone
+  year_from = from.empty() ? 0 : parse_year(from, range);
+  year_to = to.empty() ? 0 : parse_year(to, range);
+  if (year_from && year_to && year_from > year_to) {
+    throw UsageError("--year '" + std::string(range) + "': the range ends before it starts");
+  }
+}
+
+std::string TrackFilter::describe() const {
+  std::string d;
+  if (!genre.empty()) d += " --genre " + genre;
+  if (!artist.empty()) d += " --artist " + artist;
+  if (no_explicit) d += " --no-explicit";
+  if (year_from || year_to) {
+    d += " --year " + (year_from ? std::to_string(year_from) : "") + "-" +
+         (year_to ? std::to_string(year_to) : "");
+  }
+  return d.empty() ? "(no filter)" : d.substr(1);
+}
+
+double feature_distance(const Track& track, const FeatureTarget& target, const FeatureWeights& w) {
+  return distance(point_of(track, w), point_of(target, w), weights_of(w));
+}
+
+std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
+                                      const std::vector<Waypoint>& waypoints,
+                                      const FeatureWeights& weights, const TrackFilter& filter,
+                                      const RankOptions& options) {
+  std::vector<std::size_t> eligible;
+  std::vector<Point> points;
+  std::vector<double> unpopularity;
+  eligible.reserve(tracks.size());
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    if (!filter.matches(tracks[i])) continue;
+    eligible.push_back(i);
+    points.push_back(point_of(tracks[i], weights));
+    const int pop = tracks[i].popularity;
+    unpopularity.push_back(1.0 - (pop >= 0 ? pop / 100.0 : 0.5));
+  }
+  if (eligible.empty()) {
+    throw NotFoundError("no track in the catalog passes " + filter.describe() + " (" +
+                        std::to_string(tracks.size()) + " tracks searched)");
+  }
+  if (waypoints.empty() || options.limit <= 0) return {};
+
+  const Point weight = weights_of(weights);
+  std::vector<bool> used(eligible.size(), false);
+  std::set<std::string> recordings;
+  std::map<std::string, int> per_artist;
+  std::vector<std::size_t> chosen;  // slots over all waypoints, for diversity across the playlist
+  std::vector<Recommendation> playlist;
+
+  const int n = static_cast<int>(waypoints.size());
+  for (int w = 0; w < n; ++w) {
+    const Waypoint& waypoint = waypoints[static_cast<std::size_t>(w)];
+    const Point target = point_of(waypoint.target, weights);
+    // Spread the limit evenly; earlier steps take the remainder.
+    const int quota = options.limit / n + (w < options.limit % n ? 1 : 0);
+
+    std::vector<Candidate> pool;
+    pool.reserve(eligible.size());
+    for (std::size_t slot = 0; slot < eligible.size(); ++slot) {
+      if (used[slot]) continue;
+      const double d = distance(points[slot], target, weight);
+      pool.push_back({slot,
+                      d + options.popularity_weight * unpopularity[slot] +
+                          options.variety * hash_unit(options.seed, slot, static_cast<unsigned>(w)),
+                      d});
+    }
+    // MMR only needs the nearest few hundred; a full sort of 100k tracks would dominate the time.
+    const std::size_t keep = std::min(pool.size(), static_cast<std::size_t>(quota) * 20 + 100);
+    auto by_cost = [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; };
+    if (keep < pool.size()) {
+      std::nth_element(pool.begin(), pool.begin() + static_cast<long>(keep), pool.end(), by_cost);
+      pool.resize(keep);
+    }
+    std::sort(pool.begin(), pool.end(), by_cost);
+    std::vector<Finalist> finalists;
+    finalists.reserve(pool.size());
+    for (const Candidate& c : pool) {
+      Finalist f{c, recording_key(tracks[eligible[c.slot]]), {}, 0.0};
+      for (const auto& a : tracks[eligible[c.slot]].artists) f.artists.push_back(lower(a));
+      for (std::size_t s : chosen) {
+        f.similarity =
+            std::max(f.similarity,
+                     std::exp(-distance(points[c.slot], points[s], weight) / kSimilarityScale));
+      }
+      finalists.push_back(std::move(f));
+    }
+
+    std::vector<Recommendation> stage;
+    for (int picked = 0; picked < quota; ++picked) {
+      double best_score = 0;
+      const Finalist* best = nullptr;
+      for (const Finalist& f : finalists) {
+        if (used[f.candidate.slot] || recordings.count(f.recording)) continue;
+        const bool capped = std::any_of(f.artists.begin(), f.artists.end(), [&](const auto& a) {
+          auto it = per_artist.find(a);
+          return it != per_artist.end() && it->second >= options.max_per_artist;
+        });
+        if (capped) continue;
+        const double score =
+            (1.0 - options.diversity) * f.candidate.cost + options.diversity * f.similarity;
+        if (!best || score < best_score) {
+          best = &f;
+          best_score = score;
+        }
+      }
+      if (!best) break;  // the cap or the filters leave no more tracks
+      const std::size_t slot = best->candidate.slot;
+      used[slot] = true;
+      chosen.push_back(slot);
+      recordings.insert(best->recording);
+      for (const auto& a : best->artists) ++per_artist[a];
+      stage.push_back({tracks[eligible[slot]], best->candidate.distance, waypoint.label, w + 1, n});
+      for (auto& f : finalists) {
+        f.similarity = std::max(
+            f.similarity,
+            std::exp(-distance(points[f.candidate.slot], points[slot], weight) / kSimilarityScale));
+      }
+    }
+    if (n == 1) {
+      std::stable_sort(stage.begin(), stage.end(),
+                       [](const auto& a, const auto& b) { return a.distance < b.distance; });
+    } else {
+      const FeatureTarget& from = waypoints.front().target;
+      const FeatureTarget& to = waypoints.back().target;
+      std::stable_sort(stage.begin(), stage.end(), [&](const auto& a, const auto& b) {
+        return along(a.track, from, to) < along(b.track, from, to);
+      });
+    }
+    for (auto& r : stage) playlist.push_back(std::move(r));
+  }
+  return playlist;
+}
+
+}  // namespace emomusic::music

@@ -1,0 +1,87 @@
+#include "emomusic/music/track.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace emomusic::music {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+std::vector<std::string> split_genres(std::string_view list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t end = std::min(list.find(';', start), list.size());
+    std::string g(trim(list.substr(start, end - start)));
+    std::transform(g.begin(), g.end(), g.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!g.empty() && std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Track::uri() const {
+  return "spotify:track:" + id;
+}
+
+std::string Track::url() const {
+  return "https://open.spotify.com/track/" + id;
+}
+
+std::string Track::artist_line() const {
+  std::string line;
+  for (const auto& a : artists) line += (line.empty() ? "" : ", ") + a;
+  return line;
+}
+
+bool is_spotify_id(std::string_view id) {
+  return id.size() == 22 &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+std::optional<std::string> normalize_track_id(std::string_view text) {
+  std::string_view s = trim(text);
+  constexpr std::string_view kUri = "spotify:track:";
+  constexpr std::string_view kLinks[] = {"https://open.spotify.com/track/",
+                                         "http://open.spotify.com/track/",
+                                         "open.spotify.com/track/"};
+  if (starts_with(s, kUri)) {
+    s.remove_prefix(kUri.size());
+  } else {
+    for (auto link : kLinks) {
+      if (starts_with(s, link)) {
+        s.remove_prefix(link.size());
+        // Shared links carry a tracking query ("?si=…") that is not part of the id.
+        s = s.substr(0, s.find_first_of("?#/"));
+        break;
+      }
+    }
+  }
+  if (!is_spotify_id(s)) return std::nullopt;
+  return std::string(s);
+}
+
+std::string merge_genres(std::string_view a, std::string_view b) {
+  std::vector<std::string> all = split_genres(a);
+  for (auto& g : split_genres(b)) {
+    if (std::find(all.begin(), all.end(), g) == all.end()) all.push_back(std::move(g));
+  }
+  std::string out;
+  for (const auto& g : all) out += (out.empty() ? "" : ";") + g;
+  return out;
+}
+
+}  // namespace emomusic::music

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# CLI smoke test of `recommend` and `catalog`: the stdin pipeline, the output formats and the
+# documented exit codes. Usage: music_cli_test.sh path/to/emomusic
+set -u
+BIN=$1
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export XDG_DATA_HOME=$WORK/data   # never touch the user's catalog
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, output in $WORK/out, stderr in $WORK/err.
+expect() {
+  local code=$1 what=$2; shift 3
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local got=$?
+  [ "$got" -eq "$code" ] || fail "$what: exit $got, expected $code; stderr: $(cat "$WORK/err")"
+}
+id() { printf 'A%021d' "$1"; }
+
+# Nothing imported yet: the starter catalog answers, through the stdin pipeline.
+echo happy | "$BIN" recommend --emotion - -n 5 -f uris --seed 1 >"$WORK/out" 2>"$WORK/err" \
+  || fail "recommend from stdin failed: $(cat "$WORK/err")"
+[ "$(grep -c '^spotify:track:[0-9A-Za-z]\{22\}$' "$WORK/out")" -eq 5 ] || fail "expected 5 URIs, got: $(cat "$WORK/out")"
+grep -q "starter catalog" "$WORK/err" || fail "should say it used the starter catalog"
+
+echo '{"emotion": "sad", "confidence": 0.7}' | "$BIN" recommend -e - -f json -n 8 --seed 2 >"$WORK/json" \
+  2>/dev/null || fail "recommend with a JSON message failed"
+grep -q '"target": "sad→happy 1/4"' "$WORK/json" || fail "sad should lift toward happy by default"
+grep -q '"url": "https://open.spotify.com/track/' "$WORK/json" || fail "JSON lacks links"
+
+"$BIN" recommend -e happy --seed 5 -f csv >"$WORK/a" 2>/dev/null
+"$BIN" recommend -e happy --seed 5 -f csv >"$WORK/b" 2>/dev/null
+cmp -s "$WORK/a" "$WORK/b" || fail "--seed should repeat the playlist"
+"$BIN" recommend -e happy -f m3u -n 3 2>/dev/null | head -1 | grep -qx '#EXTM3U' || fail "m3u header"
+
+expect 2 "unknown emotion" -- "$BIN" recommend -e grumpy
+grep -q "unknown emotion 'grumpy'" "$WORK/err" || fail "unknown emotion message"
+expect 2 "bad --year" -- "$BIN" recommend -e happy --year nineties
+expect 3 "empty stdin" -- "$BIN" recommend -e - </dev/null
+expect 7 "a filter nothing passes" -- "$BIN" recommend -e happy --genre polka
+
+# Import: generated CSV in the moods layout, one bad row.
+{
+  echo "name,album,artist,id,release_date,popularity,length,danceability,acousticness,energy,instrumentalness,liveness,valence,loudness,speechiness,tempo,key,time_signature,mood"
+  for i in 1 2 3 4 5 6; do
+    echo "Song $i,Album,Artist $i,$(id $i),2001-01-01,50,200000,0.6,0.2,0.$((i + 2)),0,0.1,0.$((i + 3)),-5,0.05,120,1,4,Happy"
+  done
+  echo "Broken,Album,Artist,$(id 7),2001,50,200000,0.6,0.2,0.7,0,0.1,7.5,-5,0.05,120,1,4,Happy"
+} >"$WORK/tracks.csv"
+expect 5 "import with a bad row" -- "$BIN" catalog import "$WORK/tracks.csv"
+grep -q "tracks.csv:8: valence" "$WORK/err" || fail "bad row not reported with file:line: $(cat "$WORK/err")"
+grep -q "holds 6 tracks" "$WORK/out" || fail "import summary: $(cat "$WORK/out")"
+expect 5 "re-import" -- "$BIN" catalog import "$WORK/tracks.csv" --json
+grep -q '"tracks": 6' "$WORK/out" || fail "re-import should leave 6 tracks: $(cat "$WORK/out")"
+expect 0 "stats" -- "$BIN" catalog stats --json
+grep -q '"tracks": 6' "$WORK/out" || fail "stats"
+expect 0 "search" -- "$BIN" catalog search "song 3" -f uris
+[ "$(cat "$WORK/out")" = "spotify:track:$(id 3)" ] || fail "search found: $(cat "$WORK/out")"
+expect 0 "recommend from the imported catalog" -- "$BIN" recommend -e happy -f uris
+[ "$(wc -l <"$WORK/out")" -eq 6 ] || fail "expected all 6 imported tracks"
+
+# Catalog errors.
+echo "plain text" >"$WORK/not.db"
+expect 3 "a catalog that is not SQLite" -- "$BIN" recommend -e happy --catalog "$WORK/not.db"
+grep -q "not a SQLite database" "$WORK/err" || fail "not-SQLite message: $(cat "$WORK/err")"
+expect 3 "a missing catalog" -- "$BIN" catalog stats --catalog "$WORK/missing.db"
+echo "foo,bar" >"$WORK/odd.csv"
+expect 3 "unknown layout" -- "$BIN" catalog import --catalog "$WORK/new.db" "$WORK/odd.csv"
+[ ! -e "$WORK/new.db" ] || fail "a failed import created a catalog"
+expect 2 "bad column map" -- "$BIN" catalog import --column-map "id=a" "$WORK/odd.csv"
+
+[ "$failures" -eq 0 ] && echo "all music CLI checks passed"
+exit $((failures > 0))

@@ -1,0 +1,328 @@
+#include "emomusic/music/catalog_import.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/music/catalog.hpp"
+#include "music_fixtures.hpp"
+#include "test_support.hpp"
+
+namespace emomusic::music {
+namespace {
+
+using emomusic::test::TempDir;
+using emomusic::test::write_file;
+using test::make_id;
+
+namespace fs = std::filesystem;
+
+Track find(const std::vector<Track>& tracks, const std::string& id) {
+  auto it = std::find_if(tracks.begin(), tracks.end(), [&](const Track& t) { return t.id == id; });
+  if (it == tracks.end()) throw std::runtime_error("no track " + id);
+  return *it;
+}
+
+// Everything stored, as comparable text, to check that a failed import changed nothing.
+std::vector<std::string> snapshot(const fs::path& db) {
+  std::vector<std::string> rows;
+  for (const auto& t : Catalog(db, Catalog::Mode::kReadOnly).all_tracks()) {
+    rows.push_back(t.id + "|" + t.name + "|" + t.artist_line() + "|" + t.genre + "|" +
+                   std::to_string(t.valence) + "|" + std::to_string(t.year));
+  }
+  return rows;
+}
+
+class CatalogImport : public ::testing::Test {
+ protected:
+  std::vector<ImportReport> import(const std::vector<std::string>& names,
+                                   ImportOptions options = {}) {
+    std::vector<fs::path> files;
+    for (const auto& n : names) files.push_back(dir / n);
+    return import_csv_files(db, files, options);
+  }
+
+  TempDir dir;
+  fs::path db = dir / "catalog.db";
+};
+
+TEST_F(CatalogImport, ReadsTheMoodsLayout) {
+  write_file(dir / "moods.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(1), "1999", "Prince") +
+                 test::moods_row(make_id(2), "\"Mister, Magic\"", "\"Grover Washington, Jr.\"",
+                                 "0.3", "0.2", "1975"));
+  const auto reports = import({"moods.csv"});
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].layout, "moods");
+  EXPECT_EQ(reports[0].imported, 2);
+  EXPECT_TRUE(reports[0].problems.empty());
+
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  const Track prince = find(tracks, make_id(1));
+  EXPECT_EQ(prince.name, "1999");
+  EXPECT_EQ(prince.artists, std::vector<std::string>{"Prince"});
+  EXPECT_EQ(prince.year, 1982);           // from release_date 27-10-1982
+  EXPECT_EQ(prince.duration_ms, 379266);  // from "length"
+  EXPECT_EQ(prince.popularity, 68);
+  EXPECT_DOUBLE_EQ(prince.valence, 0.6);
+  EXPECT_DOUBLE_EQ(prince.danceability, 0.866);
+  const Track grover = find(tracks, make_id(2));
+  // A comma inside an artist name does not split it.
+  EXPECT_EQ(grover.artists, std::vector<std::string>{"Grover Washington, Jr."});
+  EXPECT_EQ(grover.name, "Mister, Magic");
+  EXPECT_EQ(grover.year, 1975);
+}
+
+TEST_F(CatalogImport, ReadsThe14kLayoutAndNormalisesUris) {
+  write_file(dir / "14k.csv",
+             std::string(test::kTracks14kHeader) +
+                 test::tracks14k_row(0, "spotify:track:" + make_id(3), "The Box", "Roddy Ricch"));
+  const auto reports = import({"14k.csv"});
+  EXPECT_EQ(reports[0].layout, "tracks-14k");
+  const Track t = find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(3));
+  EXPECT_EQ(t.uri(), "spotify:track:" + make_id(3));
+  EXPECT_EQ(t.year, 2019);
+  EXPECT_EQ(t.popularity, 80);
+  EXPECT_EQ(t.duration_ms, 196653);
+  EXPECT_DOUBLE_EQ(t.energy, 0.586);
+}
+
+TEST_F(CatalogImport, ReadsTheKaggleLayoutSplittingArtistsAndMergingGenres) {
+  // The 114k dataset lists a track once per genre it appears under.
+  write_file(
+      dir / "kaggle.csv",
+      std::string(test::kKaggleHeader) +
+          test::kaggle_row(0, make_id(4), "Gen Hoshino;Someone Else", "Comedy", "acoustic",
+                           "True") +
+          test::kaggle_row(1, make_id(5), "Ben Woodward", "Ghost", "acoustic") +
+          test::kaggle_row(2, make_id(4), "Gen Hoshino;Someone Else", "Comedy", "j-pop", "True"));
+  const auto reports = import({"kaggle.csv"});
+  EXPECT_EQ(reports[0].layout, "kaggle-114k");
+  EXPECT_EQ(reports[0].records, 3);
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  ASSERT_EQ(tracks.size(), 2u);
+  const Track t = find(tracks, make_id(4));
+  EXPECT_EQ(t.artists, (std::vector<std::string>{"Gen Hoshino", "Someone Else"}));
+  EXPECT_EQ(t.genre, "acoustic;j-pop");
+  EXPECT_TRUE(t.explicit_lyrics);
+  EXPECT_EQ(t.year, 0);  // this layout has no year
+  EXPECT_FALSE(find(tracks, make_id(5)).explicit_lyrics);
+}
+
+TEST_F(CatalogImport, ColumnMapReadsAnyLayout) {
+  write_file(dir / "own.csv",
+             "uri,title,who,v,e,genres\n"
+             "https://open.spotify.com/track/" +
+                 make_id(6) + "?si=x,Song,A|B,0.1,0.9,Rock\n");
+  ImportOptions options;
+  options.layout = parse_column_map(
+      "id=uri,name=title,artists=who,valence=v,energy=e,genre=genres,artist_separator=|");
+  import({"own.csv"}, options);
+  const Track t = find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(6));
+  EXPECT_EQ(t.artists, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(t.genre, "rock");
+  EXPECT_FALSE(known(t.tempo));
+}
+
+TEST(ColumnMap, RejectsUnknownFieldsAndMissingRequiredOnes) {
+  EXPECT_THROW(parse_column_map("id=a,name=b,artists=c,valence=d,energy=e,mood=f"), UsageError);
+  EXPECT_THROW(parse_column_map("id=a,name=b,artists=c,valence=d"), UsageError);
+  EXPECT_THROW(parse_column_map("id"), UsageError);
+}
+
+TEST_F(CatalogImport, UnknownHeaderSuggestsAColumnMap) {
+  write_file(dir / "odd.csv", "foo,bar\n1,2\n");
+  try {
+    import({"odd.csv"});
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--column-map"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(db)) << "a failed first import must not leave a catalog behind";
+}
+
+TEST_F(CatalogImport, ReportsEveryUnusableRowWithItsLineAndReason) {
+  const std::string good = test::moods_row(make_id(10), "Good", "A");
+  write_file(dir / "bad.csv",
+             std::string(test::kMoodsHeader) +              // line 1
+                 good +                                     // 2
+                 "\"Two\nLines\",Album,B," + make_id(11) +  // 3-4
+                 ",1982,1,1,0.5,0.5,0.5,0,0,0.5,0,0,120,1,4,Sad\n" +
+                 test::moods_row("", "No id", "C") +                                    // 5
+                 test::moods_row("not-an-id", "Bad id", "C") +                          // 6
+                 test::moods_row(make_id(12), "", "C") +                                // 7
+                 test::moods_row(make_id(13), "No artist", "") +                        // 8
+                 test::moods_row(make_id(14), "Valence text", "C", "high") +            // 9
+                 test::moods_row(make_id(15), "Valence range", "C", "1.7") +            // 10
+                 test::moods_row(make_id(16), "No energy", "C", "0.5", "") +            // 11
+                 test::moods_row(make_id(17), "Bad date", "C", "0.5", "0.5", "soon") +  // 12
+                 "short,row\n");                                                        // 13
+  const auto reports = import({"bad.csv"});
+  const auto& problems = reports[0].problems;
+  ASSERT_EQ(problems.size(), 9u);
+  const std::vector<std::pair<long, std::string>> expected = {
+      {5, "id is empty"},      {6, "not a Spotify track id"}, {7, "name is empty"},
+      {8, "artists is empty"}, {9, "'high' is not a number"}, {10, "outside 0..1"},
+      {11, "energy is empty"}, {12, "holds no year"},         {13, "expected 19 fields, got 2"}};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(problems[i].line, expected[i].first) << problems[i].message();
+    EXPECT_NE(problems[i].reason.find(expected[i].second), std::string::npos)
+        << problems[i].message();
+    EXPECT_EQ(problems[i].message().rfind((dir / "bad.csv").string() + ":", 0), 0u);
+  }
+  EXPECT_EQ(reports[0].records, 11);
+  EXPECT_EQ(reports[0].imported, 2);  // line 2 and lines 3-4 (a name with a line break)
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  EXPECT_EQ(find(tracks, make_id(11)).name, "Two\nLines");
+}
+
+TEST_F(CatalogImport, KaggleRowsWithBadPopularityOrExplicitAreReported) {
+  write_file(dir / "k.csv",
+             std::string(test::kKaggleHeader) +
+                 test::kaggle_row(0, make_id(20), "A", "x", "pop", "maybe") + "1," + make_id(21) +
+                 ",B,Album,y,73.5,1,False,0.6,0.4,1,-6,0,0.1,0.1,0,0.3,0.7,87,4,pop\n");
+  const auto reports = import({"k.csv"});
+  ASSERT_EQ(reports[0].problems.size(), 2u);
+  EXPECT_NE(reports[0].problems[0].reason.find("explicit"), std::string::npos);
+  EXPECT_NE(reports[0].problems[1].reason.find("popularity"), std::string::npos);
+}
+
+TEST_F(CatalogImport, StrictModeImportsNothingWhenARowIsBad) {
+  write_file(dir / "first.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(30), "Kept", "A"));
+  import({"first.csv"});
+  write_file(dir / "mixed.csv", std::string(test::kMoodsHeader) +
+                                    test::moods_row(make_id(31), "Fine", "B") +
+                                    test::moods_row(make_id(32), "Broken", "B", "2"));
+  ImportOptions strict;
+  strict.strict = true;
+  EXPECT_THROW(import({"mixed.csv"}, strict), InputError);
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 1);
+}
+
+TEST_F(CatalogImport, ReimportingIsIdempotent) {
+  std::string csv = test::kKaggleHeader;
+  for (int i = 0; i < 50; ++i) {
+    csv += test::kaggle_row(i, make_id(100 + i % 40), "Artist " + std::to_string(i % 7),
+                            "Song " + std::to_string(i % 40), i < 40 ? "pop" : "rock");
+  }
+  write_file(dir / "k.csv", csv);
+  import({"k.csv"});
+  const auto first = snapshot(db);
+  ASSERT_EQ(first.size(), 40u);
+  import({"k.csv"});
+  import({"k.csv"});
+  EXPECT_EQ(snapshot(db), first);
+}
+
+TEST_F(CatalogImport, UpsertUpdatesFeaturesAndKeepsWhatTheNewRowLacks) {
+  write_file(dir / "a.csv", std::string(test::kTracks14kHeader) +
+                                test::tracks14k_row(0, make_id(40), "Song", "A", "2001", "55"));
+  write_file(dir / "b.csv",
+             std::string(test::kKaggleHeader) +
+                 test::kaggle_row(0, make_id(40), "A", "Song v2", "rock", "False", "0.1"));
+  import({"a.csv"});
+  import({"b.csv"});
+  const Track t = find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(40));
+  EXPECT_EQ(t.name, "Song v2");
+  EXPECT_DOUBLE_EQ(t.valence, 0.1);
+  EXPECT_EQ(t.year, 2001);  // Kaggle's layout has no year: the known one stays
+  EXPECT_EQ(t.genre, "rock");
+}
+
+TEST_F(CatalogImport, FailureHalfWayLeavesTheCatalogAsItWas) {
+  write_file(dir / "base.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(50), "Base", "A"));
+  import({"base.csv"});
+  const auto before = snapshot(db);
+
+  // good.csv imports fine, then broken.csv fails after two of its rows were already upserted.
+  std::string good = test::kMoodsHeader;
+  for (int i = 0; i < 20; ++i) good += test::moods_row(make_id(60 + i), "New", "B");
+  write_file(dir / "good.csv", good);
+  write_file(dir / "broken.csv", std::string(test::kMoodsHeader) +
+                                     test::moods_row(make_id(50), "Overwritten", "Z") +
+                                     test::moods_row(make_id(90), "Also new", "C") +
+                                     "\"never closed," + make_id(91) + "\n");
+  EXPECT_THROW(import({"good.csv", "broken.csv"}), InputError);
+  EXPECT_EQ(snapshot(db), before);
+}
+
+TEST_F(CatalogImport, FailedFirstImportLeavesNoCatalogFile) {
+  write_file(dir / "broken.csv", std::string(test::kMoodsHeader) +
+                                     test::moods_row(make_id(1), "Fine", "A") + "\"oops\n");
+  EXPECT_THROW(import({"broken.csv"}), InputError);
+  EXPECT_FALSE(fs::exists(db));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().extension(), ".csv") << "left behind: " << entry.path();
+  }
+}
+
+TEST_F(CatalogImport, LockedCatalogIsReportedAsUnavailable) {
+  write_file(dir / "a.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(1), "S", "A"));
+  import({"a.csv"});
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  try {
+    Catalog catalog(db, Catalog::Mode::kReadWrite, /*busy_timeout_ms=*/50);
+    Catalog::Transaction transaction(catalog);
+    FAIL() << "expected UnavailableError";
+  } catch (const UnavailableError& e) {
+    EXPECT_NE(std::string(e.what()).find("locked"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Catalog(db, Catalog::Mode::kReadOnly, 50), UnavailableError);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 1);
+}
+
+TEST(CatalogFile, ANonSqliteFileIsABadInputNamingIt) {
+  TempDir dir;
+  write_file(dir / "notes.txt", "this is not a database, just some text that is long enough\n");
+  for (auto mode : {Catalog::Mode::kReadOnly, Catalog::Mode::kReadWrite}) {
+    try {
+      Catalog catalog(dir / "notes.txt", mode);
+      FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("not a SQLite database"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("notes.txt"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(CatalogFile, AnotherSqliteDatabaseIsNotACatalog) {
+  TempDir dir;
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "other.db").c_str(), &other), SQLITE_OK);
+  sqlite3_exec(other, "CREATE TABLE people (name TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_THROW(Catalog(dir / "other.db", Catalog::Mode::kReadOnly), InputError);
+  EXPECT_THROW(Catalog(dir / "missing.db", Catalog::Mode::kReadOnly), InputError);
+}
+
+TEST_F(CatalogImport, SearchAndStats) {
+  write_file(dir / "k.csv",
+             std::string(test::kKaggleHeader) +
+                 test::kaggle_row(0, make_id(1), "Queen", "Bohemian Rhapsody", "rock") +
+                 test::kaggle_row(1, make_id(2), "Queen;David Bowie", "Under Pressure", "rock") +
+                 test::kaggle_row(2, make_id(3), "Adele", "Hello 100%", "pop", "True"));
+  import({"k.csv"});
+  const Catalog catalog(db, Catalog::Mode::kReadOnly);
+  EXPECT_EQ(catalog.search("queen", 10).size(), 2u);
+  EXPECT_EQ(catalog.search("PRESSURE", 10).size(), 1u);
+  EXPECT_EQ(catalog.search("100%", 10).size(), 1u);
+  EXPECT_EQ(catalog.search("1_0", 10).size(), 0u);  // '_' is not a wildcard
+  const CatalogStats s = catalog.stats();
+  EXPECT_EQ(s.tracks, 3);
+  EXPECT_EQ(s.artists, 3);
+  EXPECT_EQ(s.explicit_tracks, 1);
+  ASSERT_FALSE(s.top_genres.empty());
+  EXPECT_EQ(s.top_genres[0], (std::pair<std::string, long>{"rock", 2}));
+}
+
+}  // namespace
+}  // namespace emomusic::music
