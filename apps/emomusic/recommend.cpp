@@ -6,11 +6,15 @@
 #include <memory>
 #include <random>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/playlist_format.hpp"
 #include "emomusic/music/ranking.hpp"
+#ifdef EMOMUSIC_WITH_SPOTIFY
+#include "emomusic/music/spotify/playlist_bridge.hpp"
+#endif
 
 namespace emomusic::app {
 
@@ -66,6 +70,15 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("-f,--format", options->format, "table, json, csv, m3u or uris")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv", "m3u", "uris"}));
+  sub->add_flag("--no-spotify", options->no_spotify,
+                "Stay offline even when Spotify credentials are set (they are used to fill a "
+                "playlist the catalog cannot)");
+  sub->add_option("--create-playlist", options->create_playlist,
+                  "Also save the playlist as a private playlist NAME in your Spotify account "
+                  "(needs `emomusic login`); its link goes to stderr");
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  add_spotify_options(*sub, options->spotify);
+#endif
   sub->callback([options, &command] { command = [options] { return run_recommend(*options); }; });
 }
 
@@ -99,13 +112,45 @@ int run_recommend(const RecommendOptions& o) {
   spdlog::info("{} → {} ({}), from the {}", to_string(emotion), to_string(plan.strategy), plan.why,
                candidates.source);
   spdlog::debug("seed {} (pass --seed {} to repeat this playlist)", rank.seed, rank.seed);
-  const auto playlist =
-      recommend(candidates.tracks, plan.waypoints, mapping.weights(), filter, rank);
+  auto playlist = recommend(candidates.tracks, plan.waypoints, mapping.weights(), filter, rank);
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  std::unique_ptr<spotify::SpotifyClient> client;
+  if (!o.no_spotify || !o.create_playlist.empty()) {
+    try {
+      client = std::make_unique<spotify::SpotifyClient>(spotify_config(o.spotify),
+                                                        spotify::load_credentials(false));
+    } catch (const UsageError& e) {
+      if (!o.create_playlist.empty()) throw;
+      spdlog::debug("Spotify not used: {}", e.what());
+    }
+  }
+  if (client && !o.no_spotify && static_cast<int>(playlist.size()) < o.limit) {
+    try {
+      spotify::top_up_from_spotify(*client, plan, filter, o.limit, playlist);
+    } catch (const Error& e) {
+      // The offline playlist is still an answer; a Spotify fault only makes it shorter.
+      spdlog::warn("could not add tracks from Spotify: {}", e.what());
+    }
+  }
+#else
+  if (!o.create_playlist.empty()) {
+    throw UnavailableError("--create-playlist: this emomusic was built without Spotify support");
+  }
+#endif
   if (static_cast<int>(playlist.size()) < o.limit) {
     spdlog::warn("only {} of {} tracks: the filters or --max-per-artist {} leave no more",
                  playlist.size(), o.limit, o.max_per_artist);
   }
   write_playlist(std::cout, playlist, format);
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  if (!o.create_playlist.empty()) {
+    std::cout.flush();
+    const auto created = client->create_playlist(o.create_playlist, spotify::playlist_uris(playlist));
+    // stderr, so that stdout stays one playlist in the chosen format.
+    std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" (" << created.tracks_added
+              << " tracks): " << created.url << std::endl;
+  }
+#endif
   return 0;
 }
 

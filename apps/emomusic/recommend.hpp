@@ -5,6 +5,9 @@
 #include <string>
 
 #include "command.hpp"
+#ifdef EMOMUSIC_WITH_SPOTIFY
+#include "spotify_options.hpp"
+#endif
 
 namespace emomusic::app {
 
@@ -26,6 +29,12 @@ struct RecommendOptions {
   double variety = 0.03;
   std::int64_t seed = -1;  ///< negative = a fresh random seed each run
   std::string format = "table";
+  /// With Spotify credentials: fill a short playlist from Spotify, unless this is set.
+  bool no_spotify = false;
+  std::string create_playlist;  ///< save the playlist in the user's Spotify account
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  SpotifyOptions spotify;
+#endif
 };
 
 void setup_recommend(CLI::App& app, Command& command);

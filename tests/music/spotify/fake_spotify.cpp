@@ -83,6 +83,9 @@ FakeSpotify::FakeSpotify() {
   routes();
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
+  // httplib's stop() does nothing before the server loop runs, so a test that ends at once would
+  // hang in the destructor's join: wait until it is running.
+  while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 FakeSpotify::~FakeSpotify() {

@@ -1,0 +1,30 @@
+#pragma once
+/// @file
+/// Where the recommender meets Spotify: topping up a catalog playlist with Spotify's own tracks,
+/// and the URIs of a playlist for saving it in the user's account.
+
+#include <string>
+#include <vector>
+
+#include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/music/ranking.hpp"
+#include "emomusic/music/spotify/client.hpp"
+
+namespace emomusic::spotify {
+
+/// A Spotify track as a catalog Track. Spotify no longer gives new apps audio features, so
+/// valence and energy stay unknown (NaN): such tracks are listed, never ranked by distance.
+music::Track to_catalog_track(const TrackInfo& info);
+
+/// Adds Spotify tracks to `playlist` until it holds `limit`: GET /recommendations with the plan's
+/// feature targets while the app still has that endpoint, else a search on the plan's mood words
+/// (and --genre). Skips tracks already present and those `filter` rejects. Returns how many were
+/// added; each carries a NaN distance and says where it came from in `target`.
+int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
+                        const music::TrackFilter& filter, int limit,
+                        std::vector<music::Recommendation>& playlist);
+
+/// spotify:track: URIs of the playlist's tracks, in order, skipping tracks without a Spotify id.
+std::vector<std::string> playlist_uris(const std::vector<music::Recommendation>& playlist);
+
+}  // namespace emomusic::spotify
