@@ -41,6 +41,29 @@ TEST(Taiwanese, LbpFindsMostFaces) {
   EXPECT_GE(detection_rate(test::read_labelled_photos(dir), DetectorKind::kLbp), 0.85);
 }
 
+TEST(Taiwanese, DetectNearFollowsAMovingFaceAndIgnoresNewOnes) {
+  EMOMUSIC_REQUIRE_TAIWANESE(dir);
+  const auto photos = test::read_labelled_photos(dir);
+  const cv::Mat a = read_image(photos.front().path), b = read_image(photos.back().path);
+  FaceDetector detector({});
+  const auto before = detector.detect(to_gray(test::compose_frame({a}, 0)));
+  ASSERT_EQ(before.size(), 1u);
+  // The face moved 12 pixels and someone came in beside it: only the followed face is returned,
+  // where a whole-frame search puts it.
+  const cv::Mat moved = to_gray(test::compose_frame({a, b}, 12));
+  const auto full = detector.detect(moved);
+  ASSERT_EQ(full.size(), 2u);
+  const auto near = detector.detect_near(moved, before);
+  ASSERT_EQ(near.size(), 1u);
+  const auto same = std::max(intersection_over_union(near[0], full[0]),
+                             intersection_over_union(near[0], full[1]));
+  EXPECT_GT(same, 0.7);
+  EXPECT_GT(near[0].x, before[0].x);
+  // Gone: nothing near where it was.
+  const cv::Mat empty(480, 640, CV_8UC1, cv::Scalar(128));
+  EXPECT_TRUE(detector.detect_near(empty, before).empty());
+}
+
 TEST(Taiwanese, PerClassAccuracyOfTheShippedModel) {
   EMOMUSIC_REQUIRE_TAIWANESE(dir);
   const auto model = find_shipped_file("models/emotion.safetensors");

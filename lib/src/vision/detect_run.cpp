@@ -87,6 +87,12 @@ class AnnotatedVideo {
 
 constexpr const char* kWindow = "emomusic detect";
 
+std::vector<cv::Rect> boxes(const std::vector<FaceEmotion>& faces) {
+  std::vector<cv::Rect> out;
+  for (const auto& f : faces) out.push_back(f.box);
+  return out;
+}
+
 }  // namespace
 
 void require_display() {
@@ -150,6 +156,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   if (!options.output.empty()) video.emplace(options.output, source.fps());
   DetectSummary summary;
   summary.items = 1;
+  const int rescan_every = pipeline.detector().options().rescan_every;
   std::vector<FaceEmotion> faces;  // of the last analysed frame; drawn on the frames between
   std::optional<double> fps;
   auto last = Clock::now();
@@ -161,7 +168,10 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
       break;
     }
     if (frame.index % options.every == 0) {
-      faces = tracker.update(pipeline.analyse(frame.image), frame.time_s);
+      const bool rescan = faces.empty() || summary.frames % rescan_every == 0;
+      faces = tracker.update(
+          rescan ? pipeline.analyse(frame.image) : pipeline.analyse_near(frame.image, boxes(faces)),
+          frame.time_s);
       ++summary.frames;
       summary.faces += static_cast<std::int64_t>(faces.size());
       if (writer && !options.once) writer->write({source.name(), frame.index, frame.time_s, faces});

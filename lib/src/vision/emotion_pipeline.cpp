@@ -7,7 +7,17 @@ EmotionPipeline::EmotionPipeline(FaceDetector detector, FaceClassifier classifie
 
 std::vector<FaceEmotion> EmotionPipeline::analyse(const cv::Mat& image) {
   const cv::Mat gray = to_gray(image);
-  const auto boxes = detector_.detect(gray);
+  return classify(gray, detector_.detect(gray));
+}
+
+std::vector<FaceEmotion> EmotionPipeline::analyse_near(const cv::Mat& image,
+                                                       const std::vector<cv::Rect>& previous) {
+  const cv::Mat gray = to_gray(image);
+  return classify(gray, detector_.detect_near(gray, previous));
+}
+
+std::vector<FaceEmotion> EmotionPipeline::classify(const cv::Mat& gray,
+                                                   const std::vector<cv::Rect>& boxes) {
   std::vector<cv::Mat> crops;
   crops.reserve(boxes.size());
   for (const auto& box : boxes) {

@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
+#include <optional>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/vision/face_emotion.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
@@ -41,6 +43,15 @@ fs::path find_cascade(DetectorKind kind) {
                          "pass --cascade FILE");
 }
 
+namespace {
+
+void sort_largest_first(std::vector<cv::Rect>& faces) {
+  std::stable_sort(faces.begin(), faces.end(),
+                   [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+}
+
+}  // namespace
+
 struct FaceDetector::Impl {
   DetectorOptions options;
   cv::CascadeClassifier cascade;
@@ -51,6 +62,7 @@ FaceDetector::FaceDetector(const DetectorOptions& options) : impl_(std::make_uni
   impl_->options = options;
   if (options.min_face < 1) throw UsageError("minimum face size must be at least 1 pixel");
   if (options.scale_factor <= 1.0) throw UsageError("detector scale factor must be above 1");
+  if (options.rescan_every < 1) throw UsageError("--rescan-every must be at least 1");
   fs::path file = options.cascade;
   if (file.empty()) {
     file = find_cascade(options.kind);
@@ -94,8 +106,48 @@ std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& gray) {
     }
     f &= frame;
   }
-  std::stable_sort(faces.begin(), faces.end(),
-                   [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+  sort_largest_first(faces);
+  return faces;
+}
+
+std::vector<cv::Rect> FaceDetector::detect_near(const cv::Mat& gray,
+                                                const std::vector<cv::Rect>& previous) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const auto& o = impl_->options;
+  const cv::Rect frame(0, 0, gray.cols, gray.rows);
+  std::vector<cv::Rect> faces;
+  for (const auto& p : previous) {
+    const int side = std::max(p.width, p.height);
+    const cv::Rect window =
+        cv::Rect(p.x - side / 2, p.y - side / 2, p.width + side, p.height + side) & frame;
+    if (window.area() == 0) continue;
+    const double scale = std::min(1.0, static_cast<double>(kNearFaceSide) / side);
+    cv::resize(gray(window), impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
+    const int lo = std::max(1, static_cast<int>(0.7 * side * scale));
+    const int hi = static_cast<int>(1.4 * side * scale) + 1;
+    std::vector<cv::Rect> found;
+    impl_->cascade.detectMultiScale(impl_->small, found, o.scale_factor, o.min_neighbors, 0,
+                                    cv::Size(lo, lo), cv::Size(hi, hi));
+    // The one that best continues the previous box; others in the window are someone else's.
+    double best_iou = 0;
+    std::optional<cv::Rect> best;
+    for (const auto& f : found) {
+      const cv::Rect r = cv::Rect(window.x + cvRound(f.x / scale), window.y + cvRound(f.y / scale),
+                                  cvRound(f.width / scale), cvRound(f.height / scale)) &
+                         frame;
+      const double iou = intersection_over_union(r, p);
+      if (iou > best_iou) {
+        best_iou = iou;
+        best = r;
+      }
+    }
+    // Two people close together may both re-find the same face; keep it once.
+    const bool duplicate = best && std::any_of(faces.begin(), faces.end(), [&](const cv::Rect& f) {
+                             return intersection_over_union(f, *best) > 0.5;
+                           });
+    if (best && !duplicate) faces.push_back(*best);
+  }
+  sort_largest_first(faces);
   return faces;
 }
 

@@ -19,9 +19,16 @@ class EmotionPipeline {
   /// Faces of a BGR (or grayscale) image, largest first, track ids unset.
   std::vector<FaceEmotion> analyse(const cv::Mat& image);
 
-  FaceClassifier& classifier() { return classifier_; }
+  /// Like analyse(), but finds faces only near the boxes of the previous frame
+  /// (FaceDetector::detect_near()).
+  std::vector<FaceEmotion> analyse_near(const cv::Mat& image,
+                                        const std::vector<cv::Rect>& previous);
+
+  const FaceDetector& detector() const { return detector_; }
 
  private:
+  std::vector<FaceEmotion> classify(const cv::Mat& gray, const std::vector<cv::Rect>& boxes);
+
   FaceDetector detector_;
   FaceClassifier classifier_;
   double margin_;
