@@ -13,6 +13,9 @@
 #include "emomusic/core/progress.hpp"
 #include "eval.hpp"
 #include "train.hpp"
+#ifdef EMOMUSIC_HAS_VISION
+#include "detect.hpp"
+#endif
 
 namespace {
 
@@ -54,6 +57,9 @@ int main(int argc, char** argv) {
   emomusic::app::Command command;
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
+#ifdef EMOMUSIC_HAS_VISION
+  emomusic::app::setup_detect(app, command);
+#endif
 
   try {
     app.parse(argc, argv);

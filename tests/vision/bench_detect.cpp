@@ -2,6 +2,7 @@
 // face, per detector, and the latency of classifying one face. Run by scripts/bench_detect.sh.
 //
 //   bench_detect [--frames N] [--model FILE]
+//   zcat ../shared/data/fer2013/fer2013.csv.gz | bench_detect --framing   (crop margin vs FER)
 //
 // The video is assembled from a taiwanese-dev photograph (Haar cascades do not find drawn faces).
 // Frames per CPU-second is what an unloaded machine would reach, when the machine is shared;
@@ -10,15 +11,19 @@
 // (same cost).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "emomusic/core/paths.hpp"
 #include "emomusic/vision/detect_run.hpp"
+#include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/video_source.hpp"
 #include "taiwanese_faces.hpp"
@@ -105,22 +110,95 @@ void bench_classifier(const fs::path& model) {
             << " ms per face in batches of 4\n";
 }
 
+// Mean of FER2013's Training faces, read as CSV text (emotion,pixels,Usage) from `in`.
+cv::Mat mean_fer_face(std::istream& in) {
+  cv::Mat sum(48, 48, CV_64F, cv::Scalar(0));
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto a = line.find(','), b = line.rfind(',');
+    if (a == std::string::npos || line.compare(b + 1, 8, "Training") != 0) continue;
+    std::istringstream pixels(line.substr(a + 1, b - a - 1));
+    cv::Mat face(48, 48, CV_64F);
+    int i = 0;
+    for (int v; i < 48 * 48 && pixels >> v; ++i) face.at<double>(i / 48, i % 48) = v;
+    if (i != 48 * 48) continue;
+    sum += face;
+    ++n;
+  }
+  if (n == 0) throw std::runtime_error("no Training rows in the FER2013 CSV on stdin");
+  return sum / n;
+}
+
+// Correlation coefficient of two same-size single-channel images.
+double correlation(const cv::Mat& a, const cv::Mat& b) {
+  cv::Mat x, y;
+  a.convertTo(x, CV_64F);
+  b.convertTo(y, CV_64F);
+  x -= cv::mean(x)[0];
+  y -= cv::mean(y)[0];
+  return x.dot(y) / std::sqrt(x.dot(x) * y.dot(y));
+}
+
+cv::Mat gradient_magnitude(const cv::Mat& img) {
+  cv::Mat f, gx, gy, mag;
+  img.convertTo(f, CV_64F);
+  cv::Sobel(f, gx, CV_64F, 1, 0);
+  cv::Sobel(f, gy, CV_64F, 0, 1);
+  cv::magnitude(gx, gy, mag);
+  return mag;
+}
+
+// Which crop margin makes Haar crops of taiwanese-dev look like FER2013 faces: the correlation of
+// the mean crop with the mean FER face, in intensity and in edges (where eyes, mouth and the face
+// outline sit).
+void compare_framing(std::istream& fer, const fs::path& photos) {
+  const cv::Mat fer_mean = mean_fer_face(fer);
+  FaceDetector detector({});
+  std::vector<std::pair<cv::Mat, cv::Rect>> faces;
+  for (const auto& p : test::read_labelled_photos(photos)) {
+    const cv::Mat gray = to_gray(read_image(p.path));
+    const auto boxes = detector.detect(gray);
+    if (!boxes.empty()) faces.emplace_back(gray, boxes.front());
+  }
+  for (const double margin : {-0.1, -0.05, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3}) {
+    cv::Mat sum(48, 48, CV_64F, cv::Scalar(0));
+    for (const auto& [gray, box] : faces) {
+      cv::Mat crop;
+      crop_face(gray, box, margin, 48).convertTo(crop, CV_64F);
+      sum += crop;
+    }
+    const cv::Mat mean = sum / static_cast<double>(faces.size());
+    std::cout << "margin " << margin << ": correlation with the mean FER2013 face "
+              << correlation(mean, fer_mean) << " (intensity), "
+              << correlation(gradient_magnitude(mean), gradient_magnitude(fer_mean))
+              << " (edges)\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int frames = 600;
   fs::path model;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool framing = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--frames")
-      frames = std::atoi(argv[i + 1]);
-    else if (arg == "--model")
-      model = argv[i + 1];
+    if (arg == "--framing") {
+      framing = true;
+    } else if (arg == "--frames" && i + 1 < argc) {
+      frames = std::atoi(argv[++i]);
+    } else if (arg == "--model" && i + 1 < argc) {
+      model = argv[++i];
+    }
   }
   const auto photos = test::shared_file("data/faces/taiwanese-dev");
   if (!photos) {
     std::cerr << "bench_detect needs ../shared/data/faces/taiwanese-dev for a real face\n";
     return 2;
+  }
+  if (framing) {
+    compare_framing(std::cin, *photos);
+    return 0;
   }
   test::TempDir dir;
   if (model.empty()) {

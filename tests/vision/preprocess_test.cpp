@@ -25,12 +25,13 @@ TEST(FaceCrop, GrayscaleTakesOpenCvBgrOrder) {
 }
 
 TEST(FaceCrop, DefaultMarginIsPinned) {
-  EXPECT_DOUBLE_EQ(kDefaultFaceMargin, 0.1);
+  EXPECT_DOUBLE_EQ(kDefaultFaceMargin, 0.0);
 }
 
 TEST(FaceCrop, BoxGrowsByTheMarginOnEverySide) {
   EXPECT_EQ(crop_box({100, 50, 100, 100}, 0.1), cv::Rect(90, 40, 120, 120));
   EXPECT_EQ(crop_box({100, 50, 100, 100}, 0.0), cv::Rect(100, 50, 100, 100));
+  EXPECT_EQ(crop_box({100, 50, 100, 100}, -0.05), cv::Rect(105, 55, 90, 90));
   // A non-square box becomes the square on its longer side, same centre.
   EXPECT_EQ(crop_box({0, 0, 40, 60}, 0.0), cv::Rect(-10, 0, 60, 60));
 }
