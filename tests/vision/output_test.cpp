@@ -39,6 +39,8 @@ TEST(ResultWriter, JsonlHasSourceFrameTimeAndEveryProbability) {
   std::istringstream lines(text);
   std::string line;
   ASSERT_TRUE(std::getline(lines, line));
+  EXPECT_EQ(line.rfind(R"({"source":"cam, left","frame":7,"time":0.25,"faces":[{"box":)", 0), 0u)
+      << line;  // the documented order, for people reading the stream
   const auto j = nlohmann::json::parse(line);
   EXPECT_EQ(j["source"], "cam, left");
   EXPECT_EQ(j["frame"], 7);

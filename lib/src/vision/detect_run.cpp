@@ -108,7 +108,8 @@ void require_display() {
 DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::path>& images,
                              ResultWriter& writer, const fs::path& output) {
   const auto start = Clock::now();
-  const bool output_folder = !output.empty() && (images.size() > 1 || fs::is_directory(output));
+  std::error_code ec;
+  const bool output_folder = !output.empty() && (images.size() > 1 || fs::is_directory(output, ec));
   DetectSummary summary;
   for (const auto& path : images) {
     ++summary.items;

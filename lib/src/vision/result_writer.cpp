@@ -18,20 +18,20 @@ OutputFormat parse_output_format(const std::string& name) {
 
 namespace {
 
-nlohmann::json to_json(const FrameResult& r) {
-  nlohmann::json faces = nlohmann::json::array();
+nlohmann::ordered_json to_json(const FrameResult& r) {
+  nlohmann::ordered_json faces = nlohmann::ordered_json::array();
   for (const auto& f : r.faces) {
-    nlohmann::json probabilities;
+    nlohmann::ordered_json probabilities;
     for (int e = 0; e < kEmotionCount; ++e) {
       probabilities[std::string(emotion_names()[e])] = f.probabilities[e];
     }
-    nlohmann::json face = {{"box", {f.box.x, f.box.y, f.box.width, f.box.height}},
-                           {"emotion", std::string(to_string(f.emotion()))},
-                           {"probabilities", probabilities}};
+    nlohmann::ordered_json face = {{"box", {f.box.x, f.box.y, f.box.width, f.box.height}},
+                                   {"emotion", std::string(to_string(f.emotion()))},
+                                   {"probabilities", probabilities}};
     if (f.track >= 0) face["track"] = f.track;
     faces.push_back(face);
   }
-  nlohmann::json j = {{"source", r.source}};
+  nlohmann::ordered_json j = {{"source", r.source}};
   if (r.frame) j["frame"] = *r.frame;
   if (r.time_s) j["time"] = *r.time_s;
   j["faces"] = faces;
