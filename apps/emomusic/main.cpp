@@ -13,6 +13,9 @@
 #include "emomusic/core/progress.hpp"
 #include "eval.hpp"
 #include "train.hpp"
+#ifdef EMOMUSIC_WITH_VISION
+#include "detect.hpp"
+#endif
 #ifdef EMOMUSIC_WITH_MUSIC
 #include "catalog.hpp"
 #include "recommend.hpp"
@@ -63,6 +66,9 @@ int main(int argc, char** argv) {
   emomusic::app::Command command;
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
+#ifdef EMOMUSIC_WITH_VISION
+  emomusic::app::setup_detect(app, command);
+#endif
 #ifdef EMOMUSIC_WITH_MUSIC
   emomusic::app::setup_recommend(app, command);
   emomusic::app::setup_catalog(app, command);

@@ -1,0 +1,147 @@
+#include "detect.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/vision/image_inputs.hpp"
+
+namespace emomusic::app {
+
+void setup_detect(CLI::App& app, Command& command) {
+  auto o = std::make_shared<DetectOptions>();
+  auto* sub = app.add_subcommand(
+      "detect",
+      "Find faces and their emotions in a webcam, a video or images.\n"
+      "Exit codes: 0 ok, 2 bad option, 3 bad input file, 4 bad model, 5 some images failed, "
+      "7 no face (or, with --once, no stable emotion within --timeout), 8 no camera, camera "
+      "busy, no display for --show, or no face detector installed.");
+  auto* camera = sub->add_option("--camera", o->camera, "Webcam number N (/dev/videoN)")
+                     ->check(CLI::NonNegativeNumber);
+  auto* video = sub->add_option("--video", o->video, "Video file or stream URL");
+  auto* image = sub->add_option("--image", o->images, "Image files; '-' reads one from stdin");
+  auto* dir =
+      sub->add_option("--dir", o->dirs, "Folders searched recursively for jpg/png/bmp/tiff/webp");
+  camera->excludes(video, image, dir);
+  video->excludes(image, dir);
+  sub->add_option("--model", o->model,
+                  "Emotion model (default: $EMOMUSIC_MODEL or the shipped one)");
+  sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
+  sub->add_option("--tta", o->tta, "Test-time augmentation: none, flip, tencrop")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"none", "flip", "tencrop"}));
+  sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"haar", "lbp"}));
+  sub->add_option("--cascade", o->cascade, "OpenCV cascade XML file instead of the installed one");
+  sub->add_option("--min-face", o->min_face, "Smallest face looked for, in pixels")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 4096));
+  sub->add_option("--detect-width", o->detect_width,
+                  "Shrink wider frames to this width for detection (0: never); faster")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 8192));
+  sub->add_option("--min-neighbors", o->min_neighbors,
+                  "Detector votes a face needs: higher, fewer false faces")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 50));
+  sub->add_option("--rescan-every", o->rescan_every,
+                  "In a video, search the whole frame every N analysed frames and only near "
+                  "known faces in between (1: whole frame always)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--margin", o->margin,
+                  "Border added around the detected face on each side, as a fraction of its "
+                  "size (negative: inside it)")
+      ->capture_default_str()
+      ->check(CLI::Range(-0.25, 1.0));
+  sub->add_option("--every", o->every, "Analyse every Nth frame of a video or camera")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_option("--smoothing", o->smoothing,
+                  "Average each face's probabilities over about N analysed frames (1: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sub->add_flag("--show", o->show, "Show a window with boxes, labels, bars and FPS (q/Esc quits)");
+  sub->add_option("-o,--output", o->output,
+                  "Write the annotated image (a folder for several) or video (.avi, .mp4)");
+  sub->add_flag("--once", o->once,
+                "Print the first stable emotion and exit (for mood=$(emomusic detect --camera 0 "
+                "--once))");
+  sub->add_option("--stable-seconds", o->stable_seconds, "--once: how long the emotion must hold")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 600.0));
+  sub->add_option("--stable-confidence", o->stable_confidence,
+                  "--once: smoothed probability it must keep")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--timeout", o->timeout, "--once: give up after this many seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("-f,--format", o->format, "Output on stdout: text, json, jsonl or csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
+  sub->callback([o, &command] { command = [o] { return run_detect(*o); }; });
+}
+
+int run_detect(const DetectOptions& o) {
+  using namespace emomusic::vision;
+  const bool stills = !o.images.empty() || !o.dirs.empty();
+  if (o.camera < 0 && o.video.empty() && !stills) {
+    throw UsageError("detect needs an input: --camera N, --video FILE|URL, --image FILE… or --dir");
+  }
+  if (stills && (o.once || o.show)) {
+    throw UsageError("--once and --show watch a --camera or --video; for images use --output");
+  }
+  const OutputFormat format = parse_output_format(o.format);
+  if (o.show) require_display();
+  DetectorOptions d;
+  d.kind = parse_detector(o.detector);
+  d.cascade = o.cascade;
+  d.min_face = o.min_face;
+  d.detect_width = o.detect_width;
+  d.min_neighbors = o.min_neighbors;
+  d.rescan_every = o.rescan_every;
+  FaceDetector detector(d);
+  const FaceClassifierOptions c{o.model, o.device, o.tta};
+
+  if (stills) {
+    std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());
+    if (std::count(images.begin(), images.end(), "-") > 1) {
+      throw UsageError("standard input ('-') can be read only once");
+    }
+    for (const auto& folder : o.dirs) {
+      const auto found = list_images(folder);
+      if (found.empty()) spdlog::warn("no images in {}", folder);
+      images.insert(images.end(), found.begin(), found.end());
+    }
+    if (images.empty()) throw InputError("no images to analyse in the given folders");
+    EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
+    ResultWriter writer(std::cout, format);
+    return static_cast<int>(finish_run(analyse_images(pipeline, images, writer, o.output)));
+  }
+
+  // The camera or video is opened before the model is loaded, so a missing one fails fast.
+  VideoSource source = o.camera >= 0 ? VideoSource::camera(o.camera) : VideoSource::open(o.video);
+  EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
+  StreamOptions s;
+  s.every = o.every;
+  s.show = o.show;
+  s.output = o.output;
+  s.tracker.smoothing = o.smoothing;
+  s.once = o.once;
+  s.stability = {o.stable_seconds, o.stable_confidence};
+  s.timeout_s = o.timeout;
+  if (o.once) {
+    const auto summary = analyse_stream(pipeline, source, s, nullptr);
+    std::cout << to_string(*summary.settled) << std::endl;
+    return static_cast<int>(ExitCode::kOk);
+  }
+  ResultWriter writer(std::cout, format);
+  return static_cast<int>(finish_run(analyse_stream(pipeline, source, s, &writer)));
+}
+
+}  // namespace emomusic::app

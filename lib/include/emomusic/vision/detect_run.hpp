@@ -1,0 +1,61 @@
+#pragma once
+/// @file
+/// The `detect` runs: a batch of still images, or a video/camera stream with tracking, display,
+/// annotated output and --once.
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/vision/emotion_pipeline.hpp"
+#include "emomusic/vision/face_tracker.hpp"
+#include "emomusic/vision/result_writer.hpp"
+#include "emomusic/vision/video_source.hpp"
+
+namespace emomusic::vision {
+
+struct StreamOptions {
+  int every = 1;                 ///< analyse every Nth frame (annotated output keeps all)
+  bool show = false;             ///< a window with the annotated frames; q or Esc stops
+  std::filesystem::path output;  ///< annotated video; empty: frames are not stored
+  TrackerOptions tracker;
+  /// Stop at the first face whose smoothed emotion is stable (StabilityOptions) and return it,
+  /// instead of writing per-frame results.
+  bool once = false;
+  StabilityOptions stability;
+  double timeout_s = 15;  ///< with `once`: give up after this many seconds of stream time
+};
+
+struct DetectSummary {
+  int items = 0;                   ///< images, or 1 for a stream
+  int failed = 0;                  ///< items that could not be read or held no face
+  int no_face = 0;                 ///< of those, the ones that were read but held no face
+  std::int64_t frames = 0;         ///< frames analysed
+  std::int64_t faces = 0;          ///< faces found in them
+  double seconds = 0;              ///< wall-clock time of the run
+  std::optional<Emotion> settled;  ///< the --once result
+};
+
+/// Analyses images one by one; each unreadable image or image without a face is logged to stderr
+/// and counted, and the rest go on. `output`: annotated copies (a file for one image, a folder for
+/// several); empty: none.
+DetectSummary analyse_images(EmotionPipeline& pipeline,
+                             const std::vector<std::filesystem::path>& images, ResultWriter& writer,
+                             const std::filesystem::path& output = {});
+
+/// Analyses a stream until it ends, the window is closed, or (with `once`) an emotion settles.
+/// `writer` may be null with `once`. With `once`, throws NotFoundError when no face appears, or
+/// none settles, within the timeout or before the stream ends.
+DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
+                             const StreamOptions& options, ResultWriter* writer);
+
+/// Throws UnavailableError when there is no display to show a window on (checked before any
+/// model or camera is opened).
+void require_display();
+
+/// Logs the summary on stderr and returns the exit code: kOk when no item failed, kPartial when
+/// some did, and when all did kNotFound (none held a face) or kBadInput (some were unreadable).
+ExitCode finish_run(const DetectSummary& summary);
+
+}  // namespace emomusic::vision

@@ -1,0 +1,43 @@
+#pragma once
+/// @file
+/// Emotion probabilities for face crops, over nn::EmotionClassifier. The only place in the vision
+/// area that touches LibTorch, so that the rest compiles without its headers.
+
+#include <filesystem>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+#include "emomusic/vision/face_emotion.hpp"
+
+namespace emomusic::vision {
+
+struct FaceClassifierOptions {
+  std::filesystem::path model;  ///< empty: the default model (core/paths.hpp)
+  std::string device = "cpu";   ///< cpu, cuda, cuda:N
+  std::string tta = "none";     ///< none, flip, tencrop (nn/classifier.hpp)
+};
+
+class FaceClassifier {
+ public:
+  /// Loads the model; throws ModelError when it is missing, invalid, or its classes are not the 7
+  /// emotions.
+  explicit FaceClassifier(const FaceClassifierOptions& options);
+  ~FaceClassifier();
+  FaceClassifier(FaceClassifier&&) noexcept;
+  FaceClassifier& operator=(FaceClassifier&&) noexcept;
+
+  /// Side of the square grayscale crops the model takes.
+  int input_size() const;
+
+  /// One batch through the network: 8-bit grayscale crops of input_size()² (crop_face()) →
+  /// probabilities per face. Throws std::invalid_argument for a crop of another size or type.
+  std::vector<EmotionProbabilities> classify(const std::vector<cv::Mat>& faces);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace emomusic::vision

@@ -1,0 +1,39 @@
+#pragma once
+/// @file
+/// Results on stdout for people (text) and scripts (json, jsonl, csv).
+
+#include <ostream>
+#include <string>
+
+#include "emomusic/vision/face_emotion.hpp"
+
+namespace emomusic::vision {
+
+/// text: a line per face. json: one array of frame objects. jsonl: a frame object per line
+/// ({"source","frame","time","faces":[{"box":[x,y,w,h],"track","emotion","probabilities":{…}}]}).
+/// csv: a header, then a row per face with the 7 probabilities as columns.
+enum class OutputFormat { kText, kJson, kJsonl, kCsv };
+OutputFormat parse_output_format(const std::string& name);  ///< throws UsageError
+
+class ResultWriter {
+ public:
+  /// Writes the prologue at once (the json array's bracket, the csv header).
+  ResultWriter(std::ostream& out, OutputFormat format);
+  /// Closes the json array if finish() was not called.
+  ~ResultWriter();
+  ResultWriter(const ResultWriter&) = delete;
+  ResultWriter& operator=(const ResultWriter&) = delete;
+
+  /// Writes one image or frame and flushes, so a reader of a live stream sees it at once.
+  void write(const FrameResult& result);
+  /// Ends the output (the json array's closing bracket).
+  void finish();
+
+ private:
+  std::ostream& out_;
+  OutputFormat format_;
+  bool finished_ = false;
+  std::int64_t written_ = 0;
+};
+
+}  // namespace emomusic::vision

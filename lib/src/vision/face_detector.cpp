@@ -1,0 +1,154 @@
+#include "emomusic/vision/face_detector.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <optional>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/vision/face_emotion.hpp"
+
+namespace emomusic::vision {
+namespace fs = std::filesystem;
+
+DetectorKind parse_detector(const std::string& name) {
+  if (name == "haar") return DetectorKind::kHaar;
+  if (name == "lbp") return DetectorKind::kLbp;
+  throw UsageError("unknown face detector '" + name + "'; expected haar or lbp");
+}
+
+std::string to_string(DetectorKind kind) {
+  return kind == DetectorKind::kHaar ? "haar" : "lbp";
+}
+
+fs::path find_cascade(DetectorKind kind) {
+  const fs::path relative = kind == DetectorKind::kHaar
+                                ? fs::path("haarcascades") / "haarcascade_frontalface_default.xml"
+                                : fs::path("lbpcascades") / "lbpcascade_frontalface_improved.xml";
+  std::vector<fs::path> roots;
+  if (const char* dir = std::getenv("EMOMUSIC_CASCADE_DIR"); dir && *dir) roots.emplace_back(dir);
+  roots.emplace_back("/usr/share/opencv4");
+  roots.emplace_back("/usr/local/share/opencv4");
+  std::string looked;
+  for (const auto& root : roots) {
+    const fs::path candidate = root / relative;
+    std::error_code ec;
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+    looked += (looked.empty() ? "" : ", ") + candidate.string();
+  }
+  throw UnavailableError("the " + to_string(kind) + " face detector is not installed (looked for " +
+                         looked +
+                         "); install Debian's opencv-data package, set EMOMUSIC_CASCADE_DIR, or "
+                         "pass --cascade FILE");
+}
+
+namespace {
+
+void sort_largest_first(std::vector<cv::Rect>& faces) {
+  std::stable_sort(faces.begin(), faces.end(),
+                   [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+}
+
+}  // namespace
+
+struct FaceDetector::Impl {
+  DetectorOptions options;
+  cv::CascadeClassifier cascade;
+  cv::Mat small;  // reused between frames
+};
+
+FaceDetector::FaceDetector(const DetectorOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  if (options.min_face < 1) throw UsageError("minimum face size must be at least 1 pixel");
+  if (options.scale_factor <= 1.0) throw UsageError("detector scale factor must be above 1");
+  if (options.rescan_every < 1) throw UsageError("--rescan-every must be at least 1");
+  fs::path file = options.cascade;
+  if (file.empty()) {
+    file = find_cascade(options.kind);
+  } else if (std::error_code ec; !fs::is_regular_file(file, ec)) {
+    throw UnavailableError("face detector cascade " + file.string() + " does not exist");
+  }
+  if (!impl_->cascade.load(file.string())) {
+    throw ModelError("face detector cascade " + file.string() +
+                     " could not be loaded (not an OpenCV cascade XML file?)");
+  }
+  impl_->options.cascade = file;
+}
+
+FaceDetector::~FaceDetector() = default;
+FaceDetector::FaceDetector(FaceDetector&&) noexcept = default;
+FaceDetector& FaceDetector::operator=(FaceDetector&&) noexcept = default;
+
+const DetectorOptions& FaceDetector::options() const {
+  return impl_->options;
+}
+
+std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const auto& o = impl_->options;
+  double scale = 1.0;
+  const cv::Mat* searched = &gray;
+  if (o.detect_width > 0 && gray.cols > o.detect_width) {
+    scale = static_cast<double>(o.detect_width) / gray.cols;
+    cv::resize(gray, impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
+    searched = &impl_->small;
+  }
+  const int min_side = std::max(1, static_cast<int>(o.min_face * scale));
+  std::vector<cv::Rect> faces;
+  impl_->cascade.detectMultiScale(*searched, faces, o.scale_factor, o.min_neighbors, 0,
+                                  cv::Size(min_side, min_side));
+  const cv::Rect frame(0, 0, gray.cols, gray.rows);
+  for (auto& f : faces) {
+    if (scale != 1.0) {
+      f = cv::Rect(cvRound(f.x / scale), cvRound(f.y / scale), cvRound(f.width / scale),
+                   cvRound(f.height / scale));
+    }
+    f &= frame;
+  }
+  sort_largest_first(faces);
+  return faces;
+}
+
+std::vector<cv::Rect> FaceDetector::detect_near(const cv::Mat& gray,
+                                                const std::vector<cv::Rect>& previous) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const auto& o = impl_->options;
+  const cv::Rect frame(0, 0, gray.cols, gray.rows);
+  std::vector<cv::Rect> faces;
+  for (const auto& p : previous) {
+    const int side = std::max(p.width, p.height);
+    const cv::Rect window =
+        cv::Rect(p.x - side / 2, p.y - side / 2, p.width + side, p.height + side) & frame;
+    if (window.area() == 0) continue;
+    const double scale = std::min(1.0, static_cast<double>(kNearFaceSide) / side);
+    cv::resize(gray(window), impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
+    const int lo = std::max(1, static_cast<int>(0.7 * side * scale));
+    const int hi = static_cast<int>(1.4 * side * scale) + 1;
+    std::vector<cv::Rect> found;
+    impl_->cascade.detectMultiScale(impl_->small, found, o.scale_factor, o.min_neighbors, 0,
+                                    cv::Size(lo, lo), cv::Size(hi, hi));
+    // The one that best continues the previous box; others in the window are someone else's.
+    double best_iou = 0;
+    std::optional<cv::Rect> best;
+    for (const auto& f : found) {
+      const cv::Rect r = cv::Rect(window.x + cvRound(f.x / scale), window.y + cvRound(f.y / scale),
+                                  cvRound(f.width / scale), cvRound(f.height / scale)) &
+                         frame;
+      const double iou = intersection_over_union(r, p);
+      if (iou > best_iou) {
+        best_iou = iou;
+        best = r;
+      }
+    }
+    // Two people close together may both re-find the same face; keep it once.
+    const bool duplicate = best && std::any_of(faces.begin(), faces.end(), [&](const cv::Rect& f) {
+                             return intersection_over_union(f, *best) > 0.5;
+                           });
+    if (best && !duplicate) faces.push_back(*best);
+  }
+  sort_largest_first(faces);
+  return faces;
+}
+
+}  // namespace emomusic::vision

@@ -1,0 +1,239 @@
+// The detect runs end to end: image batches with bad items, and a video assembled from the
+// taiwanese-dev photos for tracking, smoothing, --every, --output and --once.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
+#include <sstream>
+
+#include "emomusic/vision/detect_run.hpp"
+#include "emomusic/vision/image_inputs.hpp"
+#include "taiwanese_faces.hpp"
+#include "test_support.hpp"
+#include "tiny_model.hpp"
+
+namespace emomusic::vision {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<nlohmann::json> parse_jsonl(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+void write_video(const fs::path& path, const std::vector<cv::Mat>& frames, double fps = 10) {
+  cv::VideoWriter w(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), fps,
+                    frames.front().size());
+  ASSERT_TRUE(w.isOpened());
+  for (const auto& f : frames) w.write(f);
+}
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override { test::write_tiny_model(dir_ / "m.safetensors"); }
+
+  EmotionPipeline pipeline() {
+    return EmotionPipeline(FaceDetector({}), FaceClassifier({dir_ / "m.safetensors"}));
+  }
+
+  // Frames of one or two performers from taiwanese-dev, drifting right by a pixel a frame.
+  // `photos_per_frame(i)` picks the photos for frame i.
+  template <typename Pick>
+  fs::path photo_video(const std::string& name, int frames, Pick photos_per_frame) {
+    std::vector<cv::Mat> v;
+    for (int i = 0; i < frames; ++i) v.push_back(test::compose_frame(photos_per_frame(i), i));
+    write_video(dir_ / name, v);
+    return dir_ / name;
+  }
+
+  test::TempDir dir_;
+};
+
+std::vector<test::LabelledPhoto> two_performers(const fs::path& dir) {
+  const auto photos = test::read_labelled_photos(dir);
+  std::vector<test::LabelledPhoto> picked;
+  for (const auto& p : photos) {  // first two of distinct performers (first 2 digits of the name)
+    if (picked.empty() || picked[0].path.filename().string().substr(0, 2) !=
+                              p.path.filename().string().substr(0, 2)) {
+      picked.push_back(p);
+    }
+    if (picked.size() == 2) break;
+  }
+  return picked;
+}
+
+}  // namespace
+
+TEST_F(RunTest, ImageBatchReportsEachBadItemAndGoesOn) {
+  test::write_file(dir_ / "empty.jpg", "");
+  test::write_file(dir_ / "text.png", "not an image");
+  cv::imwrite((dir_ / "blank.png").string(), cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 90, 90)));
+  auto p = pipeline();
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kJsonl);
+  const auto s = analyse_images(
+      p, {dir_ / "missing.jpg", dir_ / "empty.jpg", dir_ / "text.png", dir_ / "blank.png"}, writer);
+  EXPECT_EQ(s.items, 4);
+  EXPECT_EQ(s.failed, 4);
+  EXPECT_EQ(s.no_face, 1);
+  EXPECT_EQ(finish_run(s), ExitCode::kBadInput);
+  const auto lines = parse_jsonl(out.str());
+  ASSERT_EQ(lines.size(), 1u);  // only the decodable image is reported, with no faces
+  EXPECT_TRUE(lines[0]["faces"].empty());
+
+  std::ostringstream out2;
+  ResultWriter writer2(out2, OutputFormat::kJsonl);
+  EXPECT_EQ(finish_run(analyse_images(p, {dir_ / "blank.png"}, writer2)), ExitCode::kNotFound);
+}
+
+TEST_F(RunTest, ImageBatchWithAFaceIsPartialAndWritesAnnotatedCopies) {
+  EMOMUSIC_REQUIRE_TAIWANESE(faces);
+  const auto photo = test::read_labelled_photos(faces).front().path;
+  auto p = pipeline();
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kJsonl);
+  const auto s = analyse_images(p, {photo, dir_ / "missing.jpg"}, writer, dir_ / "annotated");
+  EXPECT_EQ(s.failed, 1);
+  EXPECT_EQ(finish_run(s), ExitCode::kPartial);
+  const auto lines = parse_jsonl(out.str());
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0]["faces"].size(), 1u);
+  EXPECT_EQ(lines[0]["source"], photo.string());
+  const auto annotated = cv::imread((dir_ / "annotated" / photo.filename()).string());
+  ASSERT_FALSE(annotated.empty());
+  EXPECT_GT(cv::norm(annotated, cv::imread(photo.string()), cv::NORM_L1), 0);
+
+  ResultWriter quiet(out, OutputFormat::kJsonl);
+  analyse_images(p, {photo}, quiet, dir_ / "one.png");  // one image: --output is the file
+  EXPECT_FALSE(cv::imread((dir_ / "one.png").string()).empty());
+}
+
+TEST_F(RunTest, TwoPeopleAreTrackedApartAndSmoothedEach) {
+  EMOMUSIC_REQUIRE_TAIWANESE(faces);
+  const auto people = two_performers(faces);
+  ASSERT_EQ(people.size(), 2u);
+  const cv::Mat a = read_image(people[0].path), b = read_image(people[1].path);
+  // The left person changes between two photos (two expressions) every 3 frames, so raw
+  // probabilities jump and smoothing has something to do.
+  const auto photos = test::read_labelled_photos(faces);
+  cv::Mat a2;
+  for (const auto& p : photos) {
+    if (p.path.filename().string().substr(0, 2) ==
+            people[0].path.filename().string().substr(0, 2) &&
+        p.label != people[0].label) {
+      a2 = read_image(p.path);
+      break;
+    }
+  }
+  ASSERT_FALSE(a2.empty());
+  const auto video = photo_video("two.avi", 24, [&](int i) {
+    return std::vector<cv::Mat>{(i / 3) % 2 ? a2 : a, b};
+  });
+  auto p = pipeline();
+  auto run = [&](int smoothing, int every) {
+    auto source = VideoSource::open(video.string());
+    StreamOptions o;
+    o.tracker.smoothing = smoothing;
+    o.every = every;
+    o.output = every == 1 && smoothing == 1 ? dir_ / "annotated.avi" : fs::path();
+    std::ostringstream out;
+    ResultWriter writer(out, OutputFormat::kJsonl);
+    const auto s = analyse_stream(p, source, o, &writer);
+    EXPECT_EQ(finish_run(s), ExitCode::kOk);
+    return parse_jsonl(out.str());
+  };
+  const auto raw = run(1, 1);
+  const auto smooth = run(5, 1);
+  ASSERT_EQ(raw.size(), 24u);
+  ASSERT_EQ(smooth.size(), 24u);
+  const double alpha = 2.0 / 6.0;
+  std::map<int, std::vector<double>> previous;  // track → smoothed probabilities of last frame
+  std::map<bool, int> track_of_side;            // left? → track id, taken from frame 0
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    ASSERT_EQ(raw[i]["faces"].size(), 2u) << "frame " << i;
+    ASSERT_EQ(smooth[i]["faces"].size(), 2u) << "frame " << i;
+    if (i == 0) {
+      EXPECT_NE(raw[0]["faces"][0]["track"], raw[0]["faces"][1]["track"]);
+    }
+    for (int k = 0; k < 2; ++k) {
+      const auto& r = raw[i]["faces"][k];
+      const auto& sm = smooth[i]["faces"][k];
+      const bool left = r["box"][0].get<int>() < 300;
+      if (i == 0) track_of_side[left] = r["track"];
+      EXPECT_EQ(r["track"], track_of_side[left]) << "frame " << i;  // never swapped or renumbered
+      ASSERT_EQ(sm["box"], r["box"]);
+      std::vector<double> now;
+      for (const auto& name : emotion_names()) {
+        const double x = r["probabilities"][std::string(name)];
+        const double before = i ? previous[sm["track"]][now.size()] : x;
+        const double expected = alpha * x + (1 - alpha) * before;
+        const double got = sm["probabilities"][std::string(name)];
+        EXPECT_NEAR(got, i ? expected : x, 1e-4) << "frame " << i << " " << name;
+        now.push_back(got);
+      }
+      previous[sm["track"]] = now;
+    }
+  }
+  // The annotated video has every frame.
+  cv::VideoCapture annotated((dir_ / "annotated.avi").string());
+  ASSERT_TRUE(annotated.isOpened());
+  EXPECT_EQ(annotated.get(cv::CAP_PROP_FRAME_COUNT), 24);
+  // --every 3 analyses frames 0, 3, 6, …
+  const auto every = run(5, 3);
+  ASSERT_EQ(every.size(), 8u);
+  for (std::size_t i = 0; i < every.size(); ++i) EXPECT_EQ(every[i]["frame"], 3 * i);
+}
+
+TEST_F(RunTest, OnceSettlesOnTheSteadyFace) {
+  EMOMUSIC_REQUIRE_TAIWANESE(faces);
+  const cv::Mat photo = read_image(test::read_labelled_photos(faces).front().path);
+  const auto video = photo_video("one.avi", 30, [&](int) { return std::vector<cv::Mat>{photo}; });
+  auto p = pipeline();
+  // What the (untrained) model says about this face when the video starts.
+  const auto expected = p.analyse(test::compose_frame({photo}, 0)).at(0).emotion();
+  StreamOptions o;
+  o.once = true;
+  o.stability = {1.0, 0.0};
+  auto source = VideoSource::open(video.string());
+  const auto s = analyse_stream(p, source, o, nullptr);
+  ASSERT_TRUE(s.settled);
+  EXPECT_EQ(*s.settled, expected);
+  EXPECT_EQ(s.frames, 11);  // frames 0..10 at 10 fps: stable for 1 s at frame 10
+
+  o.stability = {1.0, 1.01};  // never confident enough
+  auto again = VideoSource::open(video.string());
+  try {
+    analyse_stream(p, again, o, nullptr);
+    ADD_FAILURE() << "expected NotFoundError";
+  } catch (const NotFoundError& e) {
+    EXPECT_NE(std::string(e.what()).find("stayed the same"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(RunTest, OnceGivesUpWhenNoFaceAppears) {
+  write_video(dir_ / "blank.avi",
+              std::vector<cv::Mat>(30, cv::Mat(240, 320, CV_8UC3, cv::Scalar(60, 60, 60))));
+  auto p = pipeline();
+  StreamOptions o;
+  o.once = true;
+  o.timeout_s = 1.0;
+  auto source = VideoSource::open((dir_ / "blank.avi").string());
+  try {
+    analyse_stream(p, source, o, nullptr);
+    ADD_FAILURE() << "expected NotFoundError";
+  } catch (const NotFoundError& e) {
+    EXPECT_NE(std::string(e.what()).find("no face appeared within 1 s"), std::string::npos)
+        << e.what();
+  }
+  // Without --once a video with no face at all ends with kNotFound.
+  auto again = VideoSource::open((dir_ / "blank.avi").string());
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kCsv);
+  EXPECT_EQ(finish_run(analyse_stream(p, again, {}, &writer)), ExitCode::kNotFound);
+}
+
+}  // namespace emomusic::vision

@@ -1,0 +1,61 @@
+#include "tiny_model.hpp"
+
+#include <torch/torch.h>
+
+#include <cstring>
+
+#include "emomusic/core/emotion.hpp"
+#include "emomusic/nn/model_file.hpp"
+#include "emomusic/nn/network.hpp"
+#include "emomusic/nn/preprocess.hpp"
+
+namespace emomusic::test {
+
+namespace {
+
+void write_model(const std::filesystem::path& path, nn::ModelSpec spec,
+                 const std::vector<std::string>& classes) {
+  torch::manual_seed(11);
+  if (classes.empty()) {
+    for (const auto& name : emotion_names()) spec.classes.emplace_back(name);
+  } else {
+    spec.classes = classes;
+  }
+  auto net = nn::make_network(spec.arch, spec.input.size, static_cast<int>(spec.classes.size()));
+  // One training-mode pass gives the batch-norm statistics non-trivial values.
+  net->train();
+  net->forward(torch::randn({8, 1, spec.input.size, spec.input.size}));
+  nn::save_model(path, net, spec, {});
+}
+
+}  // namespace
+
+void write_tiny_model(const std::filesystem::path& path, const std::vector<std::string>& classes) {
+  nn::ModelSpec spec;
+  spec.arch.channels = {8, 16};
+  spec.arch.hidden = 16;
+  write_model(path, spec, classes);
+}
+
+void write_default_arch_model(const std::filesystem::path& path) {
+  write_model(path, {}, {});
+}
+
+std::vector<std::vector<float>> reference_probabilities(const std::filesystem::path& model,
+                                                        const std::vector<cv::Mat>& crops) {
+  auto loaded = nn::load_model(model);
+  const int s = loaded.spec.input.size;
+  std::vector<std::vector<float>> out;
+  for (const auto& crop : crops) {
+    CV_Assert(crop.type() == CV_8UC1 && crop.isContinuous() && crop.rows == s && crop.cols == s);
+    auto face = torch::empty({1, s, s}, torch::kUInt8);
+    std::memcpy(face.data_ptr<uint8_t>(), crop.data, static_cast<std::size_t>(s) * s);
+    const auto p =
+        torch::softmax(loaded.net->forward(nn::normalize_faces(face, loaded.spec.input)), 1)
+            .contiguous();
+    out.emplace_back(p.data_ptr<float>(), p.data_ptr<float>() + p.size(1));
+  }
+  return out;
+}
+
+}  // namespace emomusic::test

@@ -1,0 +1,25 @@
+#pragma once
+// Small untrained emotion models for the vision tests, so they never depend on the shipped model,
+// and a reference forward pass that does not go through the vision area.
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+namespace emomusic::test {
+
+/// A small VGG with random weights (seeded, so its outputs are fixed) for 48×48 faces, whose
+/// classes are `classes` in that order (default: the 7 emotions in label order).
+void write_tiny_model(const std::filesystem::path& path,
+                      const std::vector<std::string>& classes = {});
+
+/// An untrained model of the default architecture (nn::ArchSpec{}), for timing.
+void write_default_arch_model(const std::filesystem::path& path);
+
+/// Probabilities of the model file's network for 48×48 grayscale crops, computed one crop at a
+/// time straight from nn (load_model, normalize_faces, softmax), in the model's class order.
+std::vector<std::vector<float>> reference_probabilities(const std::filesystem::path& model,
+                                                        const std::vector<cv::Mat>& crops);
+
+}  // namespace emomusic::test
