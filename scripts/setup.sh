@@ -38,3 +38,4 @@ FER=../shared/data/fer2013/fer2013.csv.gz
 if [ -f models/emotion.safetensors ] && [ -f "$FER" ]; then
   "$EMOMUSIC" eval --data "$FER" --split PublicTest
 fi
+"$EMOMUSIC" recommend --emotion happy --limit 5 --no-spotify

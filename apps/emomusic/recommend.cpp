@@ -15,8 +15,50 @@
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/playlist_bridge.hpp"
 #endif
+#ifdef EMOMUSIC_WITH_VISION
+#include "emomusic/vision/detect_run.hpp"
+#include "emomusic/vision/image_inputs.hpp"
+#endif
 
 namespace emomusic::app {
+namespace {
+
+// Where the emotion comes from: the command line, stdin, or (vision builds) a photo or camera.
+Emotion emotion_of(const RecommendOptions& o) {
+  if (o.from_image.empty() && o.from_camera < 0) {
+    if (o.emotion.empty()) throw UsageError("give --emotion NAME|-, --from-image FILE or --from-camera N");
+    return o.emotion == "-" ? music::read_emotion(std::cin) : emotion_from_string(o.emotion);
+  }
+#ifdef EMOMUSIC_WITH_VISION
+  using namespace vision;
+  // Opened before the model is loaded, so that a missing photo or camera fails at once.
+  cv::Mat image;
+  std::optional<VideoSource> camera;
+  if (!o.from_image.empty()) {
+    image = read_image(o.from_image);
+  } else {
+    camera.emplace(VideoSource::camera(o.from_camera));
+  }
+  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}), FaceClassifier({o.model, "cpu", "none"}));
+  if (camera) {
+    StreamOptions once;
+    once.once = true;
+    const Emotion e = *analyse_stream(pipeline, *camera, once, nullptr).settled;
+    spdlog::info("camera {}: {}", o.from_camera, to_string(e));
+    return e;
+  }
+  const auto faces = pipeline.analyse(image);
+  if (faces.empty()) throw NotFoundError(o.from_image + ": no face found");
+  // Faces come largest first: the nearest person is the listener.
+  spdlog::info("{}: {} face(s); the largest looks {}", o.from_image, faces.size(),
+               to_string(faces.front().emotion()));
+  return faces.front().emotion();
+#else
+  throw UnavailableError("--from-image/--from-camera: this emomusic was built without vision");
+#endif
+}
+
+}  // namespace
 
 void setup_recommend(CLI::App& app, Command& command) {
   auto options = std::make_shared<RecommendOptions>();
@@ -28,8 +70,14 @@ void setup_recommend(CLI::App& app, Command& command) {
       "7 no track fits the filters or the catalog is empty, 8 catalog locked.");
   sub->add_option("-e,--emotion", options->emotion,
                   "angry, disgust, fear, happy, sad, surprise, neutral (or 0-6); '-' reads a line "
-                  "or a JSON object with an \"emotion\" field from stdin")
-      ->required();
+                  "or a JSON object with an \"emotion\" field from stdin");
+  auto* from_image = sub->add_option("--from-image", options->from_image,
+                                     "Detect the emotion of the largest face in this photo first");
+  auto* from_camera = sub->add_option("--from-camera", options->from_camera,
+                                      "Watch this camera until an emotion settles, then recommend");
+  sub->add_option("--model", options->model, "Emotion model for --from-image/--from-camera");
+  from_image->excludes(from_camera)->excludes("--emotion");
+  from_camera->excludes("--emotion");
   sub->add_option("--mode", options->mode,
                   "match (mood-congruent) or lift (iso principle: from the mood to --target); "
                   "default per emotion, see docs/music.md")
@@ -91,8 +139,7 @@ int run_recommend(const RecommendOptions& o) {
   TrackFilter filter{o.genre, o.artist, o.no_explicit, 0, 0};
   if (!o.year.empty()) filter.set_years(o.year);
 
-  const Emotion emotion =
-      o.emotion == "-" ? read_emotion(std::cin) : emotion_from_string(o.emotion);
+  const Emotion emotion = emotion_of(o);
   const MoodMapping mapping =
       o.mapping.empty() ? MoodMapping::load_default() : MoodMapping::load(o.mapping);
   const PlaylistPlan plan = plan_playlist(mapping, emotion, strategy, o.target, o.steps);
