@@ -19,7 +19,9 @@
 
 namespace {
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void emit(nlohmann::json j) {
   j["threads"] = torch::get_num_threads();
@@ -48,7 +50,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> archs = {"baseline", "vgg"};
   std::string channels_unused;
   int steps = 20, batch = 64, convs = 2;
-  auto* train = app.add_subcommand("train", "Training images/s (forward, backward, step, augmentation)");
+  auto* train =
+      app.add_subcommand("train", "Training images/s (forward, backward, step, augmentation)");
   train->add_option("--arch", archs);
   train->add_option("--steps", steps);
   train->add_option("--batch", batch);
@@ -71,14 +74,19 @@ int main(int argc, char** argv) {
     auto t = Clock::now();
     const auto d = data::load_dataset(data_path, o);
     const double parse = since(t);
-    const auto packed = std::filesystem::temp_directory_path() / "emomusic-bench-packed.safetensors";
+    const auto packed =
+        std::filesystem::temp_directory_path() / "emomusic-bench-packed.safetensors";
     data::save_packed(d, packed);
     t = Clock::now();
     const auto p = data::load_dataset(packed, o);
     const double packed_s = since(t);
     std::filesystem::remove(packed);
-    emit({{"bench", "load"}, {"source", data_path}, {"rows", d.size()}, {"parse_seconds", parse},
-          {"packed_seconds", packed_s}, {"packed_rows", p.size()}});
+    emit({{"bench", "load"},
+          {"source", data_path},
+          {"rows", d.size()},
+          {"parse_seconds", parse},
+          {"packed_seconds", packed_s},
+          {"packed_rows", p.size()}});
   }
   if (*train) {
     for (const auto& name : archs) {
@@ -101,8 +109,11 @@ int main(int argc, char** argv) {
       const auto t = Clock::now();
       for (int i = 0; i < steps; ++i) step();
       const double s = since(t);
-      emit({{"bench", "train"}, {"arch", name}, {"convs_per_stage", convs},
-            {"parameters", nn::count_parameters(*net)}, {"batch", batch},
+      emit({{"bench", "train"},
+            {"arch", name},
+            {"convs_per_stage", convs},
+            {"parameters", nn::count_parameters(*net)},
+            {"batch", batch},
             {"images_per_second", steps * batch / s}});
     }
   }
@@ -117,8 +128,11 @@ int main(int argc, char** argv) {
       const auto t = Clock::now();
       for (int i = 0; i < iterations; ++i) classifier->predict(faces);
       const double s = since(t);
-      emit({{"bench", "infer"}, {"model", o.model.string()}, {"batch", b},
-            {"ms_per_batch", 1000 * s / iterations}, {"faces_per_second", iterations * b / s}});
+      emit({{"bench", "infer"},
+            {"model", o.model.string()},
+            {"batch", b},
+            {"ms_per_batch", 1000 * s / iterations},
+            {"faces_per_second", iterations * b / s}});
     }
   }
   return 0;

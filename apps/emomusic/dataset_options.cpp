@@ -6,7 +6,8 @@ namespace emomusic::app {
 
 void add_dataset_options(CLI::App& cmd, DatasetOptions& o) {
   cmd.add_option("--data", o.data,
-                 "FER2013 CSV (emotion,pixels,Usage; plain or .gz), a folder ROOT/{train,test}/<class>/*.jpg, "
+                 "FER2013 CSV (emotion,pixels,Usage; plain or .gz), a folder "
+                 "ROOT/{train,test}/<class>/*.jpg, "
                  "or a packed .safetensors dataset")
       ->required();
   cmd.add_flag("--skip-bad", o.skip_bad, "Report and skip bad rows/images instead of stopping");
@@ -27,7 +28,8 @@ data::FaceDataset load_dataset(const DatasetOptions& o, bool show_progress) {
   for (const auto& s : d.split_names) splits += (splits.empty() ? "" : ", ") + s;
   spdlog::info("{}: {} images ({}){}", o.data.string(), d.size(), splits,
                report.from_cache ? " from cache" : "");
-  if (report.skipped > 0) spdlog::warn("{}: skipped {} bad rows/images", o.data.string(), report.skipped);
+  if (report.skipped > 0)
+    spdlog::warn("{}: skipped {} bad rows/images", o.data.string(), report.skipped);
   return d;
 }
 

@@ -14,13 +14,15 @@ namespace emomusic::app {
 
 void setup_eval(CLI::App& app, Command& command) {
   auto o = std::make_shared<EvalOptions>();
-  auto* cmd = app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
+  auto* cmd =
+      app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
   cmd->footer(
       "Examples:\n"
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
       "  emomusic eval --model runs/vgg.safetensors --data fer2013.csv.gz --tta tencrop --json\n"
       "  emomusic eval --data fer2013.csv.gz --plot confusion.png");
-  cmd->add_option("--model", o->model, "Model file (default: the shipped model, or $EMOMUSIC_MODEL)");
+  cmd->add_option("--model", o->model,
+                  "Model file (default: the shipped model, or $EMOMUSIC_MODEL)");
   add_dataset_options(*cmd, o->dataset);
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
@@ -30,9 +32,12 @@ void setup_eval(CLI::App& app, Command& command) {
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
   cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
-  cmd->add_option("--batch-size", o->batch_size, "Faces per batch")->check(CLI::Range(1, 4096))->capture_default_str();
+  cmd->add_option("--batch-size", o->batch_size, "Faces per batch")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")
+      ->capture_default_str();
   cmd->callback([o, &command] { command = [o] { return run_eval(*o); }; });
 }
 
@@ -48,10 +53,12 @@ int run_eval(const EvalOptions& o) {
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
   const auto subset = all.split(split);
-  spdlog::info("evaluating {} on {} ({} faces, tta {})", co.model.string(), split, subset.size(), o.tta);
+  spdlog::info("evaluating {} on {} ({} faces, tta {})", co.model.string(), split, subset.size(),
+               o.tta);
 
   const auto predict = [&](const torch::Tensor& faces) { return classifier->predict(faces); };
-  const auto result = train::evaluate(predict, subset, classifier->spec().classes, o.batch_size, true);
+  const auto result =
+      train::evaluate(predict, subset, classifier->spec().classes, o.batch_size, true);
   if (o.json) {
     auto j = result.metrics.to_json();
     j["model"] = co.model.string();
@@ -65,8 +72,9 @@ int run_eval(const EvalOptions& o) {
               << result.metrics.to_text();
   }
   if (!o.plot.empty()) {
-    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
-                                fmt::format("{} on {} (tta {})", co.model.filename().string(), split, o.tta));
+    plot::plot_confusion_matrix(
+        result.metrics.confusion, result.metrics.classes, o.plot,
+        fmt::format("{} on {} (tta {})", co.model.filename().string(), split, o.tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   return 0;

@@ -12,7 +12,7 @@ struct EvalOptions {
   std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
   std::string tta = "tencrop";  ///< the most accurate; eval is not time-critical
   bool json = false;
-  std::filesystem::path plot;   ///< confusion-matrix PNG
+  std::filesystem::path plot;  ///< confusion-matrix PNG
   int batch_size = 256;
   std::string device = "cpu";
   int threads = 0;

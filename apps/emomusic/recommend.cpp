@@ -26,7 +26,8 @@ namespace {
 // Where the emotion comes from: the command line, stdin, or (vision builds) a photo or camera.
 Emotion emotion_of(const RecommendOptions& o) {
   if (o.from_image.empty() && o.from_camera < 0) {
-    if (o.emotion.empty()) throw UsageError("give --emotion NAME|-, --from-image FILE or --from-camera N");
+    if (o.emotion.empty())
+      throw UsageError("give --emotion NAME|-, --from-image FILE or --from-camera N");
     return o.emotion == "-" ? music::read_emotion(std::cin) : emotion_from_string(o.emotion);
   }
 #ifdef EMOMUSIC_WITH_VISION
@@ -39,7 +40,8 @@ Emotion emotion_of(const RecommendOptions& o) {
   } else {
     camera.emplace(VideoSource::camera(o.from_camera));
   }
-  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}), FaceClassifier({o.model, "cpu", "none"}));
+  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}),
+                           FaceClassifier({o.model, "cpu", "none"}));
   if (camera) {
     StreamOptions once;
     once.once = true;
@@ -192,10 +194,11 @@ int run_recommend(const RecommendOptions& o) {
 #ifdef EMOMUSIC_WITH_SPOTIFY
   if (!o.create_playlist.empty()) {
     std::cout.flush();
-    const auto created = client->create_playlist(o.create_playlist, spotify::playlist_uris(playlist));
+    const auto created =
+        client->create_playlist(o.create_playlist, spotify::playlist_uris(playlist));
     // stderr, so that stdout stays one playlist in the chosen format.
-    std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" (" << created.tracks_added
-              << " tracks): " << created.url << std::endl;
+    std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" ("
+              << created.tracks_added << " tracks): " << created.url << std::endl;
   }
 #endif
   return 0;

@@ -47,49 +47,76 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->footer(
       "Examples:\n"
       "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30\n"
-      "  emomusic train --data FER_DIR --arch baseline --optimizer sgd --lr 0.01 --schedule plateau\n"
+      "  emomusic train --data FER_DIR --arch baseline --optimizer sgd --lr 0.01 --schedule "
+      "plateau\n"
       "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30 --resume");
   add_dataset_options(*cmd, o->dataset);
   auto& t = o->train;
-  cmd->add_option("--out", t.out, "Best model (safetensors); curves, metrics CSV and checkpoint go beside it")
+  cmd->add_option("--out", t.out,
+                  "Best model (safetensors); curves, metrics CSV and checkpoint go beside it")
       ->capture_default_str();
   cmd->add_option("--arch", t.arch.name, "Architecture")
       ->check(CLI::IsMember(nn::architecture_names()))
       ->capture_default_str();
-  cmd->add_option("--channels", o->channels, "vgg: channels per stage (width and depth)")->capture_default_str();
+  cmd->add_option("--channels", o->channels, "vgg: channels per stage (width and depth)")
+      ->capture_default_str();
   cmd->add_option("--convs-per-stage", t.arch.convs_per_stage, "vgg: 3x3 convolutions per stage")
-      ->check(CLI::Range(1, 8))->capture_default_str();
-  cmd->add_option("--hidden", t.arch.hidden, "vgg: hidden dense units (0: none)")->capture_default_str();
-  cmd->add_option("--dropout", t.arch.dropout, "Dropout before the dense layers")->capture_default_str();
-  cmd->add_option("--epochs", t.epochs, "Epochs")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--batch-size", t.batch_size, "Images per step")->check(CLI::Range(2, 4096))->capture_default_str();
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  cmd->add_option("--hidden", t.arch.hidden, "vgg: hidden dense units (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--dropout", t.arch.dropout, "Dropout before the dense layers")
+      ->capture_default_str();
+  cmd->add_option("--epochs", t.epochs, "Epochs")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--batch-size", t.batch_size, "Images per step")
+      ->check(CLI::Range(2, 4096))
+      ->capture_default_str();
   cmd->add_option("--optimizer", t.optimizer, "adamw, or sgd with Nesterov momentum")
-      ->check(CLI::IsMember({"adamw", "sgd"}))->capture_default_str();
-  cmd->add_option("--lr", t.schedule.base_lr, "Peak learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::IsMember({"adamw", "sgd"}))
+      ->capture_default_str();
+  cmd->add_option("--lr", t.schedule.base_lr, "Peak learning rate")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--weight-decay", t.weight_decay, "Weight decay")->capture_default_str();
   cmd->add_option("--momentum", t.momentum, "sgd momentum")->capture_default_str();
   cmd->add_option("--schedule", t.schedule.kind, "cosine, or plateau (on validation accuracy)")
-      ->check(CLI::IsMember({"cosine", "plateau"}))->capture_default_str();
-  cmd->add_option("--warmup", t.schedule.warmup_epochs, "Linear warm-up epochs")->capture_default_str();
+      ->check(CLI::IsMember({"cosine", "plateau"}))
+      ->capture_default_str();
+  cmd->add_option("--warmup", t.schedule.warmup_epochs, "Linear warm-up epochs")
+      ->capture_default_str();
   cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing")->capture_default_str();
   cmd->add_option("--class-weights", t.class_weights, "Loss weights against class imbalance")
-      ->check(CLI::IsMember({"none", "sqrt", "inverse"}))->capture_default_str();
-  cmd->add_option("--patience", t.patience, "Stop after N epochs without a better validation accuracy (0: never)")
+      ->check(CLI::IsMember({"none", "sqrt", "inverse"}))
+      ->capture_default_str();
+  cmd->add_option("--patience", t.patience,
+                  "Stop after N epochs without a better validation accuracy (0: never)")
       ->capture_default_str();
   cmd->add_flag("!--no-augment", t.augment, "Train without augmentation");
-  cmd->add_option("--max-shift", t.augmentation.max_shift, "Augmentation: shift, fraction of the side")->capture_default_str();
-  cmd->add_option("--max-rotation", t.augmentation.max_rotation_deg, "Augmentation: rotation, degrees")->capture_default_str();
-  cmd->add_option("--min-scale", t.augmentation.min_scale, "Augmentation: smallest zoom")->capture_default_str();
-  cmd->add_option("--max-scale", t.augmentation.max_scale, "Augmentation: largest zoom")->capture_default_str();
-  cmd->add_option("--erase-prob", t.augmentation.erase_probability, "Augmentation: random erasing probability")
-      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--max-shift", t.augmentation.max_shift,
+                  "Augmentation: shift, fraction of the side")
+      ->capture_default_str();
+  cmd->add_option("--max-rotation", t.augmentation.max_rotation_deg,
+                  "Augmentation: rotation, degrees")
+      ->capture_default_str();
+  cmd->add_option("--min-scale", t.augmentation.min_scale, "Augmentation: smallest zoom")
+      ->capture_default_str();
+  cmd->add_option("--max-scale", t.augmentation.max_scale, "Augmentation: largest zoom")
+      ->capture_default_str();
+  cmd->add_option("--erase-prob", t.augmentation.erase_probability,
+                  "Augmentation: random erasing probability")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--val-split", o->val_split, "Validation split (default: PublicTest, else Test)");
   cmd->add_option("--limit", o->limit, "Train on a random subset of N images (quick runs)");
   cmd->add_option("--device", t.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")->capture_default_str();
+  cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")
+      ->capture_default_str();
   cmd->add_option("--seed", t.seed, "Random seed")->capture_default_str();
   cmd->add_flag("--resume", t.resume, "Continue from the checkpoint beside --out");
-  cmd->add_option("--checkpoint", t.checkpoint, "Checkpoint file (default: <out>.checkpoint.safetensors)");
+  cmd->add_option("--checkpoint", t.checkpoint,
+                  "Checkpoint file (default: <out>.checkpoint.safetensors)");
   cmd->callback([o, &command] { command = [o] { return run_train(*o); }; });
 }
 
@@ -107,38 +134,41 @@ int run_train(const TrainCommandOptions& options) {
     train_set.labels = train_set.labels.index_select(0, pick);
     train_set.splits = train_set.splits.index_select(0, pick);
   }
-  const std::string val_name = o.val_split.empty() ? data::default_validation_split(all) : o.val_split;
+  const std::string val_name =
+      o.val_split.empty() ? data::default_validation_split(all) : o.val_split;
   data::FaceDataset val_set;
   if (val_name.empty()) {
-    spdlog::warn("{} has no validation split: keeping the last epoch's model", o.dataset.data.string());
+    spdlog::warn("{} has no validation split: keeping the last epoch's model",
+                 o.dataset.data.string());
   } else {
     val_set = all.split(val_name);
   }
 
   char host[256] = "unknown";
   ::gethostname(host, sizeof host);
-  o.train.provenance = {{"command", command_line()},
-                        {"data", o.dataset.data.filename().string()},
-                        {"train_split", data::kTraining},
-                        {"val_split", val_name},
-                        {"started", utc_now()},
-                        {"hardware", o.train.device == "cpu"
-                                         ? std::to_string(std::thread::hardware_concurrency()) + " CPU threads"
-                                         : o.train.device},
-                        {"torch_threads", torch::get_num_threads()},
-                        {"libtorch", TORCH_VERSION},
-                        {"options",
-                         {{"epochs", o.train.epochs},
-                          {"batch_size", o.train.batch_size},
-                          {"optimizer", o.train.optimizer},
-                          {"lr", o.train.schedule.base_lr},
-                          {"schedule", o.train.schedule.kind},
-                          {"warmup", o.train.schedule.warmup_epochs},
-                          {"weight_decay", o.train.weight_decay},
-                          {"label_smoothing", o.train.label_smoothing},
-                          {"class_weights", o.train.class_weights},
-                          {"augment", o.train.augment},
-                          {"seed", o.train.seed}}}};
+  o.train.provenance = {
+      {"command", command_line()},
+      {"data", o.dataset.data.filename().string()},
+      {"train_split", data::kTraining},
+      {"val_split", val_name},
+      {"started", utc_now()},
+      {"hardware", o.train.device == "cpu"
+                       ? std::to_string(std::thread::hardware_concurrency()) + " CPU threads"
+                       : o.train.device},
+      {"torch_threads", torch::get_num_threads()},
+      {"libtorch", TORCH_VERSION},
+      {"options",
+       {{"epochs", o.train.epochs},
+        {"batch_size", o.train.batch_size},
+        {"optimizer", o.train.optimizer},
+        {"lr", o.train.schedule.base_lr},
+        {"schedule", o.train.schedule.kind},
+        {"warmup", o.train.schedule.warmup_epochs},
+        {"weight_decay", o.train.weight_decay},
+        {"label_smoothing", o.train.label_smoothing},
+        {"class_weights", o.train.class_weights},
+        {"augment", o.train.augment},
+        {"seed", o.train.seed}}}};
   train::train_model(o.train, train_set, val_set);
   const auto files = train::artifacts_for(o.train);
   spdlog::info("metrics: {}  curves: {}, {}", files.metrics_csv.string(), files.loss_png.string(),

@@ -41,7 +41,10 @@ TEST(Progress, BarModeRedrawsInPlace) {
 
 TEST(Progress, QuietPrintsNothing) {
   testing::internal::CaptureStderr();
-  { Progress p("x", 5, "it", Progress::Style::kQuiet); p.advance(5); }
+  {
+    Progress p("x", 5, "it", Progress::Style::kQuiet);
+    p.advance(5);
+  }
   EXPECT_TRUE(testing::internal::GetCapturedStderr().empty());
 }
 

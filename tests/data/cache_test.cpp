@@ -10,7 +10,8 @@ namespace fs = std::filesystem;
 
 TEST(DatasetCache, SecondLoadComesFromThePackedCacheAndMatches) {
   test::TempDir dir;
-  test::write_file(dir / "fer.csv", test::fer_csv(test::synthetic_rows(2, {"Training", "PublicTest"})));
+  test::write_file(dir / "fer.csv",
+                   test::fer_csv(test::synthetic_rows(2, {"Training", "PublicTest"})));
   LoadOptions o;
   o.cache_dir = dir / "cache";
   o.show_progress = false;
@@ -41,7 +42,8 @@ TEST(DatasetCache, ChangedSourceIsReparsed) {
 
 TEST(DatasetCache, PackedFileLoadsDirectlyAndDamageIsNamed) {
   test::TempDir dir;
-  test::write_file(dir / "fer.csv", test::fer_csv(test::synthetic_rows(1, {"Training", "PublicTest"})));
+  test::write_file(dir / "fer.csv",
+                   test::fer_csv(test::synthetic_rows(1, {"Training", "PublicTest"})));
   LoadOptions o;
   o.use_cache = false;
   o.show_progress = false;

@@ -93,7 +93,8 @@ TEST(FerCsv, StrictErrorsNameFileLineAndProblem) {
   int line = 0;
   std::string e = error_for("3," + pixels(2301) + ",Training", &line);
   EXPECT_NE(e.find("bad.csv:" + std::to_string(line) + ": expected 2304 pixels, got 2301"),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   e = error_for("9," + pixels(2304) + ",Training");
   EXPECT_NE(e.find("emotion label '9' is outside 0..6"), std::string::npos) << e;
   e = error_for("-1," + pixels(2304) + ",Training");

@@ -14,7 +14,8 @@ namespace {
 // A grayscale image whose every pixel is `value`.
 void write_png(const fs::path& p, int w, int h, int value, int channels = 1) {
   fs::create_directories(p.parent_path());
-  std::vector<unsigned char> px(static_cast<size_t>(w * h * channels), static_cast<unsigned char>(value));
+  std::vector<unsigned char> px(static_cast<size_t>(w * h * channels),
+                                static_cast<unsigned char>(value));
   ASSERT_TRUE(stbi_write_png(p.c_str(), w, h, channels, px.data(), w * channels));
 }
 
@@ -39,8 +40,8 @@ TEST(ImageFolder, ReadsTrainAndTestLayoutWithClassesFromFolderNames) {
   write_png(dir / "train" / "angry" / "b.png", 48, 48, 10);
   write_jpg(dir / "train" / "Sad" / "nested" / "c.jpg", 120);
   write_png(dir / "test" / "surprise" / "d.png", 48, 48, 90);
-  write_png(dir / "test" / "neutral" / "e.png", 96, 96, 60);        // resized to 48
-  write_png(dir / "test" / "disgust" / "f.png", 48, 48, 30, 3);     // colour → gray
+  write_png(dir / "test" / "neutral" / "e.png", 96, 96, 60);                // resized to 48
+  write_png(dir / "test" / "disgust" / "f.png", 48, 48, 30, 3);             // colour → gray
   test::write_file(dir / "train" / "happy" / "notes.txt", "not an image");  // ignored
   const auto d = load_dataset(dir.path(), no_cache());
   ASSERT_EQ(d.size(), 6);
@@ -76,7 +77,8 @@ TEST(ImageFolder, UnreadableImageAndUnknownClassAreNamed) {
     load_dataset(dir.path(), no_cache());
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("broken.jpg: cannot read image"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("broken.jpg: cannot read image"), std::string::npos)
+        << e.what();
   }
   LoadOptions skip = no_cache();
   skip.skip_bad = true;
@@ -91,7 +93,8 @@ TEST(ImageFolder, UnreadableImageAndUnknownClassAreNamed) {
     load_dataset(other.path(), no_cache());
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("bored: folder name is not a class"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("bored: folder name is not a class"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -31,6 +31,6 @@ void write_file(const std::filesystem::path& path, const std::string& content);
 
 /// Skips the current test with a message naming what is missing from ../shared.
 #define EMOMUSIC_REQUIRE_SHARED(var, relative)                                               \
-  const auto var##_opt = ::emomusic::test::shared_file(relative);                           \
+  const auto var##_opt = ::emomusic::test::shared_file(relative);                            \
   if (!var##_opt) GTEST_SKIP() << "../shared/" << (relative) << " is not present; skipping"; \
   const std::filesystem::path var = *var##_opt

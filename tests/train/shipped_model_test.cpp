@@ -30,7 +30,8 @@ std::vector<CardClaim> card_claims() {
   const std::string card = test::read_file(kCard);
   std::vector<CardClaim> claims;
   const std::regex line(R"(publictest_accuracy\[tta=(none|flip|tencrop)\] = ([0-9.]+)%)");
-  for (auto it = std::sregex_iterator(card.begin(), card.end(), line); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(card.begin(), card.end(), line); it != std::sregex_iterator();
+       ++it) {
     claims.push_back({(*it)[1].str(), std::stod((*it)[2].str()) / 100.0});
   }
   return claims;
@@ -64,8 +65,8 @@ TEST(ShippedModel, PublicTestAccuracyMatchesTheModelCard) {
                                    public_test, classifier->spec().classes);
     EXPECT_GE(e.metrics.accuracy, claim.accuracy - 0.005)
         << "tta " << claim.tta << ": the card claims " << 100 * claim.accuracy << "%";
-    std::cout << "shipped model, PublicTest, tta " << claim.tta << ": "
-              << 100 * e.metrics.accuracy << "% (card: " << 100 * claim.accuracy << "%)\n";
+    std::cout << "shipped model, PublicTest, tta " << claim.tta << ": " << 100 * e.metrics.accuracy
+              << "% (card: " << 100 * claim.accuracy << "%)\n";
   }
 }
 

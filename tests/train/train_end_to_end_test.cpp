@@ -49,7 +49,8 @@ TEST_F(TrainEndToEnd, LossFallsAndTheSavedModelBeatsChance) {
   EXPECT_GT(result.best_val_accuracy, 0.5) << "chance is 1/7";
 
   const auto files = artifacts_for(options_);
-  for (const auto& f : {options_.out, files.checkpoint, files.metrics_csv, files.loss_png, files.accuracy_png}) {
+  for (const auto& f :
+       {options_.out, files.checkpoint, files.metrics_csv, files.loss_png, files.accuracy_png}) {
     EXPECT_TRUE(fs::exists(f)) << f;
   }
   const std::string csv = test::read_file(files.metrics_csv);

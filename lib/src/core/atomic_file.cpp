@@ -63,7 +63,8 @@ void write_file_atomically(const fs::path& path, const std::function<void(std::o
   AtomicReplacement replacement(path);
   {
     std::ofstream out(replacement.temp_path(), std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError("cannot write " + path.string() + ": cannot create a temporary file");
+    if (!out)
+      throw InputError("cannot write " + path.string() + ": cannot create a temporary file");
     write(out);
     out.flush();
     if (!out) throw InputError("cannot write " + path.string() + ": write failed (disk full?)");

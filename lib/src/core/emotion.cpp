@@ -15,7 +15,9 @@ const std::array<std::string_view, kEmotionCount>& emotion_names() {
   return kNames;
 }
 
-std::string_view to_string(Emotion e) { return emotion_names().at(static_cast<size_t>(e)); }
+std::string_view to_string(Emotion e) {
+  return emotion_names().at(static_cast<size_t>(e));
+}
 
 Emotion emotion_from_index(int index) {
   if (index < 0 || index >= kEmotionCount) {
@@ -41,10 +43,9 @@ std::optional<Emotion> parse_emotion(std::string_view text) {
     if (lower == names[static_cast<size_t>(i)]) return static_cast<Emotion>(i);
   }
   static const std::pair<std::string_view, Emotion> kSynonyms[] = {
-      {"anger", Emotion::kAngry},       {"disgusted", Emotion::kDisgust},
-      {"fearful", Emotion::kFear},      {"afraid", Emotion::kFear},
-      {"joy", Emotion::kHappy},         {"happiness", Emotion::kHappy},
-      {"sadness", Emotion::kSad},       {"surprised", Emotion::kSurprise}};
+      {"anger", Emotion::kAngry}, {"disgusted", Emotion::kDisgust}, {"fearful", Emotion::kFear},
+      {"afraid", Emotion::kFear}, {"joy", Emotion::kHappy},         {"happiness", Emotion::kHappy},
+      {"sadness", Emotion::kSad}, {"surprised", Emotion::kSurprise}};
   for (const auto& [word, emotion] : kSynonyms) {
     if (lower == word) return emotion;
   }

@@ -27,9 +27,15 @@ std::optional<fs::path> executable_dir() {
 
 }  // namespace
 
-fs::path user_data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"); }
-fs::path user_cache_dir() { return xdg_dir("XDG_CACHE_HOME", ".cache"); }
-fs::path user_config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config"); }
+fs::path user_data_dir() {
+  return xdg_dir("XDG_DATA_HOME", ".local/share");
+}
+fs::path user_cache_dir() {
+  return xdg_dir("XDG_CACHE_HOME", ".cache");
+}
+fs::path user_config_dir() {
+  return xdg_dir("XDG_CONFIG_HOME", ".config");
+}
 
 std::optional<fs::path> find_shipped_file(const std::string& relative) {
   std::error_code ec;

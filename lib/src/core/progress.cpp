@@ -29,7 +29,9 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-void Progress::set_quiet(bool quiet) { g_quiet = quiet; }
+void Progress::set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
 
 Progress::Progress(std::string label, std::int64_t total, std::string unit, Style style)
     : label_(std::move(label)), total_(total), unit_(std::move(unit)), style_(style) {
@@ -39,7 +41,9 @@ Progress::Progress(std::string label, std::int64_t total, std::string unit, Styl
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 double Progress::rate() const {
   const double elapsed =
@@ -73,7 +77,8 @@ void Progress::draw(bool final_line) {
   const double r = rate();
   std::string line = label_;
   if (total_ > 0) {
-    const double frac = std::clamp(static_cast<double>(done_) / static_cast<double>(total_), 0.0, 1.0);
+    const double frac =
+        std::clamp(static_cast<double>(done_) / static_cast<double>(total_), 0.0, 1.0);
     if (style_ == Style::kBar) {
       constexpr int kWidth = 28;
       const int filled = static_cast<int>(frac * kWidth);

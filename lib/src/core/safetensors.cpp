@@ -37,7 +37,8 @@ json parse_header(const std::string& bytes, const std::string& name, std::uint64
   const std::uint64_t n = read_le64(bytes.data());
   if (n > kMaxHeaderBytes) fail(name, "header length " + std::to_string(n) + " is implausible");
   if (8 + n > bytes.size()) {
-    fail(name, "header of " + std::to_string(n) + " bytes runs past the end of the file (truncated?)");
+    fail(name,
+         "header of " + std::to_string(n) + " bytes runs past the end of the file (truncated?)");
   }
   *header_len = n;
   try {
@@ -79,8 +80,8 @@ std::int64_t RawTensor::numel() const {
 
 std::size_t dtype_size(const std::string& dtype) {
   static const std::map<std::string, std::size_t> kSizes = {
-      {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"I16", 2}, {"U16", 2}, {"F16", 2}, {"BF16", 2},
-      {"I32", 4},  {"U32", 4}, {"F32", 4},  {"I64", 8}, {"U64", 8}, {"F64", 8}};
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"I16", 2}, {"U16", 2}, {"F16", 2}, {"BF16", 2},
+      {"I32", 4},  {"U32", 4}, {"F32", 4}, {"I64", 8}, {"U64", 8}, {"F64", 8}};
   auto it = kSizes.find(dtype);
   if (it == kSizes.end()) throw std::invalid_argument("unknown safetensors dtype '" + dtype + "'");
   return it->second;
@@ -96,7 +97,8 @@ std::string encode_safetensors(const SafetensorsFile& file) {
       throw std::invalid_argument("tensor '" + name + "' has " + std::to_string(t.bytes.size()) +
                                   " bytes, its shape needs " + std::to_string(expected));
     }
-    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + expected}}};
+    header[name] = {
+        {"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + expected}}};
     offset += expected;
   }
   std::string text = header.dump();
@@ -177,7 +179,8 @@ std::map<std::string, std::string> load_safetensors_metadata(const fs::path& pat
   in.read(head.data(), 8);
   if (in.gcount() != 8) fail(path.string(), "shorter than the 8-byte header length (truncated?)");
   const std::uint64_t n = read_le64(head.data());
-  if (n > kMaxHeaderBytes) fail(path.string(), "header length " + std::to_string(n) + " is implausible");
+  if (n > kMaxHeaderBytes)
+    fail(path.string(), "header length " + std::to_string(n) + " is implausible");
   head.resize(8 + n);
   in.read(head.data() + 8, static_cast<std::streamsize>(n));
   if (static_cast<std::uint64_t>(in.gcount()) != n) fail(path.string(), "header is truncated");

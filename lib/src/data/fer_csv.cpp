@@ -32,7 +32,8 @@ std::string read_maybe_gzipped(const std::filesystem::path& path) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '"' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '"' || s.front() == '\r'))
+    s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '"' || s.back() == '\r')) s.remove_suffix(1);
   return s;
 }
@@ -58,12 +59,14 @@ struct Columns {
 Columns parse_header(std::string_view first, bool* is_header) {
   const auto fields = split_fields(first);
   Columns c;
-  *is_header = !fields.empty() && !fields[0].empty() && !std::isdigit(static_cast<unsigned char>(fields[0][0]));
+  *is_header = !fields.empty() && !fields[0].empty() &&
+               !std::isdigit(static_cast<unsigned char>(fields[0][0]));
   if (!*is_header) return c;
   c = Columns{-1, -1, -1, fields.size()};
   for (size_t i = 0; i < fields.size(); ++i) {
     std::string f(fields[i]);
-    std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::transform(f.begin(), f.end(), f.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
     if (f == "emotion") c.emotion = static_cast<int>(i);
     if (f == "pixels") c.pixels = static_cast<int>(i);
     if (f == "usage") c.usage = static_cast<int>(i);
@@ -160,12 +163,14 @@ FaceDataset load_fer_csv(const std::filesystem::path& path, DatasetBuilder& buil
     }
     const auto label_text = fields[static_cast<size_t>(cols.emotion)];
     int label = -1;
-    if (label_text.size() == 1 && label_text[0] >= '0' && label_text[0] <= '9') label = label_text[0] - '0';
+    if (label_text.size() == 1 && label_text[0] >= '0' && label_text[0] <= '9')
+      label = label_text[0] - '0';
     if (label < 0 || label > 6) {
       builder.bad(where + "emotion label '" + std::string(label_text) + "' is outside 0..6");
       continue;
     }
-    if (const auto err = parse_pixels(fields[static_cast<size_t>(cols.pixels)], pixels); !err.empty()) {
+    if (const auto err = parse_pixels(fields[static_cast<size_t>(cols.pixels)], pixels);
+        !err.empty()) {
       builder.bad(where + err);
       continue;
     }

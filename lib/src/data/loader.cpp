@@ -21,7 +21,8 @@ std::uint64_t fnv1a(const std::string& s) {
 
 // Changes whenever the source changes: its path, and the size and time of every file in it.
 std::string source_fingerprint(const fs::path& source, bool skip_bad) {
-  std::string key = fs::absolute(source).lexically_normal().string() + (skip_bad ? "|skip" : "|strict");
+  std::string key =
+      fs::absolute(source).lexically_normal().string() + (skip_bad ? "|skip" : "|strict");
   const auto add = [&](const fs::path& p) {
     const auto t = fs::last_write_time(p).time_since_epoch().count();
     key += "|" + p.string() + ":" + std::to_string(fs::file_size(p)) + ":" + std::to_string(t);
@@ -59,7 +60,8 @@ FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, Loa
 
   fs::path cache;
   if (options.use_cache) {
-    const fs::path dir = options.cache_dir.empty() ? user_cache_dir() / "datasets" : options.cache_dir;
+    const fs::path dir =
+        options.cache_dir.empty() ? user_cache_dir() / "datasets" : options.cache_dir;
     cache = dir / (source.filename().string() + "-" + source_fingerprint(source, options.skip_bad) +
                    ".safetensors");
     if (report) report->cache_file = cache;

@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kPackedFormat = "emomusic.faces.v1";
 
-torch::Tensor tensor_of(const SafetensorsFile& f, const std::string& name, const std::string& source) {
+torch::Tensor tensor_of(const SafetensorsFile& f, const std::string& name,
+                        const std::string& source) {
   const auto it = f.tensors.find(name);
   if (it == f.tensors.end() || it->second.dtype != "U8") {
     throw InputError(source + ": packed dataset lacks a U8 tensor '" + name + "'");
@@ -42,7 +43,8 @@ FaceDataset load_packed(const std::filesystem::path& path) {
   }
   const std::string source = path.string();
   if (f.metadata["format"] != kPackedFormat) {
-    throw InputError(source + ": not a packed emomusic dataset (format '" + f.metadata["format"] + "')");
+    throw InputError(source + ": not a packed emomusic dataset (format '" + f.metadata["format"] +
+                     "')");
   }
   FaceDataset d;
   d.images = tensor_of(f, "images", source);

@@ -16,9 +16,12 @@ Tta parse_tta(const std::string& name) {
 
 std::string to_string(Tta tta) {
   switch (tta) {
-    case Tta::kNone: return "none";
-    case Tta::kFlip: return "flip";
-    case Tta::kTenCrop: return "tencrop";
+    case Tta::kNone:
+      return "none";
+    case Tta::kFlip:
+      return "flip";
+    case Tta::kTenCrop:
+      return "tencrop";
   }
   return "none";
 }

@@ -3,7 +3,6 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/tensor/raw_tensor.hpp"
 
-
 namespace emomusic::nn {
 using nlohmann::json;
 
@@ -34,9 +33,8 @@ void load_network_tensors(EmotionNet& net, const SafetensorsFile& file, const st
     }
     const torch::Tensor value = from_raw(it->second, source + ": " + name);
     if (value.sizes() != target.sizes()) {
-      throw ModelError(source + ": tensor '" + name + "' has shape " +
-                       c10::str(value.sizes()) + ", the architecture needs " +
-                       c10::str(target.sizes()));
+      throw ModelError(source + ": tensor '" + name + "' has shape " + c10::str(value.sizes()) +
+                       ", the architecture needs " + c10::str(target.sizes()));
     }
     target.copy_(value.to(target.dtype()));
   }
@@ -60,7 +58,8 @@ ModelSpec parse_model_metadata(const std::map<std::string, std::string>& metadat
   const auto field = [&](const char* key) -> json {
     const auto it = metadata.find(key);
     if (it == metadata.end()) {
-      throw ModelError(source + ": metadata field '" + key + "' is missing (not an emomusic model?)");
+      throw ModelError(source + ": metadata field '" + key +
+                       "' is missing (not an emomusic model?)");
     }
     try {
       return json::parse(it->second);
@@ -83,7 +82,8 @@ ModelSpec parse_model_metadata(const std::map<std::string, std::string>& metadat
   } catch (const json::exception& e) {
     throw ModelError(source + ": bad metadata: " + e.what());
   }
-  if (spec.classes.size() < 2) throw ModelError(source + ": metadata 'classes' has fewer than 2 names");
+  if (spec.classes.size() < 2)
+    throw ModelError(source + ": metadata 'classes' has fewer than 2 names");
   return spec;
 }
 

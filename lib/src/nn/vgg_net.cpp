@@ -23,10 +23,10 @@ VggNetImpl::VggNetImpl(const ArchSpec& arch, int input_size, int num_classes) {
   const std::int64_t flat = static_cast<std::int64_t>(in) * side * side;
   if (arch.hidden > 0) {
     head_ = register_module(
-        "head", tnn::Sequential(tnn::Flatten(), tnn::Dropout(arch.dropout),
-                                tnn::Linear(flat, arch.hidden), tnn::BatchNorm1d(arch.hidden),
-                                tnn::ReLU(), tnn::Dropout(arch.dropout),
-                                tnn::Linear(arch.hidden, num_classes)));
+        "head",
+        tnn::Sequential(tnn::Flatten(), tnn::Dropout(arch.dropout), tnn::Linear(flat, arch.hidden),
+                        tnn::BatchNorm1d(arch.hidden), tnn::ReLU(), tnn::Dropout(arch.dropout),
+                        tnn::Linear(arch.hidden, num_classes)));
   } else {
     head_ = register_module("head", tnn::Sequential(tnn::Flatten(), tnn::Dropout(arch.dropout),
                                                     tnn::Linear(flat, num_classes)));
@@ -38,7 +38,8 @@ torch::Tensor VggNetImpl::forward(torch::Tensor x) {
     x = convs_[i]->forward(x);
     if (!folded_) x = norms_[i]->forward(x);
     x = torch::relu_(x);
-    if (std::find(pool_after_.begin(), pool_after_.end(), static_cast<int>(i)) != pool_after_.end()) {
+    if (std::find(pool_after_.begin(), pool_after_.end(), static_cast<int>(i)) !=
+        pool_after_.end()) {
       x = torch::max_pool2d(x, 2);
     }
   }

@@ -8,7 +8,9 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   torch::NoGradGuard no_grad;
   const auto n = x.size(0);
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(x.device());
-  const auto uniform = [&](double lo, double hi) { return torch::rand({n}, opts) * (hi - lo) + lo; };
+  const auto uniform = [&](double lo, double hi) {
+    return torch::rand({n}, opts) * (hi - lo) + lo;
+  };
 
   // affine_grid maps output coordinates to input coordinates in [-1, 1]; scale s > 1 zooms in.
   const auto angle = uniform(-o.max_rotation_deg, o.max_rotation_deg) * (M_PI / 180.0);
@@ -19,14 +21,15 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   const auto ty = uniform(-2 * o.max_shift, 2 * o.max_shift);
   const auto cos = torch::cos(angle) * scale;
   const auto sin = torch::sin(angle) * scale;
-  const auto theta = torch::stack({torch::stack({cos * mirror, -sin, tx}, 1),
-                                   torch::stack({sin * mirror, cos, ty}, 1)},
-                                  1);
+  const auto theta = torch::stack(
+      {torch::stack({cos * mirror, -sin, tx}, 1), torch::stack({sin * mirror, cos, ty}, 1)}, 1);
   const auto grid = torch::nn::functional::affine_grid(theta, x.sizes(), /*align_corners=*/false);
   // Reflection keeps face-like texture at the borders instead of flat bands.
-  auto out = torch::nn::functional::grid_sample(
-      x, grid,
-      torch::nn::functional::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kReflection).align_corners(false));
+  auto out = torch::nn::functional::grid_sample(x, grid,
+                                                torch::nn::functional::GridSampleFuncOptions()
+                                                    .mode(torch::kBilinear)
+                                                    .padding_mode(torch::kReflection)
+                                                    .align_corners(false));
 
   if (o.erase_probability > 0) {
     // Random erasing (Zhong et al. 2020): one rectangle per chosen image, filled with 0, the mean

@@ -22,7 +22,8 @@ void save_checkpoint(const std::filesystem::path& path, nn::EmotionNet& net,
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
   archive.save_to(blob);
-  file.tensors[kOptimizerTensor] = RawTensor{"U8", {static_cast<int64_t>(blob.str().size())}, blob.str()};
+  file.tensors[kOptimizerTensor] =
+      RawTensor{"U8", {static_cast<int64_t>(blob.str().size())}, blob.str()};
   save_safetensors(path, file);
 }
 

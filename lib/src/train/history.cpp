@@ -9,10 +9,14 @@
 namespace emomusic::train {
 
 nlohmann::json to_json(const EpochRecord& r) {
-  return {{"epoch", r.epoch},           {"train_loss", r.train_loss},
-          {"train_accuracy", r.train_accuracy}, {"val_loss", r.val_loss},
-          {"val_accuracy", r.val_accuracy},     {"val_macro_f1", r.val_macro_f1},
-          {"lr", r.lr},                 {"seconds", r.seconds},
+  return {{"epoch", r.epoch},
+          {"train_loss", r.train_loss},
+          {"train_accuracy", r.train_accuracy},
+          {"val_loss", r.val_loss},
+          {"val_accuracy", r.val_accuracy},
+          {"val_macro_f1", r.val_macro_f1},
+          {"lr", r.lr},
+          {"seconds", r.seconds},
           {"images_per_second", r.images_per_second}};
 }
 
@@ -32,7 +36,8 @@ EpochRecord epoch_from_json(const nlohmann::json& j) {
 
 void write_history(const std::vector<EpochRecord>& history, const TrainArtifacts& files) {
   std::string csv =
-      "epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_macro_f1,lr,seconds,images_per_second\n";
+      "epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_macro_f1,lr,seconds,images_per_"
+      "second\n";
   std::vector<double> epochs, train_loss, val_loss, train_acc, val_acc;
   for (const auto& r : history) {
     csv += fmt::format("{},{:.5f},{:.5f},{:.5f},{:.5f},{:.5f},{:.6g},{:.1f},{:.1f}\n", r.epoch,

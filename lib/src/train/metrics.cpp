@@ -8,12 +8,14 @@ namespace emomusic::train {
 
 ConfusionCounter::ConfusionCounter(std::vector<std::string> classes)
     : classes_(std::move(classes)),
-      counts_(torch::zeros({static_cast<int64_t>(classes_.size()) * static_cast<int64_t>(classes_.size())},
-                           torch::kInt64)) {}
+      counts_(torch::zeros(
+          {static_cast<int64_t>(classes_.size()) * static_cast<int64_t>(classes_.size())},
+          torch::kInt64)) {}
 
 void ConfusionCounter::add(const torch::Tensor& predicted, const torch::Tensor& truth) {
   const auto k = static_cast<int64_t>(classes_.size());
-  const auto flat = truth.to(torch::kCPU).to(torch::kInt64) * k + predicted.to(torch::kCPU).to(torch::kInt64);
+  const auto flat =
+      truth.to(torch::kCPU).to(torch::kInt64) * k + predicted.to(torch::kCPU).to(torch::kInt64);
   counts_ += torch::bincount(flat, {}, k * k);
 }
 
@@ -43,7 +45,8 @@ Metrics metrics_from_confusion(const std::vector<std::vector<std::int64_t>>& con
     cm.support = row;
     cm.precision = col > 0 ? static_cast<double>(tp) / static_cast<double>(col) : 0.0;
     cm.recall = row > 0 ? static_cast<double>(tp) / static_cast<double>(row) : 0.0;
-    cm.f1 = cm.precision + cm.recall > 0 ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall) : 0.0;
+    cm.f1 = cm.precision + cm.recall > 0 ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
+                                         : 0.0;
     m.per_class.push_back(cm);
     m.n += row;
     correct += tp;
@@ -69,7 +72,8 @@ nlohmann::json Metrics::to_json() const {
 std::string Metrics::to_text() const {
   std::string out = fmt::format("accuracy {:.2f}%  macro-F1 {:.2f}%  n={}\n\n", 100 * accuracy,
                                 100 * macro_f1, n);
-  out += fmt::format("{:<10} {:>9} {:>9} {:>9} {:>8}\n", "class", "precision", "recall", "F1", "support");
+  out += fmt::format("{:<10} {:>9} {:>9} {:>9} {:>8}\n", "class", "precision", "recall", "F1",
+                     "support");
   for (size_t c = 0; c < classes.size(); ++c) {
     out += fmt::format("{:<10} {:>8.1f}% {:>8.1f}% {:>8.1f}% {:>8}\n", classes[c],
                        100 * per_class[c].precision, 100 * per_class[c].recall,

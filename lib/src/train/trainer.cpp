@@ -36,18 +36,19 @@ nn::InputSpec input_statistics(const data::FaceDataset& train) {
   return s;
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, nn::EmotionNet& net) {
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
+                                                        nn::EmotionNet& net) {
   if (o.optimizer == "adamw") {
     return std::make_unique<torch::optim::AdamW>(
         net->parameters(),
         torch::optim::AdamWOptions(o.schedule.base_lr).weight_decay(o.weight_decay));
   }
   if (o.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(
-        net->parameters(), torch::optim::SGDOptions(o.schedule.base_lr)
-                               .momentum(o.momentum)
-                               .nesterov(true)
-                               .weight_decay(o.weight_decay));
+    return std::make_unique<torch::optim::SGD>(net->parameters(),
+                                               torch::optim::SGDOptions(o.schedule.base_lr)
+                                                   .momentum(o.momentum)
+                                                   .nesterov(true)
+                                                   .weight_decay(o.weight_decay));
   }
   throw UsageError("unknown optimizer '" + o.optimizer + "'; expected adamw or sgd");
 }
@@ -150,8 +151,9 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     double loss_sum = 0;
     std::int64_t correct = 0, seen = 0;
     for (int64_t step = 0; step < steps_per_epoch; ++step) {
-      const auto idx = order.narrow(0, step * o.batch_size,
-                                    std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
+      const auto idx =
+          order.narrow(0, step * o.batch_size,
+                       std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
       if (idx.size(0) < 2) continue;  // batch norm cannot train on a single image
       set_lr(*optimizer, schedule.at(epoch - 1 + static_cast<double>(step) / steps_per_epoch));
       auto x = nn::normalize_faces(train.images.index_select(0, idx), spec.input, device);
@@ -160,7 +162,8 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       const auto logits = net->forward(x);
       const auto loss = torch::nn::functional::cross_entropy(
           logits, y,
-          torch::nn::functional::CrossEntropyFuncOptions().weight(weights).label_smoothing(o.label_smoothing));
+          torch::nn::functional::CrossEntropyFuncOptions().weight(weights).label_smoothing(
+              o.label_smoothing));
       optimizer->zero_grad();
       loss.backward();
       optimizer->step();
@@ -168,7 +171,8 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       const double l = loss.item<double>();
       if (!std::isfinite(l)) {
         throw Error(ExitCode::kFailure, fmt::format("loss became {} at epoch {} step {}; lower "
-                                                    "--lr or check the data", l, epoch, step));
+                                                    "--lr or check the data",
+                                                    l, epoch, step));
       }
       loss_sum += l * static_cast<double>(idx.size(0));
       correct += (logits.argmax(1) == y).sum().item<int64_t>();
@@ -197,7 +201,8 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       r.val_accuracy = e.metrics.accuracy;
       r.val_macro_f1 = e.metrics.macro_f1;
     }
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     result.history.push_back(r);
     schedule.end_epoch(r.val_accuracy);
 
@@ -218,11 +223,11 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     } else {
       ++epochs_without_improvement;
     }
-    spdlog::info("epoch {}/{}: loss {:.4f} acc {:.2f}% | val loss {:.4f} acc {:.2f}% F1 {:.2f}% | "
-                 "lr {:.2e} | {:.0f} img/s | {:.0f}s{}",
-                 epoch, o.epochs, r.train_loss, 100 * r.train_accuracy, r.val_loss,
-                 100 * r.val_accuracy, 100 * r.val_macro_f1, r.lr, r.images_per_second, r.seconds,
-                 improved ? " | saved" : "");
+    spdlog::info(
+        "epoch {}/{}: loss {:.4f} acc {:.2f}% | val loss {:.4f} acc {:.2f}% F1 {:.2f}% | "
+        "lr {:.2e} | {:.0f} img/s | {:.0f}s{}",
+        epoch, o.epochs, r.train_loss, 100 * r.train_accuracy, r.val_loss, 100 * r.val_accuracy,
+        100 * r.val_macro_f1, r.lr, r.images_per_second, r.seconds, improved ? " | saved" : "");
 
     json state;
     for (const auto& h : result.history) state["history"].push_back(to_json(h));
@@ -240,9 +245,11 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       break;
     }
   }
-  spdlog::info("done in {}: best validation accuracy {:.2f}% at epoch {}, model {}",
-               format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()),
-               100 * result.best_val_accuracy, result.best_epoch, o.out.string());
+  spdlog::info(
+      "done in {}: best validation accuracy {:.2f}% at epoch {}, model {}",
+      format_duration(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count()),
+      100 * result.best_val_accuracy, result.best_epoch, o.out.string());
   return result;
 }
 

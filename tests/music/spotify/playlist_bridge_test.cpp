@@ -47,11 +47,13 @@ TEST_F(PlaylistBridgeTest, TopsUpAShortPlaylistBySearchWhenRecommendationsAreGon
       EXPECT_FALSE(music::known(playlist[i].track.valence));
     }
   }
-  EXPECT_EQ(fake.count("GET", "/v1/recommendations"), 0) << "no genre seed, no recommendations call";
+  EXPECT_EQ(fake.count("GET", "/v1/recommendations"), 0)
+      << "no genre seed, no recommendations call";
   // The search asked for the mood word.
   bool searched_mood = false;
   for (const auto& r : fake.requests()) {
-    if (r.path == "/v1/search" && r.params.count("q") && r.params.at("q").find("happy") != std::string::npos) {
+    if (r.path == "/v1/search" && r.params.count("q") &&
+        r.params.at("q").find("happy") != std::string::npos) {
       searched_mood = true;
     }
   }

@@ -25,7 +25,9 @@ std::optional<Emotion> parse_emotion(std::string_view text);
 /// Like parse_emotion(), but throws UsageError listing the valid names.
 Emotion emotion_from_string(std::string_view text);
 
-inline int to_index(Emotion e) { return static_cast<int>(e); }
+inline int to_index(Emotion e) {
+  return static_cast<int>(e);
+}
 /// Throws std::out_of_range for an index outside 0..6.
 Emotion emotion_from_index(int index);
 

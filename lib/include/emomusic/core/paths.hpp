@@ -16,12 +16,12 @@ std::filesystem::path user_cache_dir();
 std::filesystem::path user_config_dir();
 
 /// Finds a file that emomusic ships (e.g. "models/emotion.safetensors", "data/emotion_music.json"):
-/// beside the installed binary (<prefix>/share/emomusic/<relative>), then in the source checkout the
-/// binary was built from. Returns nullopt when neither exists.
+/// beside the installed binary (<prefix>/share/emomusic/<relative>), then in the source checkout
+/// the binary was built from. Returns nullopt when neither exists.
 std::optional<std::filesystem::path> find_shipped_file(const std::string& relative);
 
-/// The default emotion model: $EMOMUSIC_MODEL when set, else the shipped models/emotion.safetensors.
-/// Throws ModelError saying where it looked when there is none.
+/// The default emotion model: $EMOMUSIC_MODEL when set, else the shipped
+/// models/emotion.safetensors. Throws ModelError saying where it looked when there is none.
 std::filesystem::path default_model_path();
 
 }  // namespace emomusic

@@ -34,7 +34,8 @@ std::size_t dtype_size(const std::string& dtype);
 /// Serialises to the exact bytes of a .safetensors file.
 std::string encode_safetensors(const SafetensorsFile& file);
 /// Parses bytes; `name` is used in error messages. Throws ModelError on any inconsistency
-/// (truncation, bad JSON, offsets outside the data, overlapping or missing bytes, shape/size mismatch).
+/// (truncation, bad JSON, offsets outside the data, overlapping or missing bytes, shape/size
+/// mismatch).
 SafetensorsFile decode_safetensors(const std::string& bytes, const std::string& name);
 
 /// Writes atomically (temporary file + rename).

@@ -38,7 +38,8 @@ struct FaceDataset {
   std::vector<std::int64_t> class_counts() const;
 };
 
-/// The split `eval` uses by default: PrivateTest when present, else PublicTest, else Test, else All.
+/// The split `eval` uses by default: PrivateTest when present, else PublicTest, else Test, else
+/// All.
 std::string default_eval_split(const FaceDataset& d);
 /// The split training validates on: PublicTest, else Test; empty when there is none.
 std::string default_validation_split(const FaceDataset& d);

@@ -22,9 +22,9 @@ struct ArchSpec {
 
 /// How a face must be prepared before it enters the network; training and inference share it.
 struct InputSpec {
-  int size = 48;       ///< square side in pixels (grayscale)
-  double mean = 0.5;   ///< of pixel/255 over the training images
-  double std = 0.25;   ///< of pixel/255 over the training images
+  int size = 48;      ///< square side in pixels (grayscale)
+  double mean = 0.5;  ///< of pixel/255 over the training images
+  double std = 0.25;  ///< of pixel/255 over the training images
 };
 
 struct ModelSpec {

@@ -11,7 +11,8 @@
 
 namespace emomusic {
 
-/// Copies a tensor (F32, F64, I64, I32, U8, BOOL) to a safetensors entry, via contiguous CPU memory.
+/// Copies a tensor (F32, F64, I64, I32, U8, BOOL) to a safetensors entry, via contiguous CPU
+/// memory.
 RawTensor to_raw(const torch::Tensor& t);
 /// The inverse; throws ModelError naming `name` for an unsupported dtype.
 torch::Tensor from_raw(const RawTensor& raw, const std::string& name);

@@ -9,11 +9,11 @@
 namespace emomusic::train {
 
 struct AugmentOptions {
-  double max_shift = 0.1;       ///< fraction of the side, each direction
-  double min_scale = 0.9;       ///< zoom range (random-resized crop without aspect change)
+  double max_shift = 0.1;  ///< fraction of the side, each direction
+  double min_scale = 0.9;  ///< zoom range (random-resized crop without aspect change)
   double max_scale = 1.1;
   double max_rotation_deg = 10;
-  bool flip = true;             ///< mirror half of the images
+  bool flip = true;  ///< mirror half of the images
   double erase_probability = 0.5;
   double erase_min_area = 0.02;  ///< of the image
   double erase_max_area = 0.15;

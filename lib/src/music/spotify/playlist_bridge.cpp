@@ -45,7 +45,8 @@ int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
   RecommendationQuery query;
   if (!filter.genre.empty()) query.seed_genres = {filter.genre};
   query.targets = {{"valence", goal.target.valence}, {"energy", goal.target.energy}};
-  if (music::known(goal.target.danceability)) query.targets["danceability"] = goal.target.danceability;
+  if (music::known(goal.target.danceability))
+    query.targets["danceability"] = goal.target.danceability;
   query.limit = std::min(100, missing * 2);
   if (!query.seed_genres.empty()) {
     if (auto recs = client.recommendations(query)) {
