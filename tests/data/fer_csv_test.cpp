@@ -57,6 +57,7 @@ TEST(FerCsv, LoadsPixelsLabelsAndSplitsInOrder) {
   }
   EXPECT_EQ(d.split("PublicTest").size(), 14);
   EXPECT_EQ(d.split("train").size(), 14);
+  EXPECT_EQ(d.split("valid").size(), 14) << "the folder alias works for splits too";
   EXPECT_EQ(d.split("all").size(), 28);
   EXPECT_EQ(d.class_counts(), (std::vector<int64_t>(7, 4)));
   EXPECT_EQ(default_eval_split(d), "PublicTest");

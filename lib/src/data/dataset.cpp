@@ -15,18 +15,19 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The names people type for splits, mapped to the canonical ones.
+}  // namespace
+
 std::string canonical_split(const std::string& name) {
   const std::string l = lower(name);
   if (l == "training" || l == "train") return kTraining;
-  if (l == "publictest" || l == "public" || l == "val" || l == "validation") return kPublicTest;
+  if (l == "publictest" || l == "public" || l == "val" || l == "valid" || l == "validation") {
+    return kPublicTest;
+  }
   if (l == "privatetest" || l == "private") return kPrivateTest;
   if (l == "test") return kTest;
   if (l == "all") return kAll;
   return name;
 }
-
-}  // namespace
 
 bool FaceDataset::has_split(const std::string& name) const {
   const std::string c = canonical_split(name);

@@ -25,13 +25,12 @@ bool is_image(const fs::path& p) {
          ext == ".tga" || ext == ".gif";
 }
 
+// A folder holds a split when its name is one (train, test, val, …); empty otherwise.
 std::string split_of_folder(const std::string& name) {
-  std::string l = name;
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (l == "train" || l == "training") return kTraining;
-  if (l == "val" || l == "valid" || l == "validation" || l == "publictest") return kPublicTest;
-  if (l == "privatetest") return kPrivateTest;
-  if (l == "test") return kTest;
+  const std::string split = canonical_split(name);
+  for (const char* s : {kTraining, kPublicTest, kPrivateTest, kTest}) {
+    if (split == s) return split;
+  }
   return {};
 }
 
@@ -75,10 +74,11 @@ FaceDataset load_image_folder(const fs::path& root, DatasetBuilder& builder, boo
   std::vector<Item> items;
   bool has_split_folders = false;
   for (const auto& sub : sorted_entries(root)) {
-    if (fs::is_directory(sub) && !split_of_folder(sub.filename().string()).empty()) {
-      has_split_folders = true;
-      collect_classes(sub, split_of_folder(sub.filename().string()), builder, items);
-    }
+    if (!fs::is_directory(sub)) continue;
+    const std::string split = split_of_folder(sub.filename().string());
+    if (split.empty()) continue;
+    has_split_folders = true;
+    collect_classes(sub, split, builder, items);
   }
   if (!has_split_folders) collect_classes(root, kAll, builder, items);
   if (items.empty()) {

@@ -38,6 +38,11 @@ struct FaceDataset {
   std::vector<std::int64_t> class_counts() const;
 };
 
+/// The canonical split for a name people type or a folder is called (case-insensitive: train,
+/// training, val, valid, validation, public, publictest, private, privatetest, test, all);
+/// any other name is returned unchanged.
+std::string canonical_split(const std::string& name);
+
 /// The split `eval` uses by default: PrivateTest when present, else PublicTest, else Test, else
 /// All.
 std::string default_eval_split(const FaceDataset& d);
