@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   }
   if (*infer) {
     nn::ClassifierOptions o;
-    o.model = model.empty() ? default_model_path() : std::filesystem::path(model);
+    o.models = {model.empty() ? default_model_path() : std::filesystem::path(model)};
     auto classifier = nn::make_classifier(o);
     for (int b : batches) {
       const auto faces = torch::randint(0, 256, {b, 48, 48}).to(torch::kUInt8);
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < iterations; ++i) classifier->predict(faces);
       const double s = since(t);
       emit({{"bench", "infer"},
-            {"model", o.model.string()},
+            {"model", o.models.front().string()},
             {"batch", b},
             {"ms_per_batch", 1000 * s / iterations},
             {"faces_per_second", iterations * b / s}});

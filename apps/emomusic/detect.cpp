@@ -27,8 +27,9 @@ void setup_detect(CLI::App& app, Command& command) {
       sub->add_option("--dir", o->dirs, "Folders searched recursively for jpg/png/bmp/tiff/webp");
   camera->excludes(video, image, dir);
   video->excludes(image, dir);
-  sub->add_option("--model", o->model,
-                  "Emotion model (default: $EMOMUSIC_MODEL or the shipped one)");
+  sub->add_option("--model", o->models,
+                  "Emotion model (default: $EMOMUSIC_MODEL or the shipped one); repeat it for an "
+                  "ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--tta", o->tta, "Test-time augmentation: none, flip, tencrop")
       ->capture_default_str()
@@ -106,7 +107,7 @@ int run_detect(const DetectOptions& o) {
   d.min_neighbors = o.min_neighbors;
   d.rescan_every = o.rescan_every;
   FaceDetector detector(d);
-  const FaceClassifierOptions c{o.model, o.device, o.tta};
+  const FaceClassifierOptions c{o.models, o.device, o.tta};
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());

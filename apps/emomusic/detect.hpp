@@ -18,7 +18,7 @@ struct DetectOptions {
   std::string video;
   std::vector<std::string> images;  ///< "-" reads one image from stdin
   std::vector<std::string> dirs;
-  std::string model;  ///< empty: the default model
+  std::vector<std::filesystem::path> models;  ///< empty: the default model; more: an ensemble
   std::string device = "cpu";
   std::string tta = "none";
   std::string detector = "haar";

@@ -20,9 +20,11 @@ void setup_eval(CLI::App& app, Command& command) {
       "Examples:\n"
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
       "  emomusic eval --model runs/vgg.safetensors --data fer2013.csv.gz --tta tencrop --json\n"
-      "  emomusic eval --data fer2013.csv.gz --plot confusion.png");
-  cmd->add_option("--model", o->model,
-                  "Model file (default: the shipped model, or $EMOMUSIC_MODEL)");
+      "  emomusic eval --data fer2013.csv.gz --plot confusion.png\n"
+      "  emomusic eval --model a.safetensors --model b.safetensors --data fer2013.csv.gz");
+  cmd->add_option("--model", o->models,
+                  "Model file (default: the shipped model, or $EMOMUSIC_MODEL); repeat it to "
+                  "measure an ensemble that averages the models' probabilities");
   add_dataset_options(*cmd, o->dataset);
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
@@ -44,7 +46,7 @@ void setup_eval(CLI::App& app, Command& command) {
 int run_eval(const EvalOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   nn::ClassifierOptions co;
-  co.model = o.model.empty() ? default_model_path() : o.model;
+  co.models = o.models.empty() ? std::vector{default_model_path()} : o.models;
   co.device = o.device;
   co.tta = nn::parse_tta(o.tta);
   // Load the model before the data: a bad model path should fail in a second, not after parsing.
@@ -53,28 +55,29 @@ int run_eval(const EvalOptions& o) {
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
   const auto subset = all.split(split);
-  spdlog::info("evaluating {} on {} ({} faces, tta {})", co.model.string(), split, subset.size(),
-               o.tta);
+  const std::string name = nn::describe_models(co.models);
+  spdlog::info("evaluating {} on {} ({} faces, tta {})", name, split, subset.size(), o.tta);
 
   const auto predict = [&](const torch::Tensor& faces) { return classifier->predict(faces); };
   const auto result =
       train::evaluate(predict, subset, classifier->spec().classes, o.batch_size, true);
   if (o.json) {
     auto j = result.metrics.to_json();
-    j["model"] = co.model.string();
+    j["model"] = name;
+    j["models"] = nlohmann::json::array();
+    for (const auto& m : co.models) j["models"].push_back(m.string());
     j["split"] = split;
     j["tta"] = o.tta;
     j["loss"] = result.loss;
     std::cout << j.dump(2) << std::endl;
   } else {
-    std::cout << fmt::format("{} on {} ({}, tta {})\n", co.model.filename().string(), split,
+    std::cout << fmt::format("{} on {} ({}, tta {})\n", name, split,
                              o.dataset.data.filename().string(), o.tta)
               << result.metrics.to_text();
   }
   if (!o.plot.empty()) {
-    plot::plot_confusion_matrix(
-        result.metrics.confusion, result.metrics.classes, o.plot,
-        fmt::format("{} on {} (tta {})", co.model.filename().string(), split, o.tta));
+    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
+                                fmt::format("{} on {} (tta {})", name, split, o.tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   return 0;

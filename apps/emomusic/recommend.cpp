@@ -41,7 +41,7 @@ Emotion emotion_of(const RecommendOptions& o) {
     camera.emplace(VideoSource::camera(o.from_camera));
   }
   EmotionPipeline pipeline(FaceDetector(DetectorOptions{}),
-                           FaceClassifier({o.model, "cpu", "none"}));
+                           FaceClassifier({o.models, "cpu", "none"}));
   if (camera) {
     StreamOptions once;
     once.once = true;
@@ -77,7 +77,8 @@ void setup_recommend(CLI::App& app, Command& command) {
                                      "Detect the emotion of the largest face in this photo first");
   auto* from_camera = sub->add_option("--from-camera", options->from_camera,
                                       "Watch this camera until an emotion settles, then recommend");
-  sub->add_option("--model", options->model, "Emotion model for --from-image/--from-camera");
+  sub->add_option("--model", options->models,
+                  "Emotion model for --from-image/--from-camera (repeat: an ensemble)");
   from_image->excludes(from_camera)->excludes("--emotion");
   from_camera->excludes("--emotion");
   sub->add_option("--mode", options->mode,

@@ -34,7 +34,7 @@ struct RecommendOptions {
   std::string create_playlist;  ///< save the playlist in the user's Spotify account
   std::string from_image;       ///< detect the emotion in this photo first (vision builds)
   int from_camera = -1;         ///< or watch this camera until the emotion settles
-  std::string model;            ///< emotion model for --from-image/--from-camera
+  std::vector<std::filesystem::path> models;  ///< emotion model(s) for --from-image/--from-camera
 #ifdef EMOMUSIC_WITH_SPOTIFY
   SpotifyOptions spotify;
 #endif

@@ -27,6 +27,15 @@ expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.c
 expect_in "$WORK/out" "macro-F1"
 expect_in "$WORK/out" "n=42"
 
+# An ensemble: --model repeated; the JSON lists its members, and a bad member is a model error.
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --model "$WORK/m.safetensors" \
+  --data "$WORK/fer.csv" --json
+expect_in "$WORK/out" '"model": "m.safetensors + m.safetensors"'
+expect_in "$WORK/out" '"n": 42'
+expect_exit 4 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --model "$WORK/none.safetensors" \
+  --data "$WORK/fer.csv"
+expect_in "$WORK/err" "none.safetensors"
+
 # Bad data: exit 3 and the file:line in the message.
 { head -3 "$WORK/fer.csv"; echo "3,1 2 3,Training"; } >"$WORK/bad.csv"
 expect_exit 3 "$EMOMUSIC" train --data "$WORK/bad.csv" --out "$WORK/x.safetensors" --epochs 1

@@ -62,6 +62,21 @@ TEST(Safetensors, FollowsTheReferenceLayout) {
   EXPECT_EQ(bytes.size(), 8 + n + 24 + 5 + 0);
 }
 
+TEST(Safetensors, SniffingTellsItFromCsvAndGzip) {
+  test::TempDir dir;
+  const std::string bytes = encode_safetensors(sample());
+  test::write_file(dir / "m.safetensors", bytes);
+  EXPECT_TRUE(looks_like_safetensors(dir / "m.safetensors"));
+  test::write_file(dir / "f.csv", "emotion,pixels,Usage\n0,1 2 3,Training\n");
+  EXPECT_FALSE(looks_like_safetensors(dir / "f.csv"));
+  test::write_file(dir / "f.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10));
+  EXPECT_FALSE(looks_like_safetensors(dir / "f.gz"));
+  // A header that claims more bytes than the file has is not taken for one.
+  test::write_file(dir / "cut.safetensors", bytes.substr(0, 20));
+  EXPECT_FALSE(looks_like_safetensors(dir / "cut.safetensors"));
+  EXPECT_FALSE(looks_like_safetensors(dir / "missing.safetensors"));
+}
+
 TEST(Safetensors, TruncatedFileIsAClearModelError) {
   test::TempDir dir;
   const std::string bytes = encode_safetensors(sample());

@@ -53,7 +53,7 @@ class ClassifierTest : public ::testing::Test {
 
 TEST_F(ClassifierTest, ProbabilitiesMatchTheNetworkAndSumToOne) {
   ClassifierOptions o;
-  o.model = dir_ / "m.safetensors";
+  o.models = {dir_ / "m.safetensors"};
   auto c = make_classifier(o);
   EXPECT_EQ(c->input_size(), 48);
   const auto faces = torch::randint(0, 256, {3, 48, 48}).to(torch::kUInt8);
@@ -68,7 +68,7 @@ TEST_F(ClassifierTest, ProbabilitiesMatchTheNetworkAndSumToOne) {
 
 TEST_F(ClassifierTest, TtaViewsAverageProbabilities) {
   ClassifierOptions o;
-  o.model = dir_ / "m.safetensors";
+  o.models = {dir_ / "m.safetensors"};
   const auto face = torch::randint(0, 256, {1, 48, 48}).to(torch::kUInt8);
   o.tta = Tta::kFlip;
   const auto flip = make_classifier(o)->predict(face);
@@ -84,9 +84,65 @@ TEST_F(ClassifierTest, TtaViewsAverageProbabilities) {
   EXPECT_THROW(parse_tta("twelvecrop"), UsageError);
 }
 
+TEST_F(ClassifierTest, EnsembleAveragesItsMembersProbabilities) {
+  // A second member with other weights and other normalisation: each member must see the faces
+  // normalised its own way, and the ensemble must give the mean of the two.
+  torch::manual_seed(9);
+  ModelSpec other = spec_;
+  other.input.mean = 0.3;
+  other.input.std = 0.2;
+  auto net2 = make_network(other.arch, 48, 7);
+  net2->train();
+  net2->forward(torch::randn({8, 1, 48, 48}));
+  save_model(dir_ / "m2.safetensors", net2, other, {});
+
+  ClassifierOptions o;
+  o.models = {dir_ / "m.safetensors"};
+  const auto faces = torch::randint(0, 256, {4, 48, 48}).to(torch::kUInt8);
+  const auto p1 = make_classifier(o)->predict(faces);
+  o.models = {dir_ / "m2.safetensors"};
+  const auto p2 = make_classifier(o)->predict(faces);
+  ASSERT_FALSE(torch::allclose(p1, p2, 1e-3, 1e-3));
+  o.models = {dir_ / "m.safetensors", dir_ / "m2.safetensors"};
+  const auto both = make_classifier(o)->predict(faces);
+  EXPECT_TRUE(torch::allclose(both, (p1 + p2) / 2, 1e-5, 1e-6));
+  EXPECT_EQ(describe_models(o.models), "m.safetensors + m2.safetensors");
+  EXPECT_EQ(describe_models({}), "the default model");
+}
+
+TEST_F(ClassifierTest, EnsembleMembersMustAgreeOnClassesAndInput) {
+  ModelSpec reordered = spec_;
+  std::swap(reordered.classes[0], reordered.classes[1]);
+  save_model(dir_ / "reordered.safetensors", net_, reordered, {});
+  ClassifierOptions o;
+  o.models = {dir_ / "m.safetensors", dir_ / "reordered.safetensors"};
+  try {
+    make_classifier(o);
+    FAIL() << "members with other classes were accepted";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("reordered.safetensors: classes differ"),
+              std::string::npos)
+        << e.what();
+  }
+
+  ModelSpec small = spec_;
+  small.input.size = 40;
+  auto net40 = make_network(small.arch, 40, 7);
+  net40->eval();
+  save_model(dir_ / "small.safetensors", net40, small, {});
+  o.models = {dir_ / "m.safetensors", dir_ / "small.safetensors"};
+  try {
+    make_classifier(o);
+    FAIL() << "members with another input size were accepted";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("small.safetensors: input size 40"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Classifier, MissingModelIsAModelError) {
   ClassifierOptions o;
-  o.model = "/nonexistent/emotion.safetensors";
+  o.models = {"/nonexistent/emotion.safetensors"};
   EXPECT_THROW(make_classifier(o), ModelError);
 }
 

@@ -58,7 +58,7 @@ TEST(ShippedModel, PublicTestAccuracyMatchesTheModelCard) {
   const auto public_test = data::load_dataset(csv, lo).split("PublicTest");
   for (const auto& claim : card_claims()) {
     nn::ClassifierOptions co;
-    co.model = kModel;
+    co.models = {kModel};
     co.tta = nn::parse_tta(claim.tta);
     auto classifier = nn::make_classifier(co);
     const auto e = train::evaluate([&](const torch::Tensor& f) { return classifier->predict(f); },

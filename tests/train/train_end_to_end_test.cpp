@@ -58,7 +58,7 @@ TEST_F(TrainEndToEnd, LossFallsAndTheSavedModelBeatsChance) {
 
   // The saved best model reproduces the best validation accuracy through the inference path.
   nn::ClassifierOptions co;
-  co.model = options_.out;
+  co.models = {options_.out};
   auto classifier = nn::make_classifier(co);
   const auto eval = evaluate([&](const torch::Tensor& f) { return classifier->predict(f); },
                              all_.split("PublicTest"), classifier->spec().classes);

@@ -57,7 +57,7 @@ void write_video(const fs::path& path, const cv::Mat& photo, int frames) {
 // What `detect --video FILE --format jsonl` does, output formatting included (into a discarding
 // stream), with the given detector settings.
 void bench_detector(const DetectorOptions& o, const fs::path& video, const fs::path& model) {
-  EmotionPipeline pipeline(FaceDetector(o), FaceClassifier({model}));
+  EmotionPipeline pipeline(FaceDetector(o), FaceClassifier({{model}}));
   auto source = VideoSource::open(video.string());
   std::ostream discard(nullptr);
   ResultWriter writer(discard, OutputFormat::kJsonl);
@@ -90,7 +90,7 @@ void bench_full_scan(DetectorKind kind, const fs::path& video) {
 }
 
 void bench_classifier(const fs::path& model) {
-  FaceClassifier classifier({model});
+  FaceClassifier classifier({{model}});
   cv::Mat crop(classifier.input_size(), classifier.input_size(), CV_8UC1);
   cv::randu(crop, 0, 256);
   for (int i = 0; i < 20; ++i) classifier.classify({crop});  // warm-up

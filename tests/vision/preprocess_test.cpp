@@ -104,7 +104,7 @@ class FaceClassifierTest : public ::testing::Test {
 };
 
 TEST_F(FaceClassifierTest, BatchMatchesSingleFacesThroughNn) {
-  FaceClassifier classifier({dir_ / "m.safetensors"});
+  FaceClassifier classifier({{dir_ / "m.safetensors"}});
   EXPECT_EQ(classifier.input_size(), 48);
   auto crops = random_crops(3);
   // A crop that is a view into a larger image (rows with a stride) must be read row by row.
@@ -131,7 +131,7 @@ TEST_F(FaceClassifierTest, ReportsClassesInLabelOrderWhateverTheModelOrder) {
   const std::vector<std::string> reversed = {"neutral", "surprise", "sad",  "happy",
                                              "fear",    "disgust",  "angry"};
   test::write_tiny_model(dir_ / "r.safetensors", reversed);
-  FaceClassifier classifier({dir_ / "r.safetensors"});
+  FaceClassifier classifier({{dir_ / "r.safetensors"}});
   const auto crops = random_crops(2);
   const auto got = classifier.classify(crops);
   const auto model_order = test::reference_probabilities(dir_ / "r.safetensors", crops);
@@ -146,15 +146,15 @@ TEST_F(FaceClassifierTest, ReportsClassesInLabelOrderWhateverTheModelOrder) {
 TEST_F(FaceClassifierTest, RejectsModelsWithoutTheSevenEmotions) {
   test::write_tiny_model(dir_ / "six.safetensors",
                          {"angry", "disgust", "fear", "happy", "sad", "surprise"});
-  EXPECT_THROW(FaceClassifier({dir_ / "six.safetensors"}), ModelError);
+  EXPECT_THROW(FaceClassifier({{dir_ / "six.safetensors"}}), ModelError);
   test::write_tiny_model(dir_ / "odd.safetensors",
                          {"angry", "disgust", "fear", "happy", "sad", "surprise", "bored"});
-  EXPECT_THROW(FaceClassifier({dir_ / "odd.safetensors"}), ModelError);
-  EXPECT_THROW(FaceClassifier({dir_ / "missing.safetensors"}), ModelError);
+  EXPECT_THROW(FaceClassifier({{dir_ / "odd.safetensors"}}), ModelError);
+  EXPECT_THROW(FaceClassifier({{dir_ / "missing.safetensors"}}), ModelError);
 }
 
 TEST_F(FaceClassifierTest, RejectsCropsOfTheWrongShape) {
-  FaceClassifier classifier({dir_ / "m.safetensors"});
+  FaceClassifier classifier({{dir_ / "m.safetensors"}});
   EXPECT_THROW(classifier.classify({cv::Mat(40, 40, CV_8UC1, cv::Scalar(0))}),
                std::invalid_argument);
   EXPECT_THROW(classifier.classify({cv::Mat(48, 48, CV_8UC3, cv::Scalar(0))}),

@@ -37,7 +37,7 @@ class RunTest : public ::testing::Test {
   void SetUp() override { test::write_tiny_model(dir_ / "m.safetensors"); }
 
   EmotionPipeline pipeline() {
-    return EmotionPipeline(FaceDetector({}), FaceClassifier({dir_ / "m.safetensors"}));
+    return EmotionPipeline(FaceDetector({}), FaceClassifier({{dir_ / "m.safetensors"}}));
   }
 
   // Frames of one or two performers from taiwanese-dev, drifting right by a pixel a frame.

@@ -68,7 +68,7 @@ TEST(Taiwanese, PerClassAccuracyOfTheShippedModel) {
   EMOMUSIC_REQUIRE_TAIWANESE(dir);
   const auto model = find_shipped_file("models/emotion.safetensors");
   if (!model) GTEST_SKIP() << "models/emotion.safetensors is not there yet; skipping accuracy";
-  EmotionPipeline pipeline(FaceDetector({}), FaceClassifier({*model}));
+  EmotionPipeline pipeline(FaceDetector({}), FaceClassifier({{*model}}));
   std::array<int, kEmotionCount> total{}, right{};
   int no_face = 0;
   for (const auto& p : test::read_labelled_photos(dir)) {

@@ -172,6 +172,17 @@ SafetensorsFile load_safetensors(const fs::path& path) {
   return decode_safetensors(read_whole_file(path), path.string());
 }
 
+bool looks_like_safetensors(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[9] = {};
+  in.read(head, sizeof head);
+  if (in.gcount() != sizeof head || head[8] != '{') return false;
+  const std::uint64_t n = read_le64(head);
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return !ec && n <= kMaxHeaderBytes && n + 8 <= size;
+}
+
 std::map<std::string, std::string> load_safetensors_metadata(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ModelError(path.string() + ": cannot open (missing or unreadable)");

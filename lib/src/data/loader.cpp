@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/safetensors.hpp"
 #include "formats.hpp"
 
 namespace emomusic::data {
@@ -39,24 +40,12 @@ std::string source_fingerprint(const fs::path& source, bool skip_bad) {
   return hex;
 }
 
-// Safetensors begins with an 8-byte little-endian header length and a JSON header ('{'); CSV
-// and gzip do not.
-bool is_packed(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  unsigned char head[9] = {};
-  in.read(reinterpret_cast<char*>(head), 9);
-  if (in.gcount() != 9 || head[8] != '{') return false;
-  std::uint64_t n = 0;
-  for (int i = 7; i >= 0; --i) n = (n << 8) | head[i];
-  return n + 8 <= fs::file_size(p);
-}
-
 }  // namespace
 
 FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, LoadReport* report) {
   std::error_code ec;
   if (!fs::exists(source, ec)) throw InputError(source.string() + ": no such file or directory");
-  if (!fs::is_directory(source) && is_packed(source)) return load_packed(source);
+  if (!fs::is_directory(source) && looks_like_safetensors(source)) return load_packed(source);
 
   fs::path cache;
   if (options.use_cache) {

@@ -57,29 +57,59 @@ class TorchClassifier : public EmotionClassifier {
  public:
   explicit TorchClassifier(const ClassifierOptions& options)
       : device_(parse_device(options.device)), tta_(options.tta) {
-    const auto path = options.model.empty() ? default_model_path() : options.model;
-    model_ = load_model(path, device_);
-    if (options.fold_batchnorm) model_.net->fold_batchnorm();
+    const auto paths = options.models.empty() ? std::vector{default_model_path()} : options.models;
+    for (const auto& path : paths) {
+      auto model = load_model(path, device_);
+      if (options.fold_batchnorm) model.net->fold_batchnorm();
+      if (!members_.empty()) check_compatible(model.spec, path, paths.front());
+      members_.push_back(std::move(model));
+    }
   }
 
   torch::Tensor predict(const torch::Tensor& faces_u8) override {
     c10::InferenceMode guard;
-    const auto x = normalize_faces(faces_u8, model_.spec.input, device_);
-    return tta_log_probabilities(*model_.net, x, tta_).exp().to(torch::kCPU);
+    torch::Tensor sum;
+    for (auto& m : members_) {
+      const auto x = normalize_faces(faces_u8, m.spec.input, device_);
+      const auto p = tta_log_probabilities(*m.net, x, tta_).exp();
+      sum = sum.defined() ? sum + p : p;
+    }
+    return (sum / static_cast<double>(members_.size())).to(torch::kCPU);
   }
 
-  const ModelSpec& spec() const override { return model_.spec; }
+  const ModelSpec& spec() const override { return members_.front().spec; }
 
  private:
+  void check_compatible(const ModelSpec& s, const std::filesystem::path& path,
+                        const std::filesystem::path& first) const {
+    const auto& f = spec();
+    if (s.input.size != f.input.size) {
+      throw ModelError(path.string() + ": input size " + std::to_string(s.input.size) +
+                       " differs from " + std::to_string(f.input.size) + " of " + first.string() +
+                       "; ensemble members must take the same faces");
+    }
+    if (s.classes != f.classes) {
+      throw ModelError(path.string() + ": classes differ from those of " + first.string() +
+                       "; ensemble members must list the same classes in the same order");
+    }
+  }
+
   torch::Device device_;
   Tta tta_;
-  LoadedModel model_;
+  std::vector<LoadedModel> members_;
 };
 
 }  // namespace
 
 std::unique_ptr<EmotionClassifier> make_classifier(const ClassifierOptions& options) {
   return std::make_unique<TorchClassifier>(options);
+}
+
+std::string describe_models(const std::vector<std::filesystem::path>& models) {
+  if (models.empty()) return "the default model";
+  std::string out;
+  for (const auto& m : models) out += (out.empty() ? "" : " + ") + m.filename().string();
+  return out;
 }
 
 }  // namespace emomusic::nn

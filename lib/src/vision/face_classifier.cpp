@@ -15,13 +15,13 @@ struct FaceClassifier::Impl {
 FaceClassifier::FaceClassifier(const FaceClassifierOptions& options)
     : impl_(std::make_unique<Impl>()) {
   nn::ClassifierOptions o;
-  o.model = options.model;
+  o.models = options.models;
   o.device = options.device;
   o.tta = nn::parse_tta(options.tta);
   impl_->classifier = nn::make_classifier(o);
   // Map by name, so a model that lists the classes in another order still reports them right.
   const auto& classes = impl_->classifier->spec().classes;
-  const std::string source = options.model.empty() ? "the default model" : options.model.string();
+  const std::string source = nn::describe_models(options.models);
   if (classes.size() != static_cast<std::size_t>(kEmotionCount)) {
     throw ModelError(source + " has " + std::to_string(classes.size()) +
                      " classes; emotion detection needs the 7 FER2013 emotions");

@@ -42,6 +42,9 @@ SafetensorsFile decode_safetensors(const std::string& bytes, const std::string& 
 void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file);
 /// Throws ModelError naming the file when it is missing or invalid.
 SafetensorsFile load_safetensors(const std::filesystem::path& path);
+/// Whether the file starts like a safetensors file (a plausible header length that fits the file,
+/// then '{'), read from its first 9 bytes: tells a packed dataset from a CSV without parsing it.
+bool looks_like_safetensors(const std::filesystem::path& path);
 /// Reads only the "__metadata__" map, without the tensor data.
 std::map<std::string, std::string> load_safetensors_metadata(const std::filesystem::path& path);
 

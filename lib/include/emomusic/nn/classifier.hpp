@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "emomusic/nn/model_spec.hpp"
 
@@ -21,7 +22,10 @@ Tta parse_tta(const std::string& name);  ///< "none", "flip", "tencrop"; throws 
 std::string to_string(Tta tta);
 
 struct ClassifierOptions {
-  std::filesystem::path model;  ///< empty: the default model (core/paths.hpp)
+  /// Empty: the default model (core/paths.hpp). More than one: an ensemble whose probabilities
+  /// are the mean of its members' (each with its own preprocessing and TTA); the members must
+  /// share the input size and the class list.
+  std::vector<std::filesystem::path> models;
   std::string device = "cpu";
   Tta tta = Tta::kNone;
   /// Fold batch norm into the convolutions: same outputs (to float rounding), faster.
@@ -37,8 +41,13 @@ class EmotionClassifier {
   int input_size() const { return spec().input.size; }
 };
 
-/// Loads the model named in `options`; throws ModelError for a missing or invalid file.
+/// Loads the model(s) named in `options`; throws ModelError for a missing or invalid file, or for
+/// ensemble members that disagree on input size or classes.
 std::unique_ptr<EmotionClassifier> make_classifier(const ClassifierOptions& options);
+
+/// How messages name `models`: "the default model", a file name, or "a.safetensors +
+/// b.safetensors".
+std::string describe_models(const std::vector<std::filesystem::path>& models);
 
 /// Logits of `net` for normalised input `x` [N,1,S,S], averaged over the TTA views (as logits
 /// averaged after softmax: returns log of mean probability). Shared by eval and the classifier.

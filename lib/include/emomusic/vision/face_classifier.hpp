@@ -14,9 +14,10 @@
 namespace emomusic::vision {
 
 struct FaceClassifierOptions {
-  std::filesystem::path model;  ///< empty: the default model (core/paths.hpp)
-  std::string device = "cpu";   ///< cpu, cuda, cuda:N
-  std::string tta = "none";     ///< none, flip, tencrop (nn/classifier.hpp)
+  /// Empty: the default model (core/paths.hpp); more than one: an ensemble (nn/classifier.hpp).
+  std::vector<std::filesystem::path> models;
+  std::string device = "cpu";  ///< cpu, cuda, cuda:N
+  std::string tta = "none";    ///< none, flip, tencrop (nn/classifier.hpp)
 };
 
 class FaceClassifier {
