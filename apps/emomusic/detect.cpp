@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 
 namespace emomusic::app {
@@ -91,6 +92,7 @@ void setup_detect(CLI::App& app, Command& command) {
 int run_detect(const DetectOptions& o) {
   using namespace emomusic::vision;
   const bool stills = !o.images.empty() || !o.dirs.empty();
+  install_interrupt_handlers();  // Ctrl-C ends the output properly (JSON closed, video kept)
   if (o.camera < 0 && o.video.empty() && !stills) {
     throw UsageError("detect needs an input: --camera N, --video FILE|URL, --image FILE… or --dir");
   }

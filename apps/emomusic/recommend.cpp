@@ -7,6 +7,7 @@
 #include <random>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
 #include "emomusic/music/mood_mapping.hpp"
@@ -43,6 +44,7 @@ Emotion emotion_of(const RecommendOptions& o) {
   EmotionPipeline pipeline(FaceDetector(DetectorOptions{}),
                            FaceClassifier({o.models, "cpu", "none"}));
   if (camera) {
+    install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
     StreamOptions once;
     once.once = true;
     const Emotion e = *analyse_stream(pipeline, *camera, once, nullptr).settled;

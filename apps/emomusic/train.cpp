@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/nn/model_spec.hpp"
 
 namespace emomusic::app {
@@ -124,6 +125,7 @@ int run_train(const TrainCommandOptions& options) {
   TrainCommandOptions o = options;
   if (o.train.arch.name == "vgg") o.train.arch.channels = parse_channels(o.channels);
   o.train.show_progress = true;
+  install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
 
   const auto all = load_dataset(o.dataset, true);
   auto train_set = all.split(data::kTraining);

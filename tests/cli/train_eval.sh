@@ -27,6 +27,18 @@ expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.c
 expect_in "$WORK/out" "macro-F1"
 expect_in "$WORK/out" "n=42"
 
+# Ctrl-C: the run stops at the next batch with exit 130, keeps its checkpoint and says how to
+# resume. The run is far too long to end by itself before the signal.
+"$EMOMUSIC" train --data "$WORK/fer.csv" --out "$WORK/i.safetensors" --epochs 100000 \
+  --channels 8,16 --hidden 16 --batch-size 16 --threads 1 >/dev/null 2>"$WORK/err" &
+pid=$!
+for _ in $(seq 600); do grep -q "epoch 2/100000:" "$WORK/err" && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"; code=$?
+[ "$code" -eq 130 ] || { cat "$WORK/err" >&2; fail "interrupted train exited $code, expected 130"; }
+expect_in "$WORK/err" "continue with --resume"
+[ -s "$WORK/i.checkpoint.safetensors" ] || fail "the interrupted run lost its checkpoint"
+
 # An ensemble: --model repeated; the JSON lists its members, and a bad member is a model error.
 expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --model "$WORK/m.safetensors" \
   --data "$WORK/fer.csv" --json

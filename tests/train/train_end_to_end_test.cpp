@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -83,6 +84,33 @@ TEST_F(TrainEndToEnd, ResumeContinuesFromTheCheckpoint) {
   other = options_;
   other.checkpoint = dir_ / "missing.safetensors";
   EXPECT_THROW(train_model(other, all_.split("Training"), all_.split("PublicTest")), ModelError);
+}
+
+TEST_F(TrainEndToEnd, InterruptKeepsTheCheckpointAndSaysHowToResume) {
+  options_.epochs = 1;
+  train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  const auto files = artifacts_for(options_);
+  const std::string checkpoint = test::read_file(files.checkpoint);
+  const std::string model = test::read_file(options_.out);
+
+  options_.epochs = 3;
+  options_.resume = true;
+  request_interrupt();
+  try {
+    train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+    clear_interrupt();
+    FAIL() << "training went on after an interrupt";
+  } catch (const InterruptedError& e) {
+    clear_interrupt();
+    const std::string m = e.what();
+    EXPECT_NE(m.find("interrupted in epoch 2"), std::string::npos) << m;
+    EXPECT_NE(m.find("holds epoch 1: continue with --resume"), std::string::npos) << m;
+  }
+  EXPECT_EQ(test::read_file(files.checkpoint), checkpoint) << "the checkpoint was touched";
+  EXPECT_EQ(test::read_file(options_.out), model) << "the model was touched";
+  // And the resume it recommends works.
+  const auto resumed = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  EXPECT_EQ(resumed.history.size(), 3u);
 }
 
 TEST_F(TrainEndToEnd, RejectsBadOptionsBeforeTraining) {

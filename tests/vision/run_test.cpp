@@ -7,6 +7,7 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "taiwanese_faces.hpp"
@@ -31,6 +32,23 @@ void write_video(const fs::path& path, const std::vector<cv::Mat>& frames, doubl
   ASSERT_TRUE(w.isOpened());
   for (const auto& f : frames) w.write(f);
 }
+
+// Collects what is written and, once armed, requests an interrupt at the next write: as if
+// Ctrl-C arrived while the first result was being printed.
+class InterruptingBuffer : public std::stringbuf {
+ public:
+  bool armed = false;
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (armed) request_interrupt();
+    return std::stringbuf::xsputn(s, n);
+  }
+  int_type overflow(int_type c) override {
+    if (armed) request_interrupt();
+    return std::stringbuf::overflow(c);
+  }
+};
 
 class RunTest : public ::testing::Test {
  protected:
@@ -234,6 +252,61 @@ TEST_F(RunTest, OnceGivesUpWhenNoFaceAppears) {
   std::ostringstream out;
   ResultWriter writer(out, OutputFormat::kCsv);
   EXPECT_EQ(finish_run(analyse_stream(p, again, {}, &writer)), ExitCode::kNotFound);
+}
+
+TEST_F(RunTest, InterruptedStreamFinishesItsOutput) {
+  write_video(dir_ / "blank.avi",
+              std::vector<cv::Mat>(30, cv::Mat(120, 160, CV_8UC3, cv::Scalar(60, 60, 60))));
+  auto p = pipeline();
+  auto source = VideoSource::open((dir_ / "blank.avi").string());
+  InterruptingBuffer buffer;
+  std::ostream out(&buffer);
+  ResultWriter writer(out, OutputFormat::kJson);
+  buffer.armed = true;
+  StreamOptions o;
+  o.output = dir_ / "annotated.avi";
+  const auto summary = analyse_stream(p, source, o, &writer);
+  clear_interrupt();
+  EXPECT_TRUE(summary.interrupted);
+  EXPECT_EQ(summary.frames, 1);
+  // The JSON array is closed, and the annotated video is committed under its name.
+  const auto json = nlohmann::json::parse(buffer.str());
+  ASSERT_TRUE(json.is_array());
+  EXPECT_EQ(json.size(), 1u);
+  cv::VideoCapture annotated((dir_ / "annotated.avi").string());
+  ASSERT_TRUE(annotated.isOpened());
+  EXPECT_EQ(annotated.get(cv::CAP_PROP_FRAME_COUNT), 1);
+  for (const auto& e : fs::directory_iterator(dir_.path())) {
+    EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
+
+  // With --once, an interrupt before an emotion settles is an InterruptedError.
+  request_interrupt();
+  auto again = VideoSource::open((dir_ / "blank.avi").string());
+  StreamOptions once;
+  once.once = true;
+  EXPECT_THROW(analyse_stream(p, again, once, nullptr), InterruptedError);
+  clear_interrupt();
+}
+
+TEST_F(RunTest, InterruptedImageBatchStopsAfterTheCurrentImage) {
+  std::vector<fs::path> images;
+  for (int i = 0; i < 3; ++i) {
+    images.push_back(dir_ / ("blank" + std::to_string(i) + ".png"));
+    cv::imwrite(images.back().string(), cv::Mat(64, 64, CV_8UC1, cv::Scalar(90)));
+  }
+  auto p = pipeline();
+  InterruptingBuffer buffer;
+  std::ostream out(&buffer);
+  ResultWriter writer(out, OutputFormat::kJson);
+  buffer.armed = true;
+  const auto summary = analyse_images(p, images, writer);
+  clear_interrupt();
+  EXPECT_TRUE(summary.interrupted);
+  EXPECT_EQ(summary.items, 1);
+  EXPECT_EQ(nlohmann::json::parse(buffer.str()).size(), 1u);
+  EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
 }
 
 }  // namespace emomusic::vision

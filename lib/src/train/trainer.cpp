@@ -9,6 +9,7 @@
 #include "checkpoint.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/network.hpp"
@@ -154,6 +155,13 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       const auto idx =
           order.narrow(0, step * o.batch_size,
                        std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
+      if (interrupt_requested()) {
+        throw InterruptedError(
+            epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}: continue with "
+                                    "--resume",
+                                    epoch, files.checkpoint.string(), epoch - 1)
+                      : std::string("interrupted in epoch 1, before anything was saved"));
+      }
       if (idx.size(0) < 2) continue;  // batch norm cannot train on a single image
       set_lr(*optimizer, schedule.at(epoch - 1 + static_cast<double>(step) / steps_per_epoch));
       auto x = nn::normalize_faces(train.images.index_select(0, idx), spec.input, device);

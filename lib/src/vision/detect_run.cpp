@@ -10,6 +10,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "emomusic/core/atomic_file.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/annotate.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 
@@ -112,6 +113,7 @@ DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::pa
   const bool output_folder = !output.empty() && (images.size() > 1 || fs::is_directory(output, ec));
   DetectSummary summary;
   for (const auto& path : images) {
+    if ((summary.interrupted = interrupt_requested())) break;
     ++summary.items;
     const std::string name = path.string();
     cv::Mat image;
@@ -163,7 +165,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   auto last = Clock::now();
   bool timed_out = false;
   Frame frame;
-  while (source.read(frame)) {
+  while (!(summary.interrupted = interrupt_requested()) && source.read(frame)) {
     if (options.once && frame.time_s > options.timeout_s) {
       timed_out = true;
       break;
@@ -201,6 +203,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
     summary.failed = summary.no_face = 1;
   }
   if (options.once && !summary.settled) {
+    if (summary.interrupted) throw InterruptedError("interrupted before an emotion settled");
     const std::string when = timed_out ? fmt::format("within {:g} s", options.timeout_s)
                                        : "before " + source.name() + " ended";
     if (summary.faces == 0) throw NotFoundError("no face appeared " + when);
@@ -217,6 +220,10 @@ ExitCode finish_run(const DetectSummary& s) {
       "{} item(s), {} failed ({} without a face); {} frame(s) analysed, {} face(s), {:.1f} "
       "frames/s",
       s.items, s.failed, s.no_face, s.frames, s.faces, rate);
+  if (s.interrupted) {
+    spdlog::warn("interrupted: the results above are complete up to there");
+    return ExitCode::kInterrupted;
+  }
   if (s.failed == 0) return ExitCode::kOk;
   if (s.failed < s.items) return ExitCode::kPartial;
   return s.no_face == s.failed ? ExitCode::kNotFound : ExitCode::kBadInput;

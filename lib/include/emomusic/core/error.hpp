@@ -19,7 +19,8 @@ enum class ExitCode : int {
   kService = 6,      ///< a network service (Spotify) failed or refused
   kNotFound = 7,     ///< nothing to report: no face within the timeout, no matching track
   kUnavailable = 8,  ///< the feature was not built in, or a device (camera, CUDA) is missing
-  kInterrupted = 130,
+  kInterrupted =
+      130,  ///< stopped by Ctrl-C or SIGTERM, after finishing its output (core/interrupt)
 };
 
 /// Base of all library errors; carries the exit code the application should end with.
@@ -55,6 +56,11 @@ struct NotFoundError : Error {
 /// A feature that this build or this machine does not have.
 struct UnavailableError : Error {
   explicit UnavailableError(const std::string& m) : Error(ExitCode::kUnavailable, m) {}
+};
+
+/// Work stopped on request (core/interrupt.hpp); the message says what was kept.
+struct InterruptedError : Error {
+  explicit InterruptedError(const std::string& m) : Error(ExitCode::kInterrupted, m) {}
 };
 
 }  // namespace emomusic

@@ -35,6 +35,7 @@ struct DetectSummary {
   std::int64_t faces = 0;          ///< faces found in them
   double seconds = 0;              ///< wall-clock time of the run
   std::optional<Emotion> settled;  ///< the --once result
+  bool interrupted = false;        ///< stopped early by Ctrl-C/SIGTERM (core/interrupt.hpp)
 };
 
 /// Analyses images one by one; each unreadable image or image without a face is logged to stderr
@@ -44,9 +45,10 @@ DetectSummary analyse_images(EmotionPipeline& pipeline,
                              const std::vector<std::filesystem::path>& images, ResultWriter& writer,
                              const std::filesystem::path& output = {});
 
-/// Analyses a stream until it ends, the window is closed, or (with `once`) an emotion settles.
-/// `writer` may be null with `once`. With `once`, throws NotFoundError when no face appears, or
-/// none settles, within the timeout or before the stream ends.
+/// Analyses a stream until it ends, the window is closed, an interrupt is requested, or (with
+/// `once`) an emotion settles. `writer` may be null with `once`. With `once`, throws
+/// NotFoundError when no face appears, or none settles, within the timeout or before the stream
+/// ends, and InterruptedError when interrupted first. Output is finished either way.
 DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
                              const StreamOptions& options, ResultWriter* writer);
 
@@ -54,8 +56,9 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
 /// model or camera is opened).
 void require_display();
 
-/// Logs the summary on stderr and returns the exit code: kOk when no item failed, kPartial when
-/// some did, and when all did kNotFound (none held a face) or kBadInput (some were unreadable).
+/// Logs the summary on stderr and returns the exit code: kInterrupted when the run was stopped
+/// early, else kOk when no item failed, kPartial when some did, and when all did kNotFound (none
+/// held a face) or kBadInput (some were unreadable).
 ExitCode finish_run(const DetectSummary& summary);
 
 }  // namespace emomusic::vision

@@ -1,0 +1,41 @@
+#include "emomusic/core/interrupt.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "emomusic/core/error.hpp"
+
+namespace emomusic {
+
+TEST(Interrupt, FirstSignalIsARequestNotAKill) {
+  install_interrupt_handlers();
+  clear_interrupt();
+  EXPECT_FALSE(interrupt_requested());
+  ASSERT_EQ(std::raise(SIGINT), 0);  // with the default action this would end the test binary
+  EXPECT_TRUE(interrupt_requested());
+  clear_interrupt();
+  ASSERT_EQ(std::raise(SIGTERM), 0);
+  EXPECT_TRUE(interrupt_requested());
+  clear_interrupt();
+  EXPECT_FALSE(interrupt_requested());
+}
+
+TEST(Interrupt, SecondSignalEndsTheProcessTheDefaultWay) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        install_interrupt_handlers();
+        clear_interrupt();
+        std::raise(SIGINT);
+        std::raise(SIGINT);
+        std::exit(0);  // not reached when the second signal kills
+      },
+      ::testing::KilledBySignal(SIGINT), "");
+}
+
+TEST(Interrupt, InterruptedErrorCarriesExitCode130) {
+  EXPECT_EQ(static_cast<int>(InterruptedError("stopped").code()), 130);
+}
+
+}  // namespace emomusic
