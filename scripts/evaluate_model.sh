@@ -14,7 +14,7 @@ for tta in none flip tencrop; do
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"tta {sys.argv[2]:8} accuracy {100*d['accuracy']:.2f}%  macro-F1 {100*d['macro_f1']:.2f}%\")" \
     "$OUT/publictest_$tta.json" "$tta"
 done
-"$BIN/apps/emomusic/emomusic" -q eval --model "$MODEL" --data "$FER" --split PublicTest --tta flip \
+"$BIN/apps/emomusic/emomusic" -q eval --model "$MODEL" --data "$FER" --split PublicTest --tta tencrop \
   --plot "$OUT/confusion_publictest.png" >/dev/null
 "$BIN/bench/bench_model" infer --model "$MODEL" --batch 1 --batch 64
 "$BIN/bench/bench_model" --threads 1 infer --model "$MODEL" --batch 1

@@ -10,7 +10,7 @@ struct EvalOptions {
   std::vector<std::filesystem::path> models;  ///< empty: the shipped model; more: an ensemble
   DatasetOptions dataset;
   std::string split;         ///< empty: PrivateTest, else PublicTest, else Test
-  std::string tta = "flip";  ///< the most accurate for the shipped model (see its card)
+  std::string tta = "tencrop";  ///< the most accurate for the shipped model (see its card)
   bool json = false;
   std::filesystem::path plot;  ///< confusion-matrix PNG
   int batch_size = 256;

@@ -157,7 +157,8 @@ int run_train(const TrainCommandOptions& options) {
       {"hardware", o.train.device == "cpu"
                        ? std::to_string(std::thread::hardware_concurrency()) + " CPU threads"
                        : o.train.device},
-      {"torch_threads", torch::get_num_threads()},
+      // The trainer applies --threads later; record what it will use, not today's default.
+      {"torch_threads", o.train.threads > 0 ? o.train.threads : torch::get_num_threads()},
       {"libtorch", TORCH_VERSION},
       {"options",
        {{"epochs", o.train.epochs},

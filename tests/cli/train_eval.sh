@@ -7,11 +7,13 @@ export XDG_CACHE_HOME=$WORK/cache
 
 fer_csv "$WORK/fer.csv" 6 Training PublicTest
 expect_exit 0 "$EMOMUSIC" train --data "$WORK/fer.csv" --out "$WORK/m.safetensors" --epochs 2 \
-  --channels 8,16 --hidden 16 --batch-size 16 --threads 1
+  --channels 8,16 --hidden 16 --batch-size 16 --threads 3
 for f in m.safetensors m.checkpoint.safetensors m.metrics.csv m.loss.png m.accuracy.png; do
   [ -s "$WORK/$f" ] || fail "train did not write $f"
 done
 expect_in "$WORK/err" "epoch 2/2"
+# The model's provenance records the threads it was trained with (3: no machine's default here).
+head -c 8192 "$WORK/m.safetensors" | grep -q 'torch_threads\\":3' || fail "torch_threads not recorded"
 [ ! -s "$WORK/out" ] || fail "train printed to stdout (stdout is for data)"
 
 expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.csv" --json \
