@@ -8,7 +8,8 @@
 
 namespace emomusic {
 
-/// Installs the handlers for SIGINT and SIGTERM (the application does, once, in main()).
+/// Installs the handlers for SIGINT and SIGTERM. Only the commands whose loops poll call it
+/// (train, detect, recommend --from-camera): elsewhere the first Ctrl-C must still stop at once.
 void install_interrupt_handlers();
 /// Whether a signal arrived since the handlers were installed (or since clear_interrupt()).
 bool interrupt_requested();

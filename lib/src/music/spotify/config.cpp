@@ -1,13 +1,11 @@
 #include "emomusic/music/spotify/config.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdlib>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "private_json_file.hpp"
 
 namespace emomusic::spotify {
 namespace fs = std::filesystem;
@@ -32,24 +30,9 @@ std::string optional_string(const nlohmann::json& doc, const char* key, const fs
 }
 
 Credentials read_credentials_file(const fs::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) return {};
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    throw InputError(file.string() +
-                     " holds the Spotify client secret but others may read it; run: chmod 600 " +
-                     file.string());
-  std::ifstream in(file);
-  if (!in) throw InputError("cannot read " + file.string());
-  nlohmann::json doc;
-  try {
-    in >> doc;
-  } catch (const nlohmann::json::parse_error& e) {
-    // Only the offset: the parser's own message quotes the input, which may be the secret.
-    throw InputError(file.string() + ": not valid JSON (error at byte " + std::to_string(e.byte) +
-                     ")");
-  }
-  if (!doc.is_object()) throw InputError(file.string() + ": expected a JSON object");
-  return {optional_string(doc, "client_id", file), optional_string(doc, "client_secret", file)};
+  const auto doc = detail::read_private_json(file, {"the Spotify client secret", "", ""});
+  if (!doc) return {};
+  return {optional_string(*doc, "client_id", file), optional_string(*doc, "client_secret", file)};
 }
 
 }  // namespace

@@ -6,12 +6,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/error.hpp"
+#include "private_json_file.hpp"
 
 namespace emomusic::spotify {
 namespace fs = std::filesystem;
@@ -67,22 +67,11 @@ void save_user_tokens(const fs::path& path, const UserTokens& tokens) {
 }
 
 std::optional<UserTokens> load_user_tokens(const fs::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    throw InputError(path.string() +
-                     " holds your Spotify tokens but others may read it; run: chmod 600 " +
-                     path.string() + " (or `emomusic logout` and log in again)");
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read " + path.string());
-  nlohmann::json doc;
-  try {
-    in >> doc;
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path.string() + ": not valid JSON (error at byte " + std::to_string(e.byte) +
-                     "); run `emomusic logout` and `emomusic login`");
-  }
-  if (!doc.is_object()) throw InputError(path.string() + ": expected a JSON object");
+  const auto loaded = detail::read_private_json(
+      path, {"your Spotify tokens", " (or `emomusic logout` and log in again)",
+             "; run `emomusic logout` and `emomusic login`"});
+  if (!loaded) return std::nullopt;
+  const nlohmann::json& doc = *loaded;
   UserTokens tokens;
   tokens.client_id = field(doc, "client_id", path);
   tokens.refresh_token = field(doc, "refresh_token", path);
