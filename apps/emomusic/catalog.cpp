@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/catalog.hpp"
 #include "emomusic/music/catalog_import.hpp"
 #include "emomusic/music/playlist_format.hpp"
@@ -34,7 +36,8 @@ void setup_catalog(CLI::App& app, Command& command) {
       "catalog",
       "Manage the track catalog (SQLite).\n"
       "Exit codes: 3 unreadable or malformed file, not SQLite; 5 import skipped some rows (each "
-      "reported); 8 catalog locked by another process.");
+      "reported); 8 catalog locked by another process for over a minute; 130 interrupted (the "
+      "catalog is left as it was).");
   catalog->require_subcommand(1);
 
   auto import = std::make_shared<CatalogImportOptions>();
@@ -73,6 +76,7 @@ void setup_catalog(CLI::App& app, Command& command) {
 }
 
 int run_catalog_import(const CatalogImportOptions& o) {
+  install_interrupt_handlers();  // Ctrl-C rolls the import back and removes its temporary files
   music::ImportOptions options;
   if (!o.column_map.empty()) options.layout = music::parse_column_map(o.column_map);
   options.strict = o.strict;
@@ -99,7 +103,7 @@ int run_catalog_import(const CatalogImportOptions& o) {
   }
   out["tracks"] = music::Catalog(path, music::Catalog::Mode::kReadOnly).count();
   if (o.json) {
-    std::cout << out.dump(2) << '\n';
+    std::cout << dump_json(out, 2) << '\n';
   } else {
     std::cout << fmt::format("{} now holds {} tracks\n", path.string(), out["tracks"].get<long>());
   }
@@ -112,18 +116,18 @@ int run_catalog_stats(const CatalogStatsOptions& o) {
   if (o.json) {
     json genres = json::array();
     for (const auto& [g, n] : s.top_genres) genres.push_back({{"genre", g}, {"tracks", n}});
-    std::cout << json{{"catalog", path.string()},
-                      {"tracks", s.tracks},
-                      {"artists", s.artists},
-                      {"with_genre", s.with_genre},
-                      {"with_year", s.with_year},
-                      {"first_year", s.first_year},
-                      {"last_year", s.last_year},
-                      {"explicit", s.explicit_tracks},
-                      {"mean_valence", s.mean_valence},
-                      {"mean_energy", s.mean_energy},
-                      {"top_genres", genres}}
-                     .dump(2)
+    std::cout << dump_json(json{{"catalog", path.string()},
+                                {"tracks", s.tracks},
+                                {"artists", s.artists},
+                                {"with_genre", s.with_genre},
+                                {"with_year", s.with_year},
+                                {"first_year", s.first_year},
+                                {"last_year", s.last_year},
+                                {"explicit", s.explicit_tracks},
+                                {"mean_valence", s.mean_valence},
+                                {"mean_energy", s.mean_energy},
+                                {"top_genres", genres}},
+                           2)
               << '\n';
     return 0;
   }

@@ -8,7 +8,8 @@ void add_dataset_options(CLI::App& cmd, DatasetOptions& o) {
   cmd.add_option("--data", o.data,
                  "FER2013 CSV (emotion,pixels,Usage; plain or .gz), a folder "
                  "ROOT/{train,test}/<class>/*.jpg, "
-                 "or a packed .safetensors dataset")
+                 "or a packed .safetensors dataset; a pipe such as <(zcat …) is read once, "
+                 "without the cache")
       ->required();
   cmd.add_flag("--skip-bad", o.skip_bad, "Report and skip bad rows/images instead of stopping");
   cmd.add_flag("--no-cache", o.no_cache, "Do not read or write the packed dataset cache");

@@ -17,9 +17,10 @@ void setup_detect(CLI::App& app, Command& command) {
   auto* sub = app.add_subcommand(
       "detect",
       "Find faces and their emotions in a webcam, a video or images.\n"
-      "Exit codes: 0 ok, 2 bad option, 3 bad input file, 4 bad model, 5 some images failed, "
-      "7 no face (or, with --once, no stable emotion within --timeout), 8 no camera, camera "
-      "busy, no display for --show, or no face detector installed.");
+      "Exit codes: 0 ok, 2 bad option, 3 bad input file (or an output that is an input), "
+          "4 bad model, 5 some images failed or video frames did not decode, 7 no face (or, "
+          "with --once, no stable emotion within --timeout), 8 no camera, camera busy, no "
+          "display for --show, or no face detector installed.");
   auto* camera = sub->add_option("--camera", o->camera, "Webcam number N (/dev/videoN)")
                      ->check(CLI::NonNegativeNumber);
   auto* video = sub->add_option("--video", o->video, "Video file or stream URL");

@@ -5,7 +5,9 @@
 
 #include <iostream>
 
+#include "emomusic/core/emotion.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/plot/confusion_matrix.hpp"
 #include "emomusic/train/evaluate.hpp"
@@ -14,8 +16,7 @@ namespace emomusic::app {
 
 void setup_eval(CLI::App& app, Command& command) {
   auto o = std::make_shared<EvalOptions>();
-  auto* cmd =
-      app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
+  auto* cmd = app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
   cmd->footer(
       "Examples:\n"
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
@@ -51,16 +52,22 @@ int run_eval(const EvalOptions& o) {
   co.tta = nn::parse_tta(o.tta);
   // Load the model before the data: a bad model path should fail in a second, not after parsing.
   auto classifier = nn::make_classifier(co);
+  const std::string name = nn::describe_models(co.models);
+  // The data's labels are the 7 emotions in label order: read the model's columns by name, so a
+  // model with other classes, a duplicate or another order cannot mislabel the matrix.
+  const auto columns = nn::emotion_columns(classifier->spec().classes, name);
+  const auto label_order = torch::tensor(std::vector<int64_t>(columns.begin(), columns.end()));
+  const std::vector<std::string> classes(emotion_names().begin(), emotion_names().end());
 
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
   const auto subset = all.split(split);
-  const std::string name = nn::describe_models(co.models);
   spdlog::info("evaluating {} on {} ({} faces, tta {})", name, split, subset.size(), o.tta);
 
-  const auto predict = [&](const torch::Tensor& faces) { return classifier->predict(faces); };
-  const auto result =
-      train::evaluate(predict, subset, classifier->spec().classes, o.batch_size, true);
+  const auto predict = [&](const torch::Tensor& faces) {
+    return classifier->predict(faces).index_select(1, label_order);
+  };
+  const auto result = train::evaluate(predict, subset, classes, o.batch_size, true);
   if (o.json) {
     auto j = result.metrics.to_json();
     j["model"] = name;
@@ -69,7 +76,7 @@ int run_eval(const EvalOptions& o) {
     j["split"] = split;
     j["tta"] = o.tta;
     j["loss"] = result.loss;
-    std::cout << j.dump(2) << std::endl;
+    std::cout << dump_json(j, 2) << std::endl;
   } else {
     std::cout << fmt::format("{} on {} ({}, tta {})\n", name, split,
                              o.dataset.data.filename().string(), o.tta)

@@ -9,7 +9,7 @@ namespace emomusic::app {
 struct EvalOptions {
   std::vector<std::filesystem::path> models;  ///< empty: the shipped model; more: an ensemble
   DatasetOptions dataset;
-  std::string split;         ///< empty: PrivateTest, else PublicTest, else Test
+  std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
   std::string tta = "tencrop";  ///< the most accurate for the shipped model (see its card)
   bool json = false;
   std::filesystem::path plot;  ///< confusion-matrix PNG

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/spotify/client.hpp"
 #include "emomusic/music/spotify/uri_list.hpp"
 
@@ -45,11 +46,10 @@ int run_playlist(const PlaylistOptions& options) {
   spotify::SpotifyClient client(spotify_config(options.spotify));
   const auto created = client.create_playlist(options.name, uris, options.description);
   if (options.json) {
-    std::cout << nlohmann::json{{"id", created.id},
-                                {"uri", created.uri},
-                                {"url", created.url},
-                                {"tracks_added", created.tracks_added}}
-                     .dump()
+    std::cout << dump_json({{"id", created.id},
+                            {"uri", created.uri},
+                            {"url", created.url},
+                            {"tracks_added", created.tracks_added}})
               << "\n";
   } else {
     std::cout << created.url << "\n";

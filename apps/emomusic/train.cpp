@@ -115,7 +115,11 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")
       ->capture_default_str();
   cmd->add_option("--seed", t.seed, "Random seed")->capture_default_str();
-  cmd->add_flag("--resume", t.resume, "Continue from the checkpoint beside --out");
+  auto* resume = cmd->add_flag("--resume", t.resume, "Continue from the checkpoint beside --out");
+  cmd->add_flag("--overwrite", t.overwrite,
+                "Start over even where an earlier run left a model or checkpoint at --out, "
+                "replacing them (without it, train refuses)")
+      ->excludes(resume);
   cmd->add_option("--checkpoint", t.checkpoint,
                   "Checkpoint file (default: <out>.checkpoint.safetensors)");
   cmd->callback([o, &command] { command = [o] { return run_train(*o); }; });
@@ -127,6 +131,15 @@ int run_train(const TrainCommandOptions& options) {
   o.train.show_progress = true;
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
 
+  // Before the data is loaded: refusing to replace a run should take a second, not a parse.
+  try {
+    train::check_outputs(o.train);
+  } catch (const train::OutputExistsError& e) {
+    const bool checkpoint = e.path == train::artifacts_for(o.train).checkpoint;
+    throw UsageError(std::string(e.what()) + (checkpoint ? " (--resume continues it; --overwrite "
+                                                           "starts over)"
+                                                         : " (--overwrite replaces it)"));
+  }
   const auto all = load_dataset(o.dataset, true);
   auto train_set = all.split(data::kTraining);
   if (o.limit > 0 && o.limit < train_set.size()) {

@@ -70,5 +70,62 @@ expect 3 "unknown layout" -- "$BIN" catalog import --catalog "$WORK/new.db" "$WO
 [ ! -e "$WORK/new.db" ] || fail "a failed import created a catalog"
 expect 2 "bad column map" -- "$BIN" catalog import --column-map "id=a" "$WORK/odd.csv"
 
+# Issue 11: nothing lost, nothing crashes.
+moods_csv() {  # moods_csv FIRST_ID COUNT: a moods-layout CSV of COUNT tracks
+  echo "name,album,artist,id,release_date,popularity,length,danceability,acousticness,energy,instrumentalness,liveness,valence,loudness,speechiness,tempo,key,time_signature,mood"
+  awk -v first="$1" -v n="$2" 'BEGIN { for (i = first; i < first + n; i++)
+    printf "Song %d,Album,Artist,A%021d,2001-01-01,50,200000,0.6,0.2,0.5,0,0.1,0.5,-5,0.05,120,1,4,Happy\n", i, i }'
+}
+# Two imports into a new catalog at once: both exit 0 and every row of both lands.
+moods_csv 100 3000 >"$WORK/p1.csv"
+moods_csv 5000 3000 >"$WORK/p2.csv"
+for round in 1 2 3; do
+  rm -f "$WORK/race.db"
+  "$BIN" -q catalog import --catalog "$WORK/race.db" "$WORK/p1.csv" >/dev/null 2>"$WORK/e1" &
+  p1=$!
+  "$BIN" -q catalog import --catalog "$WORK/race.db" "$WORK/p2.csv" >/dev/null 2>"$WORK/e2" &
+  p2=$!
+  wait $p1 || fail "concurrent import 1 failed: $(cat "$WORK/e1")"
+  wait $p2 || fail "concurrent import 2 failed: $(cat "$WORK/e2")"
+  expect 0 "stats after concurrent imports" -- "$BIN" catalog stats --catalog "$WORK/race.db" --json
+  grep -q '"tracks": 6000' "$WORK/out" || fail "round $round: rows were lost: $(grep tracks "$WORK/out")"
+done
+ls -A "$WORK" | grep -q 'race.db.tmp-' && fail "temporary catalog files left behind"
+
+# kill -9 in the middle of a first import: the next import removes what it left.
+moods_csv 9000 100000 >"$WORK/big.csv"
+"$BIN" -q catalog import --catalog "$WORK/killed.db" "$WORK/big.csv" >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 1 100); do ls -A "$WORK" | grep -q '^\.killed\.db\.tmp-' && break; sleep 0.05; done
+kill -9 $victim 2>/dev/null; wait $victim 2>/dev/null
+ls -A "$WORK" | grep -q '^\.killed\.db\.tmp-' || fail "the killed import left nothing behind to test"
+moods_csv 1 2 >"$WORK/two.csv"
+expect 0 "import after a killed one" -- "$BIN" catalog import --catalog "$WORK/killed.db" "$WORK/two.csv"
+ls -A "$WORK" | grep -q 'killed.db.tmp-' && fail "a killed import's files were not removed: $(ls -A "$WORK")"
+
+# A Latin-1 CSV imports as UTF-8, and every JSON made from it is valid.
+printf '%s\n' "name,album,artist,id,release_date,popularity,length,danceability,acousticness,energy,instrumentalness,liveness,valence,loudness,speechiness,tempo,key,time_signature,mood" >"$WORK/latin1.csv"
+printf 'Caf\xe9 del Mar,\xc0lbum,Beyonc\xe9,%s,2001-01-01,50,200000,0.6,0.2,0.8,0,0.1,0.9,-5,0.05,120,1,4,Happy\n' "$(id 77)" >>"$WORK/latin1.csv"
+expect 0 "import Latin-1" -- "$BIN" catalog import --catalog "$WORK/latin1.db" "$WORK/latin1.csv"
+expect 0 "search a Latin-1 import as JSON" -- "$BIN" catalog search caf --catalog "$WORK/latin1.db" -f json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["name"]=="Café del Mar", d' "$WORK/out" \
+  || fail "search JSON: $(cat "$WORK/out")"
+expect 0 "recommend from a Latin-1 import as JSON" -- "$BIN" recommend -e happy --catalog "$WORK/latin1.db" -f json
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/out" || fail "recommend JSON is not valid"
+
+# A SQLite file of another program is refused and gets no table.
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table people(name)"); c.commit()' "$WORK/other.db"
+expect 3 "import into another program's database" -- "$BIN" catalog import --catalog "$WORK/other.db" "$WORK/two.csv"
+[ "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from sqlite_master").fetchone()[0])' "$WORK/other.db")" = 1 ] \
+  || fail "a table was added to another program's database"
+
+# recommend --emotion - reads a bounded first line: 50 MB of junk is refused at once, not echoed.
+start=$(date +%s)
+head -c 50000000 /dev/zero | tr '\0' 'x' | "$BIN" recommend -e - >"$WORK/out" 2>"$WORK/err"
+code=$?
+[ "$code" -eq 3 ] || fail "junk on stdin: exit $code, expected 3"
+[ "$(wc -c <"$WORK/err")" -lt 2000 ] || fail "the error echoes the input: $(wc -c <"$WORK/err") bytes"
+[ $(($(date +%s) - start)) -lt 20 ] || fail "junk on stdin took over 20 s"
+
 [ "$failures" -eq 0 ] && echo "all music CLI checks passed"
 exit $((failures > 0))

@@ -1,6 +1,8 @@
 #include "emomusic/core/atomic_file.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -43,6 +45,38 @@ TEST(AtomicFile, ReplacementNotCommittedIsDiscarded) {
   }
   EXPECT_FALSE(fs::exists(temp));
   EXPECT_FALSE(fs::exists(dir / "db.sqlite"));
+}
+
+TEST(AtomicFile, CommitIfAbsentNeverReplacesAnotherWritersFile) {
+  test::TempDir dir;
+  AtomicReplacement first(dir / "catalog.db");
+  AtomicReplacement second(dir / "catalog.db");
+  test::write_file(first.temp_path(), "first");
+  test::write_file(second.temp_path(), "second");
+  EXPECT_TRUE(first.commit_if_absent());
+  EXPECT_FALSE(second.commit_if_absent());
+  EXPECT_EQ(test::read_file(dir / "catalog.db"), "first");
+  EXPECT_FALSE(fs::exists(first.temp_path()));
+  EXPECT_TRUE(fs::exists(second.temp_path())) << "kept until the writer is done with it";
+}
+
+TEST(AtomicFile, StaleTemporariesOfDeadWritersAreRemovedOthersKept) {
+  test::TempDir dir;
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);  // a process id that is now free
+  const std::string dead = ".model.safetensors.tmp-" + std::to_string(child) + "-3-42";
+  const std::string mine = ".model.safetensors.tmp-" + std::to_string(getpid()) + "-0-1";
+  for (const auto& name : {dead, dead + "-journal", mine, std::string(".other.tmp-1-1-1"),
+                           std::string(".model.safetensors.tmp-notapid-1")}) {
+    test::write_file(dir / name, "x");
+  }
+  EXPECT_EQ(remove_stale_temporaries(dir / "model.safetensors"), 2);
+  EXPECT_FALSE(fs::exists(dir / dead));
+  EXPECT_FALSE(fs::exists(dir / (dead + "-journal")));
+  EXPECT_TRUE(fs::exists(dir / mine));
+  EXPECT_TRUE(fs::exists(dir / ".other.tmp-1-1-1"));
+  EXPECT_TRUE(fs::exists(dir / ".model.safetensors.tmp-notapid-1"));
 }
 
 }  // namespace emomusic

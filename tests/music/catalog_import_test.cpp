@@ -2,10 +2,17 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/music/catalog.hpp"
 #include "music_fixtures.hpp"
 #include "test_support.hpp"
@@ -165,7 +172,7 @@ TEST_F(CatalogImport, ReportsEveryUnusableRowWithItsLineAndReason) {
   const std::vector<std::pair<long, std::string>> expected = {
       {5, "id is empty"},      {6, "not a Spotify track id"}, {7, "name is empty"},
       {8, "artists is empty"}, {9, "'high' is not a number"}, {10, "outside 0..1"},
-      {11, "energy is empty"}, {12, "holds no year"},         {13, "expected 19 fields, got 2"}};
+      {11, "energy is empty"}, {12, "is not a date"},         {13, "expected 19 fields, got 2"}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(problems[i].line, expected[i].first) << problems[i].message();
     EXPECT_NE(problems[i].reason.find(expected[i].second), std::string::npos)
@@ -294,6 +301,18 @@ TEST(CatalogFile, ANonSqliteFileIsABadInputNamingIt) {
   }
 }
 
+int table_count(const fs::path& db) {
+  sqlite3* conn = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &conn, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(conn, "SELECT COUNT(*) FROM sqlite_master", -1, &stmt, nullptr);
+  sqlite3_step(stmt);
+  const int n = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(conn);
+  return n;
+}
+
 TEST(CatalogFile, AnotherSqliteDatabaseIsNotACatalog) {
   TempDir dir;
   sqlite3* other = nullptr;
@@ -302,6 +321,146 @@ TEST(CatalogFile, AnotherSqliteDatabaseIsNotACatalog) {
   sqlite3_close(other);
   EXPECT_THROW(Catalog(dir / "other.db", Catalog::Mode::kReadOnly), InputError);
   EXPECT_THROW(Catalog(dir / "missing.db", Catalog::Mode::kReadOnly), InputError);
+  // Opened for writing (an import), it is refused too, and gets no table of ours.
+  EXPECT_THROW(Catalog(dir / "other.db", Catalog::Mode::kReadWrite), InputError);
+  write_file(dir / "a.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(1), "S", "A"));
+  EXPECT_THROW(import_csv_files(dir / "other.db", {dir / "a.csv"}, {}), InputError);
+  EXPECT_EQ(table_count(dir / "other.db"), 1);
+}
+
+TEST_F(CatalogImport, ConcurrentImportsIntoANewCatalogBothLand) {
+  // Two imports that both find no catalog: before, the second rename replaced the first
+  // import's catalog and its rows were silently lost.
+  for (const char* name : {"a.csv", "b.csv"}) {
+    std::string rows = test::kMoodsHeader;
+    const int base = name[0] == 'a' ? 0 : 5000;
+    for (int i = 0; i < 3000; ++i) rows += test::moods_row(make_id(base + i), "T", name);
+    write_file(dir / name, rows);
+  }
+  for (int round = 0; round < 3; ++round) {
+    fs::remove(db);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(2);
+    for (int k = 0; k < 2; ++k) {
+      threads.emplace_back([&, k] {
+        ++ready;
+        while (ready < 2) std::this_thread::yield();
+        try {
+          import_csv_files(db, {dir / (k == 0 ? "a.csv" : "b.csv")}, {});
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+    EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 6000) << "round " << round;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+          << "left behind: " << entry.path();
+    }
+  }
+}
+
+TEST_F(CatalogImport, AWriterWaitsForTheLockThenFailsCleanly) {
+  write_file(dir / "a.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(1), "S", "A"));
+  import({"a.csv"});
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  // Released after 300 ms: an import that waits up to 5 s gets in, and its rows land.
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  write_file(dir / "b.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(2), "T", "B"));
+  ImportOptions waiting;
+  waiting.lock_timeout_ms = 5000;
+  EXPECT_NO_THROW(import({"b.csv"}, waiting));
+  release.join();
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 2);
+  // Held for longer than the timeout: UnavailableError (exit 8), nothing changed.
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  write_file(dir / "c.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(3), "U", "C"));
+  ImportOptions impatient;
+  impatient.lock_timeout_ms = 100;
+  EXPECT_THROW(import({"c.csv"}, impatient), UnavailableError);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 2);
+}
+
+TEST_F(CatalogImport, TemporaryFilesOfAKilledImportAreRemovedByTheNext) {
+  // What kill -9 leaves: the temporary catalog of a process that is gone, and its journal.
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  waitpid(child, nullptr, 0);
+  const std::string dead = ".catalog.db.tmp-" + std::to_string(child) + "-0-123";
+  write_file(dir / dead, "partial");
+  write_file(dir / (dead + "-journal"), "journal");
+  // A running writer's temporary file (this process) is not touched.
+  const std::string alive = ".catalog.db.tmp-" + std::to_string(getpid()) + "-7-1";
+  write_file(dir / alive, "in progress");
+  write_file(dir / "a.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(1), "S", "A"));
+  import({"a.csv"});
+  EXPECT_FALSE(fs::exists(dir / dead));
+  EXPECT_FALSE(fs::exists(dir / (dead + "-journal")));
+  EXPECT_TRUE(fs::exists(dir / alive));
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 1);
+}
+
+TEST_F(CatalogImport, AnInterruptedImportChangesNothingAndLeavesNoFiles) {
+  std::string rows = test::kMoodsHeader;
+  for (int i = 0; i < 50; ++i) rows += test::moods_row(make_id(i), "T", "A");
+  write_file(dir / "a.csv", rows);
+  request_interrupt();
+  EXPECT_THROW(import({"a.csv"}), InterruptedError);
+  clear_interrupt();
+  EXPECT_FALSE(fs::exists(db));
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().extension(), ".csv") << "left behind: " << entry.path();
+  }
+}
+
+TEST_F(CatalogImport, Latin1TextIsStoredAsUtf8) {
+  // "Beyonc\xe9" and "Caf\xe9 \x80" as a spreadsheet exports them in Windows-1252.
+  write_file(dir / "latin1.csv", std::string(test::kMoodsHeader) +
+                                     test::moods_row(make_id(1), "Caf\xe9 \x80", "Beyonc\xe9"));
+  import({"latin1.csv"});
+  const auto t = find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(1));
+  EXPECT_EQ(t.name, "Caf\xC3\xA9 \xE2\x82\xAC");
+  EXPECT_EQ(t.artist_line(), "Beyonc\xC3\xA9");
+}
+
+TEST_F(CatalogImport, ImpossibleDatesAndHexNumbersAreReportedNotImported) {
+  std::string rows = "id,name,artists,valence,energy,release_date\n";
+  rows += make_id(1) + ",Good,A,0.5,0.5,27-10-1982\n";
+  rows += make_id(2) + ",Bad date,A,0.5,0.5,32-13-2020\n";
+  rows += make_id(3) + ",Hex,A,0x1p-1,0.5,1999\n";
+  rows += make_id(4) + ",Inf,A,0.5,inf,1999\n";
+  rows += make_id(5) + ",Feb 29,A,0.5,0.5,2001-02-29\n";
+  rows += make_id(6) + ",Month,A,0.5,0.5,1999-07\n";
+  write_file(dir / "d.csv", rows);
+  ImportOptions o;
+  o.layout = parse_column_map(
+      "id=id,name=name,artists=artists,valence=valence,energy=energy,release_date=release_date");
+  const auto reports = import({"d.csv"}, o);
+  ASSERT_EQ(reports[0].problems.size(), 4u);
+  EXPECT_NE(reports[0].problems[0].reason.find("'32-13-2020' is not a date"), std::string::npos)
+      << reports[0].problems[0].reason;
+  EXPECT_NE(reports[0].problems[1].reason.find("'0x1p-1' is not a number"), std::string::npos);
+  EXPECT_EQ(reports[0].problems[3].line, 6);
+  const Catalog catalog(db, Catalog::Mode::kReadOnly);
+  EXPECT_EQ(catalog.count(), 2);
+  EXPECT_EQ(find(catalog.all_tracks(), make_id(6)).year, 1999);
 }
 
 TEST_F(CatalogImport, SearchAndStats) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -75,6 +76,30 @@ TEST(PlaylistFormat, M3uUrisAndTable) {
   const std::string table = write(PlaylistFormat::kTable);
   EXPECT_NE(table.find("0.012"), std::string::npos);
   EXPECT_NE(table.find("https://open.spotify.com/track/32OlwWuMpZ6b0aN2RZOeMS"), std::string::npos);
+}
+
+TEST(PlaylistFormat, LineBreaksInNamesDoNotBreakM3uOrTheTable) {
+  auto p = sample();
+  p[0].track.name = "Line one\n#EXTINF:1,Injected\r\nhttp://evil.example/";
+  p[0].track.artists = {"A\x1b[2JB"};
+  const std::string m3u = write(PlaylistFormat::kM3u, p);
+  std::istringstream lines(m3u);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(lines, line);) all.push_back(line);
+  ASSERT_EQ(all.size(), 5u) << m3u;  // #EXTM3U, then an #EXTINF line and a URL per track
+  EXPECT_EQ(all[1].rfind("#EXTINF:213,A [2JB - Line one #EXTINF:1,Injected", 0), 0u) << all[1];
+  EXPECT_EQ(all[2], "https://open.spotify.com/track/4cOdK2wGLETKBW3PvgPWqT");
+  const std::string table = write(PlaylistFormat::kTable, p);
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3) << table;
+  EXPECT_EQ(table.find('\x1b'), std::string::npos);
+}
+
+TEST(PlaylistFormat, JsonOfTextThatIsNotUtf8IsValidJson) {
+  // The catalog stores UTF-8, but a Recommendation may come from elsewhere (Spotify, a test).
+  auto p = sample();
+  p[0].track.name = "Caf\xe9 \xff";
+  const auto j = nlohmann::json::parse(write(PlaylistFormat::kJson, p));
+  EXPECT_EQ(j[0]["name"], "Caf\xEF\xBF\xBD \xEF\xBF\xBD");
 }
 
 TEST(PlaylistFormat, RejectsUnknownFormats) {

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
 #include "emomusic/core/error.hpp"
 #include "emomusic/tensor/raw_tensor.hpp"
 #include "test_support.hpp"
@@ -17,6 +22,33 @@ ModelSpec small_spec() {
   s.input.std = 0.26;
   s.classes = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"};
   return s;
+}
+
+// A valid small model file, to be spoiled by the tests below.
+SafetensorsFile small_model_file() {
+  torch::manual_seed(3);
+  const auto spec = small_spec();
+  auto net = make_network(spec.arch, spec.input.size, 7);
+  SafetensorsFile file = network_tensors(net);
+  file.metadata = model_metadata(spec, {});
+  return file;
+}
+
+// The ModelError message of loading `file` (saved to `dir`/`name`); fails the test otherwise.
+std::string load_error(const test::TempDir& dir, const std::string& name,
+                       const SafetensorsFile& file) {
+  save_safetensors(dir / name, file);
+  try {
+    load_model(dir / name);
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << name << ": not a ModelError: " << e.what();
+    return {};
+  }
+  ADD_FAILURE() << name << " was accepted";
+  return {};
 }
 
 }  // namespace
@@ -91,6 +123,104 @@ TEST(ModelFile, RawTensorConversionKeepsDtypeShapeAndValues) {
   EXPECT_TRUE(torch::equal(from_raw(raw, "t"), t));
   const auto u = torch::tensor({0, 255, 7}, torch::kUInt8);
   EXPECT_TRUE(torch::equal(from_raw(to_raw(u), "u"), u));
+}
+
+// Metadata asking for an absurd network is refused from the metadata alone: fast, without
+// allocating, and as a ModelError (exit 4) rather than a LibTorch error with a backtrace (exit 1).
+TEST(ModelFile, AbsurdArchitectureInTheMetadataIsAModelError) {
+  test::TempDir dir;
+  const auto base = small_model_file();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"arch", R"({"name":"vgg","channels":[-8,16],"convs_per_stage":2,"hidden":32})"},
+      {"arch", R"({"name":"vgg","channels":[0,16],"convs_per_stage":2,"hidden":32})"},
+      {"arch", R"({"name":"vgg","channels":[1000000,16],"convs_per_stage":2,"hidden":32})"},
+      {"arch", R"({"name":"vgg","channels":[10000000000,16]})"},  // wrapped to int before
+      {"arch", R"({"name":"vgg","channels":[8.5,16]})"},
+      {"arch", R"({"name":"vgg","channels":[8,16],"convs_per_stage":100000000})"},
+      {"arch", R"({"name":"vgg","channels":[8,16],"hidden":200000})"},
+      {"arch", R"("vgg")"},
+      {"input", R"({"size":100000,"mean":0.5,"std":0.25})"},
+      {"input", R"({"size":-48,"mean":0.5,"std":0.25})"},
+      {"input", R"({"size":48,"mean":0.5,"std":0})"},  // printed "nan%" before
+      {"input", R"({"size":48,"mean":0.5,"std":-0.2})"},
+      {"input", R"({"size":48,"mean":1e999,"std":0.25})"},
+      {"input", R"({"size":48,"mean":0.5,"std":"wide"})"},
+  };
+  const auto start = std::chrono::steady_clock::now();
+  int i = 0;
+  for (const auto& [field, value] : cases) {
+    SafetensorsFile file = base;
+    file.metadata[field] = value;
+    const auto m = load_error(dir, "absurd" + std::to_string(i++) + ".safetensors", file);
+    EXPECT_NE(m.find("metadata"), std::string::npos) << value << ": " << m;
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+}
+
+// Metadata within the bounds but larger than the tensors: compared before the (85 MB) network
+// is built.
+TEST(ModelFile, TensorsAreComparedWithTheMetadataBeforeBuilding) {
+  test::TempDir dir;
+  SafetensorsFile file = small_model_file();
+  file.metadata["arch"] = R"({"name":"vgg","channels":[512,512],"convs_per_stage":1,"hidden":256})";
+  const auto m = load_error(dir, "big.safetensors", file);
+  EXPECT_NE(m.find("the metadata's architecture needs"), std::string::npos) << m;
+}
+
+TEST(ModelFile, NonFiniteWeightsAreAModelError) {
+  test::TempDir dir;
+  for (const float bad : {std::nanf(""), std::numeric_limits<float>::infinity()}) {
+    SafetensorsFile file = small_model_file();
+    auto& raw = file.tensors.at("conv1.weight");
+    std::memcpy(raw.bytes.data() + 4 * 5, &bad, 4);
+    const auto m = load_error(dir, "nonfinite.safetensors", file);
+    EXPECT_NE(m.find("conv1.weight"), std::string::npos) << m;
+    EXPECT_NE(m.find("NaN or infinite"), std::string::npos) << m;
+  }
+  SafetensorsFile file = small_model_file();
+  const float negative = -1;
+  std::memcpy(file.tensors.at("bn0.running_var").bytes.data(), &negative, 4);
+  EXPECT_NE(load_error(dir, "negvar.safetensors", file).find("bn0.running_var"), std::string::npos);
+}
+
+// Bytes of another dtype are other numbers: an I32 tensor where F32 is expected was converted
+// value by value before, and loaded.
+TEST(ModelFile, TensorDtypeMustBeTheExpectedOne) {
+  test::TempDir dir;
+  SafetensorsFile file = small_model_file();
+  file.tensors.at("conv0.bias").dtype = "I32";
+  auto m = load_error(dir, "i32.safetensors", file);
+  EXPECT_NE(m.find("conv0.bias' is I32, expected F32"), std::string::npos) << m;
+  file = small_model_file();
+  auto& steps = file.tensors.at("bn0.num_batches_tracked");
+  steps = RawTensor{"F64", {}, std::string(8, '\0')};
+  m = load_error(dir, "f64.safetensors", file);
+  EXPECT_NE(m.find("is F64, expected I64"), std::string::npos) << m;
+}
+
+// One check for every caller that reads a model's outputs as the 7 emotions (detect and eval).
+TEST(ModelSpec, EmotionColumnsNeedEachOfTheSevenEmotionsOnce) {
+  const std::vector<std::string> reversed = {"neutral", "surprise", "sad",  "happy",
+                                             "fear",    "disgust",  "angry"};
+  const auto c = emotion_columns(reversed, "r.safetensors");
+  for (int e = 0; e < kEmotionCount; ++e) EXPECT_EQ(c[e], kEmotionCount - 1 - e);
+  EXPECT_EQ(emotion_columns(small_spec().classes, "m")[3], 3);
+  const auto message = [](const std::vector<std::string>& classes) {
+    try {
+      emotion_columns(classes, "x.safetensors");
+    } catch (const ModelError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message({"a", "b", "c", "d", "e", "f", "g"}).find("class 'a'"), std::string::npos);
+  EXPECT_NE(
+      message({"angry", "angry", "fear", "happy", "sad", "surprise", "neutral"}).find("both angry"),
+      std::string::npos);
+  EXPECT_NE(
+      message({"angry", "anger", "fear", "happy", "sad", "surprise", "neutral"}).find("both angry"),
+      std::string::npos);
+  EXPECT_NE(message({"angry", "fear"}).find("2 classes"), std::string::npos);
 }
 
 }  // namespace emomusic::nn

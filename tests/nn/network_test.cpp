@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "emomusic/core/error.hpp"
 
 namespace emomusic::nn {
@@ -61,6 +64,89 @@ TEST(Network, RejectsUnknownArchitectureAndBadParameters) {
   ArchSpec d;
   d.dropout = 1.0;
   EXPECT_THROW(make_network(d, 48, 7), UsageError);
+}
+
+}  // namespace emomusic::nn
+
+namespace emomusic::nn {
+namespace {
+
+std::string dtype_of(const torch::Tensor& t) {
+  return t.scalar_type() == torch::kInt64     ? "I64"
+         : t.scalar_type() == torch::kFloat32 ? "F32"
+                                              : "?";
+}
+
+}  // namespace
+
+// Model files are checked against network_tensor_specs() before anything is built, so it must
+// describe exactly what make_network() builds.
+TEST(Network, TensorSpecsAreWhatMakeNetworkBuilds) {
+  ArchSpec baseline;
+  baseline.name = "baseline";
+  ArchSpec no_hidden;
+  no_hidden.channels = {4, 8, 8};
+  no_hidden.convs_per_stage = 3;
+  no_hidden.hidden = 0;
+  const std::vector<std::pair<ArchSpec, int>> cases = {
+      {baseline, 48}, {baseline, 24}, {baseline, 61}, {ArchSpec{}, 48}, {no_hidden, 20}};
+  for (const auto& [arch, size] : cases) {
+    auto net = make_network(arch, size, 5);
+    std::map<std::string, TensorSpec> built;
+    for (const auto& p : net->named_parameters()) {
+      built[p.key()] = {dtype_of(p.value()), p.value().sizes().vec()};
+    }
+    for (const auto& b : net->named_buffers()) {
+      built[b.key()] = {dtype_of(b.value()), b.value().sizes().vec()};
+    }
+    const auto specs = network_tensor_specs(arch, size, 5);
+    EXPECT_EQ(specs.size(), built.size()) << arch.name << " " << size;
+    for (const auto& [name, t] : built) {
+      ASSERT_TRUE(specs.count(name)) << name;
+      EXPECT_EQ(specs.at(name).dtype, t.dtype) << name;
+      EXPECT_EQ(specs.at(name).shape, t.shape) << name;
+    }
+    net->eval();
+    EXPECT_EQ(net->forward(torch::zeros({1, 1, size, size})).size(1), 5);
+  }
+}
+
+// Sizes a hostile model file could ask for: each must be refused at once, without allocating
+// (before the fix some built gigabytes, some died in LibTorch with a backtrace).
+TEST(Network, RefusesAbsurdSizesWithoutBuildingAnything) {
+  const auto vgg = [](std::vector<int> channels, int convs = 2, int hidden = 256) {
+    ArchSpec a;
+    a.channels = std::move(channels);
+    a.convs_per_stage = convs;
+    a.hidden = hidden;
+    return a;
+  };
+  ArchSpec baseline;
+  baseline.name = "baseline";
+  ArchSpec nan_dropout;
+  nan_dropout.dropout = std::nan("");
+  const std::vector<std::pair<ArchSpec, int>> cases = {
+      {vgg({-3, 8}), 48},
+      {vgg({0}), 48},
+      {vgg({1000000}), 48},
+      {vgg({8}, 100000000), 48},
+      {vgg({8}), 100000},
+      {vgg({8}, 2, 200000), 48},
+      {vgg({8}, 0), 48},
+      {vgg({8}, 2, -1), 48},
+      {vgg(std::vector<int>(40, 8)), 48},  // also a shift by 40 before the fix
+      {vgg({2048, 2048, 2048}, 16), 48},   // each value allowed, the total not
+      {baseline, 100000},
+      {baseline, 20},
+      {nan_dropout, 48},
+      {ArchSpec{}, -48}};
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& [arch, size] : cases) {
+    EXPECT_THROW(network_tensor_specs(arch, size, 7), UsageError) << size;
+    EXPECT_THROW(make_network(arch, size, 7), UsageError) << size;
+  }
+  EXPECT_THROW(make_network(ArchSpec{}, 48, 1000000), UsageError);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
 }
 
 }  // namespace emomusic::nn

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -26,6 +27,31 @@ std::optional<fs::path> shared_file(const std::string& relative) {
   const fs::path p = fs::path(EMOMUSIC_TEST_SOURCE_DIR) / ".." / "shared" / relative;
   if (fs::exists(p)) return fs::weakly_canonical(p);
   return std::nullopt;
+}
+
+PipeFeed::PipeFeed(std::string content) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe() failed");
+  std::signal(SIGPIPE, SIG_IGN);  // a reader that stops early gives the writer EPIPE, not death
+  read_fd_ = fds[0];
+  writer_ = std::thread([fd = fds[1], text = std::move(content)] {
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const auto n = ::write(fd, text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+}
+
+PipeFeed::~PipeFeed() {
+  ::close(read_fd_);  // the last reader gone: a blocked writer gets EPIPE and ends
+  writer_.join();
+}
+
+fs::path PipeFeed::path() const {
+  return "/dev/fd/" + std::to_string(read_fd_);
 }
 
 std::string read_file(const fs::path& path) {

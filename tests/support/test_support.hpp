@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 
 namespace emomusic::test {
 
@@ -23,6 +24,21 @@ class TempDir {
 
 /// ../shared/<relative> beside the project root, if present (tests skip without it).
 std::optional<std::filesystem::path> shared_file(const std::string& relative);
+
+/// `content` written into a pipe by a thread, readable once through path() ("/dev/fd/N"), as a
+/// shell's `<(…)` gives it. The writer stops when the reader goes away.
+class PipeFeed {
+ public:
+  explicit PipeFeed(std::string content);
+  ~PipeFeed();
+  PipeFeed(const PipeFeed&) = delete;
+  PipeFeed& operator=(const PipeFeed&) = delete;
+  std::filesystem::path path() const;
+
+ private:
+  int read_fd_ = -1;
+  std::thread writer_;
+};
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);

@@ -113,6 +113,76 @@ TEST_F(TrainEndToEnd, InterruptKeepsTheCheckpointAndSaysHowToResume) {
   EXPECT_EQ(resumed.history.size(), 3u);
 }
 
+TEST_F(TrainEndToEnd, RefusesToReplaceAnEarlierRunUnlessAskedTo) {
+  options_.epochs = 1;
+  train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  const auto files = artifacts_for(options_);
+  const std::string checkpoint = test::read_file(files.checkpoint);
+  const std::string model = test::read_file(options_.out);
+  try {
+    train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+    FAIL() << "a second run replaced the first one's checkpoint";
+  } catch (const OutputExistsError& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_EQ(e.path, files.checkpoint);
+    const std::string m = e.what();
+    EXPECT_NE(m.find(files.checkpoint.string() + ": "), std::string::npos) << m;
+    EXPECT_NE(m.find("would replace"), std::string::npos) << m;
+    EXPECT_EQ(m.find("--"), std::string::npos) << "the library names no flag: " << m;
+  }
+  EXPECT_EQ(test::read_file(files.checkpoint), checkpoint);
+  EXPECT_EQ(test::read_file(options_.out), model);
+
+  fs::remove(files.checkpoint);  // a model alone is refused too
+  try {
+    check_outputs(options_);
+    FAIL() << "a second run would replace the first one's model";
+  } catch (const OutputExistsError& e) {
+    EXPECT_EQ(e.path, options_.out);
+  }
+  options_.overwrite = true;
+  EXPECT_NO_THROW(check_outputs(options_));
+  EXPECT_EQ(train_model(options_, all_.split("Training"), all_.split("PublicTest")).history.size(),
+            1u);
+}
+
+TEST_F(TrainEndToEnd, ResumeRefusesOtherDataButNotAnotherFormOfTheSame) {
+  options_.epochs = 1;
+  train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  options_.epochs = 2;
+  options_.resume = true;
+
+  test::write_file(dir_ / "other.csv",
+                   test::fer_csv(test::synthetic_rows(12, {"Training", "PublicTest"}, 999)));
+  data::LoadOptions lo;
+  lo.use_cache = false;
+  lo.show_progress = false;
+  const auto other = data::load_dataset(dir_ / "other.csv", lo);
+  const auto files = artifacts_for(options_);
+  const std::string checkpoint = test::read_file(files.checkpoint);
+  try {
+    train_model(options_, other.split("Training"), all_.split("PublicTest"));
+    FAIL() << "resumed on other data";
+  } catch (const UsageError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(files.checkpoint.string() + ": this checkpoint was trained on other data"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("other.csv"), std::string::npos) << m;
+    EXPECT_NE(m.find("fer.csv"), std::string::npos) << m;
+  }
+  EXPECT_THROW(train_model(options_, all_.split("Training"), other.split("PublicTest")), UsageError)
+      << "another validation set is other data too";
+  EXPECT_EQ(test::read_file(files.checkpoint), checkpoint);
+
+  // The same rows from the packed form are the same data.
+  data::save_packed(all_, dir_ / "fer.safetensors");
+  const auto packed = data::load_dataset(dir_ / "fer.safetensors", lo);
+  EXPECT_EQ(
+      train_model(options_, packed.split("Training"), packed.split("PublicTest")).history.size(),
+      2u);
+}
+
 TEST_F(TrainEndToEnd, RejectsBadOptionsBeforeTraining) {
   options_.epochs = 0;
   EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);

@@ -3,13 +3,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/vision/detect_run.hpp"
+#include "emomusic/vision/face_detector.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/video_source.hpp"
+#include "test_media.hpp"
 #include "test_support.hpp"
 
 namespace emomusic::vision {
@@ -87,6 +90,89 @@ TEST(ImageInputs, EachBadFileHasItsOwnMessage) {
   }
 }
 
+// The header parsers, against what OpenCV itself writes in each format.
+TEST(ImageInputs, HeaderGivesFormatAndSizeWithoutDecoding) {
+  const cv::Mat colour(37, 53, CV_8UC3, cv::Scalar(1, 2, 3));
+  const cv::Mat grey(37, 53, CV_8UC1, cv::Scalar(7));
+  for (const auto& [ext, format] :
+       std::vector<std::pair<std::string, std::string>>{{".jpg", "JPEG"},
+                                                        {".png", "PNG"},
+                                                        {".bmp", "BMP"},
+                                                        {".tiff", "TIFF"},
+                                                        {".webp", "WebP"},
+                                                        {".pgm", "PNM"},
+                                                        {".ppm", "PNM"}}) {
+    std::vector<uchar> buf;
+    ASSERT_TRUE(cv::imencode(ext, ext == ".pgm" ? grey : colour, buf)) << ext;
+    const auto h = read_image_header(std::string(buf.begin(), buf.end()));
+    ASSERT_TRUE(h) << ext;
+    EXPECT_EQ(h->format, format);
+    EXPECT_EQ(h->width, 53) << ext;
+    EXPECT_EQ(h->height, 37) << ext;
+    EXPECT_TRUE(h->complete) << ext;
+  }
+  EXPECT_FALSE(read_image_header("GIF89a......"));
+  EXPECT_FALSE(read_image_header("\x89PNG\r\n\x1A\n"));  // cut in the header
+}
+
+// A 100-byte PNG declaring 30000×30000 pixels made detect allocate 3.6 GB.
+TEST(ImageInputs, ImageDeclaringTooManyPixelsIsRefusedBeforeDecoding) {
+  test::TempDir dir;
+  test::write_file(dir / "huge.png", test::png_declaring(30000, 30000));
+  const auto m = message_of<InputError>([&] { read_image(dir / "huge.png"); });
+  EXPECT_NE(m.find("huge.png"), std::string::npos) << m;
+  EXPECT_NE(m.find("30000×30000"), std::string::npos) << m;
+  EXPECT_NE(m.find("megapixels"), std::string::npos) << m;
+  // Just under the limit is only a size, not an error of its own (this one fails later, as a
+  // PNG whose data does not fill it).
+  EXPECT_EQ(read_image_header(test::png_declaring(5000, 10000))->width, 5000);
+}
+
+// OpenCV decodes a cut JPEG with a warning, grey below the cut: that was "no face found".
+TEST(ImageInputs, TruncatedJpegAndPngAreBadImages) {
+  test::TempDir dir;
+  cv::Mat noise(64, 64, CV_8UC3);
+  cv::randu(noise, 0, 256);
+  for (const std::string ext : {".jpg", ".png"}) {
+    std::vector<uchar> buf;
+    cv::imencode(ext, noise, buf);
+    const std::string name = "cut" + ext;
+    test::write_file(dir / name, std::string(buf.begin(), buf.begin() + buf.size() * 7 / 10));
+    const auto m = message_of<InputError>([&] { read_image(dir / name); });
+    EXPECT_NE(m.find(name), std::string::npos) << m;
+    EXPECT_NE(m.find("truncated"), std::string::npos) << m;
+    test::write_file(dir / ("whole" + ext), std::string(buf.begin(), buf.end()));
+    EXPECT_EQ(read_image(dir / ("whole" + ext)).size(), noise.size());
+  }
+}
+
+// A file of any size was read whole into memory (/dev/zero, a 10 GB file) before decoding.
+TEST(ImageInputs, FileLargerThanTheLimitIsRefusedUnread) {
+  test::TempDir dir;
+  { std::ofstream(dir / "big.png"); }
+  fs::resize_file(dir / "big.png", kMaxImageBytes + 1);  // sparse: no disk used
+  const auto m = message_of<InputError>([&] { read_image(dir / "big.png"); });
+  EXPECT_NE(m.find("big.png"), std::string::npos) << m;
+  EXPECT_NE(m.find("limit"), std::string::npos) << m;
+  if (fs::exists("/dev/zero")) {
+    EXPECT_NE(message_of<InputError>([&] { read_image("/dev/zero"); }).find("limit"),
+              std::string::npos);
+  }
+}
+
+// A malformed cascade made OpenCV's parser throw through: "internal error", exit 1.
+TEST(FaceDetectorInput, MalformedCascadeIsAModelErrorNamingIt) {
+  test::TempDir dir;
+  test::write_file(dir / "bad.xml", "<?xml version=\"1.0\"?>\n<opencv_storage><cascade><height>x");
+  test::write_file(dir / "junk.xml", "junk");
+  for (const char* name : {"bad.xml", "junk.xml"}) {
+    DetectorOptions o;
+    o.cascade = dir / name;
+    const auto m = message_of<ModelError>([&] { FaceDetector detector(o); });
+    EXPECT_NE(m.find(name), std::string::npos) << m;
+  }
+}
+
 TEST(VideoInputs, MissingCameraIsUnavailable) {
   const auto m = message_of<UnavailableError>([] { VideoSource::camera(97); });
   EXPECT_NE(m.find("/dev/video97"), std::string::npos) << m;
@@ -140,6 +226,50 @@ TEST(Display, ShowFailsClearlyWithoutADisplay) {
   EXPECT_NE(m.find("DISPLAY"), std::string::npos);
   if (display) ::setenv("DISPLAY", saved_display.c_str(), 1);
   if (wayland) ::setenv("WAYLAND_DISPLAY", saved_wayland.c_str(), 1);
+}
+
+// Frames that do not decode in the middle of a file were taken for its end: the rest was lost.
+TEST(VideoInputs, UndecodableFramesAreSkippedAndTheRestIsRead) {
+  test::TempDir dir;
+  const auto path = (dir / "holes.avi").string();
+  test::write_video_with_bad_frames(path, 10, {0, 3, 4, 7});
+  auto source = VideoSource::open(path);
+  Frame f;
+  std::vector<std::int64_t> read;
+  while (source.read(f)) {
+    read.push_back(f.index);
+    EXPECT_DOUBLE_EQ(f.time_s, f.index / 10.0);
+  }
+  EXPECT_EQ(read, (std::vector<std::int64_t>{1, 2, 5, 6, 8, 9}));
+  EXPECT_EQ(source.bad_frames(), (std::vector<std::int64_t>{0, 3, 4, 7}));
+  EXPECT_EQ(source.missing_at_end(), 0);
+  EXPECT_FALSE(source.read(f));  // the end stays the end
+
+  // A broken last frame is not a frame in the middle: reported apart, not counted as bad.
+  test::write_video_with_bad_frames(path, 5, {4});
+  auto tail = VideoSource::open(path);
+  int n = 0;
+  while (tail.read(f)) ++n;
+  EXPECT_EQ(n, 4);
+  EXPECT_TRUE(tail.bad_frames().empty());
+  EXPECT_EQ(tail.missing_at_end(), 1);
+}
+
+// A long run of broken frames ends the read after VideoSource::kMaxConsecutiveBadFrames, rather
+// than trying every frame the header promises.
+TEST(VideoInputs, ConsecutiveBadFramesAreBounded) {
+  test::TempDir dir;
+  const auto path = (dir / "broken.avi").string();
+  const int frames = VideoSource::kMaxConsecutiveBadFrames + 20;
+  std::vector<int> bad;
+  for (int i = 1; i < frames; ++i) bad.push_back(i);
+  test::write_video_with_bad_frames(path, frames, bad);
+  auto source = VideoSource::open(path);
+  Frame f;
+  ASSERT_TRUE(source.read(f));
+  EXPECT_FALSE(source.read(f));
+  EXPECT_TRUE(source.bad_frames().empty());  // none proved to be in the middle
+  EXPECT_GT(source.missing_at_end(), 0);
 }
 
 }  // namespace emomusic::vision

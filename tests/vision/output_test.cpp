@@ -94,4 +94,17 @@ TEST(Annotate, DrawsBoxLabelAndBars) {
   EXPECT_EQ(cv::countNonZero(untouched.reshape(1)), 0);
 }
 
+// A file name that is not UTF-8 (Linux allows any bytes) aborted json/jsonl with nlohmann's
+// type_error 316 in the middle of the output.
+TEST(ResultWriter, NonUtf8SourceStillGivesValidJson) {
+  FrameResult r = sample();
+  r.source = "photo\xff.jpg";
+  const auto array = nlohmann::json::parse(write_all(OutputFormat::kJson, {r, sample()}));
+  ASSERT_EQ(array.size(), 2u);
+  EXPECT_EQ(array[0]["source"], "photo\xEF\xBF\xBD.jpg");  // U+FFFD
+  EXPECT_EQ(array[1]["source"], "cam, left");
+  const auto line = write_all(OutputFormat::kJsonl, {r});
+  EXPECT_EQ(nlohmann::json::parse(line)["faces"].size(), 1u);
+}
+
 }  // namespace emomusic::vision

@@ -11,6 +11,7 @@
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "taiwanese_faces.hpp"
+#include "test_media.hpp"
 #include "test_support.hpp"
 #include "tiny_model.hpp"
 
@@ -307,6 +308,132 @@ TEST_F(RunTest, InterruptedImageBatchStopsAfterTheCurrentImage) {
   EXPECT_EQ(summary.items, 1);
   EXPECT_EQ(nlohmann::json::parse(buffer.str()).size(), 1u);
   EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
+}
+
+// `detect --image x.png --output x.png` replaced the photo with its annotated copy; so did a link
+// to it, or an output folder holding the inputs.
+TEST_F(RunTest, AnOutputThatIsAnInputIsRefusedBeforeAnythingIsWritten) {
+  const cv::Mat grey(64, 64, CV_8UC3, cv::Scalar(90, 90, 90));
+  cv::imwrite((dir_ / "in.png").string(), grey);
+  cv::imwrite((dir_ / "other.png").string(), grey);
+  const std::string original = test::read_file(dir_ / "in.png");
+  fs::create_symlink(dir_ / "in.png", dir_ / "sym.png");
+  fs::create_hard_link(dir_ / "in.png", dir_ / "hard.png");
+  fs::create_directories(dir_ / "sub");
+  auto p = pipeline();
+  const auto refused = [&](const std::vector<fs::path>& images, const fs::path& output) {
+    std::ostringstream out;
+    ResultWriter writer(out, OutputFormat::kJsonl);
+    try {
+      analyse_images(p, images, writer, output);
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(output.string()), std::string::npos) << e.what();
+      return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused({dir_ / "in.png"}, dir_ / "in.png"));
+  EXPECT_TRUE(refused({dir_ / "in.png"}, dir_ / "sub" / ".." / "in.png"));
+  EXPECT_TRUE(refused({dir_ / "in.png"}, dir_ / "sym.png"));
+  EXPECT_TRUE(refused({dir_ / "in.png"}, dir_ / "hard.png"));
+  EXPECT_TRUE(refused({dir_ / "sym.png"}, dir_ / "in.png"));
+  EXPECT_TRUE(refused({dir_ / "other.png", dir_ / "in.png"}, dir_ / "in.png"));  // as a folder
+  EXPECT_TRUE(refused({dir_ / "other.png", dir_ / "in.png"}, dir_.path()));      // holds the inputs
+  EXPECT_EQ(test::read_file(dir_ / "in.png"), original);
+  EXPECT_FALSE(fs::exists(dir_ / "in.png" / "other.png"));
+  EXPECT_FALSE(refused({dir_ / "in.png"}, dir_ / "marked.png"));
+  EXPECT_FALSE(cv::imread((dir_ / "marked.png").string()).empty());
+
+  // The same for a video and its annotated copy.
+  write_video(dir_ / "clip.avi", std::vector<cv::Mat>(3, grey));
+  const std::string video = test::read_file(dir_ / "clip.avi");
+  fs::create_hard_link(dir_ / "clip.avi", dir_ / "clip-link.avi");
+  for (const char* output : {"clip.avi", "clip-link.avi"}) {
+    auto source = VideoSource::open((dir_ / "clip.avi").string());
+    StreamOptions o;
+    o.output = dir_ / output;
+    std::ostringstream out;
+    ResultWriter writer(out, OutputFormat::kJsonl);
+    EXPECT_THROW(analyse_stream(p, source, o, &writer), InputError) << output;
+    EXPECT_EQ(test::read_file(dir_ / "clip.avi"), video);
+  }
+}
+
+// a/x.png and b/x.png both went to OUT/x.png: the second replaced the first.
+TEST_F(RunTest, ImagesWithTheSameNameGetDistinctAnnotatedCopies) {
+  std::vector<fs::path> images;
+  for (const char* name : {"a/x.png", "b/x.png", "c/x-2.png", "x"}) {
+    images.push_back(dir_ / name);
+    fs::create_directories(images.back().parent_path());
+    cv::imwrite(images.back().string() + (images.back().has_extension() ? "" : ".png"),
+                cv::Mat(32, 32, CV_8UC3, cv::Scalar(10 * images.size(), 0, 0)));
+  }
+  images.back() = dir_ / "x.png";
+  images.push_back("-");
+  images.push_back(dir_ / "d" / "x.pgm");  // OpenCV writes no colour .pgm
+  const fs::path out = dir_ / "out";
+  EXPECT_EQ(annotated_image_paths(images, out),
+            (std::vector<fs::path>{out / "x.png", out / "x-2.png", out / "x-2-2.png",
+                                   out / "x-3.png", out / "stdin.png", out / "x-4.png"}));
+  EXPECT_THROW(annotated_image_paths({dir_ / "x.png"}, dir_ / "marked.pgm"), UsageError);
+  images.pop_back();
+  images.pop_back();
+  auto p = pipeline();
+  std::ostringstream sink;
+  ResultWriter writer(sink, OutputFormat::kJsonl);
+  analyse_images(p, images, writer, out);
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto copy = cv::imread(annotated_image_paths(images, out)[i].string());
+    ASSERT_FALSE(copy.empty()) << i;
+    EXPECT_EQ(copy.at<cv::Vec3b>(16, 16), cv::imread(images[i].string()).at<cv::Vec3b>(16, 16));
+  }
+}
+
+// Bad frames in the middle ended the video with exit 0 and "0 failed"; now they are skipped,
+// reported and make the run partial (exit 5).
+TEST_F(RunTest, UndecodableFramesAreSkippedCountedAndMakeTheRunPartial) {
+  test::write_video_with_bad_frames(dir_ / "holes.avi", 10, {3, 4, 7});
+  auto p = pipeline();
+  auto source = VideoSource::open((dir_ / "holes.avi").string());
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kJsonl);
+  const auto s = analyse_stream(p, source, {}, &writer);
+  EXPECT_EQ(s.frames, 7);
+  EXPECT_EQ(s.bad_frames, 3);
+  const auto lines = parse_jsonl(out.str());
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines.back()["frame"], 9);
+  // No face in this video either, so it ends as "nothing found"; a run that found faces and
+  // skipped frames is partial.
+  EXPECT_EQ(finish_run(s), ExitCode::kNotFound);
+  DetectSummary found = s;
+  found.failed = found.no_face = 0;
+  EXPECT_EQ(finish_run(found), ExitCode::kPartial);
+  found.bad_frames = 0;
+  EXPECT_EQ(finish_run(found), ExitCode::kOk);
+
+  // Nothing decodable at all is a bad input, not a video without faces.
+  test::write_video_with_bad_frames(dir_ / "none.avi", 3, {0, 1, 2});
+  auto none = VideoSource::open((dir_ / "none.avi").string());
+  EXPECT_THROW(analyse_stream(p, none, {}, &writer), InputError);
+}
+
+// A file name with a byte that is not UTF-8 aborted --format json (nlohmann type_error 316)
+// after the images before it.
+TEST_F(RunTest, NonUtf8FileNameKeepsTheJsonValidAndTheOtherImagesReported) {
+  const cv::Mat grey(64, 64, CV_8UC3, cv::Scalar(90, 90, 90));
+  const fs::path odd = dir_ / "caf\xe9\xff.png";
+  cv::imwrite(odd.string(), grey);
+  cv::imwrite((dir_ / "plain.png").string(), grey);
+  auto p = pipeline();
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kJson);
+  const auto s = analyse_images(p, {odd, dir_ / "plain.png"}, writer);
+  EXPECT_EQ(s.items, 2);
+  const auto json = nlohmann::json::parse(out.str());
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_NE(json[0]["source"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  EXPECT_EQ(json[1]["source"], (dir_ / "plain.png").string());
 }
 
 }  // namespace emomusic::vision

@@ -2,9 +2,12 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/safetensors.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/network.hpp"
 #include "emomusic/nn/preprocess.hpp"
@@ -35,6 +38,36 @@ void write_tiny_model(const std::filesystem::path& path, const std::vector<std::
   spec.arch.channels = {8, 16};
   spec.arch.hidden = 16;
   write_model(path, spec, classes);
+}
+
+void write_spoiled_model(const std::filesystem::path& path, const std::string& how) {
+  write_tiny_model(path);
+  SafetensorsFile file = load_safetensors(path);
+  auto& meta = file.metadata;
+  const auto arch = [&](const std::string& extra) {
+    meta["arch"] = R"({"name":"vgg","channels":)" + extra + "}";
+  };
+  if (how == "huge-channels") {
+    arch(R"([1000000,16],"convs_per_stage":2,"hidden":16,"dropout":0.4)");
+  } else if (how == "huge-input") {
+    meta["input"] = R"({"size":100000,"mean":0.5,"std":0.25})";
+  } else if (how == "deep") {
+    arch(R"([8,16],"convs_per_stage":100000000,"hidden":16,"dropout":0.4)");
+  } else if (how == "nan") {
+    const float nan = std::nanf("");
+    std::memcpy(file.tensors.at("conv0.weight").bytes.data(), &nan, sizeof nan);
+  } else if (how == "std0") {
+    meta["input"] = R"({"size":48,"mean":0.5,"std":0})";
+  } else if (how == "i32") {
+    file.tensors.at("conv0.bias").dtype = "I32";
+  } else if (how == "letters") {
+    meta["classes"] = R"(["a","b","c","d","e","f","g"])";
+  } else if (how == "twice") {
+    meta["classes"] = R"(["angry","angry","fear","happy","sad","surprise","neutral"])";
+  } else {
+    throw std::invalid_argument("unknown spoiling '" + how + "'");
+  }
+  save_safetensors(path, file);
 }
 
 void write_default_arch_model(const std::filesystem::path& path) {

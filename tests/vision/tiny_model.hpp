@@ -14,6 +14,13 @@ namespace emomusic::test {
 void write_tiny_model(const std::filesystem::path& path,
                       const std::vector<std::string>& classes = {});
 
+/// write_tiny_model(), then spoiled as `how` says, for the tests of bad model files:
+/// "huge-channels" (metadata asks for 10^6 channels), "huge-input" (input size 100000),
+/// "deep" (convs_per_stage 10^8), "nan" (a NaN weight), "std0" (normalisation std 0),
+/// "i32" (a weight stored as I32), "letters" (classes a..g), "twice" (angry listed twice).
+/// Throws std::invalid_argument for another `how`.
+void write_spoiled_model(const std::filesystem::path& path, const std::string& how);
+
 /// An untrained model of the default architecture (nn::ArchSpec{}), for timing.
 void write_default_arch_model(const std::filesystem::path& path);
 

@@ -1,9 +1,12 @@
 #include "emomusic/core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -15,13 +18,26 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// ".<name>.tmp-": the prefix of every temporary sibling of <name>; the writer's pid follows.
+std::string temp_prefix(const fs::path& target) {
+  return "." + target.filename().string() + ".tmp-";
+}
+
 fs::path temp_sibling(const fs::path& target) {
   // Unique per process and call, so concurrent writers never share a temporary file.
   static std::atomic<unsigned> counter{0};
   std::random_device rd;
-  return target.parent_path() /
-         ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-          std::to_string(counter++) + "-" + std::to_string(rd() % 100000));
+  return target.parent_path() / (temp_prefix(target) + std::to_string(::getpid()) + "-" +
+                                 std::to_string(counter++) + "-" + std::to_string(rd() % 100000));
+}
+
+bool process_is_gone(const std::string& pid_text) {
+  if (pid_text.empty() || pid_text.size() > 9) return false;
+  for (const char c : pid_text) {
+    if (c < '0' || c > '9') return false;
+  }
+  const auto pid = static_cast<pid_t>(std::stol(pid_text));
+  return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 void fsync_path(const fs::path& p) {
@@ -47,6 +63,37 @@ AtomicReplacement::~AtomicReplacement() {
     std::error_code ec;
     fs::remove(temp_, ec);
   }
+}
+
+int remove_stale_temporaries(const fs::path& path) {
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string prefix = temp_prefix(path);
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::size_t dash = name.find('-', prefix.size());
+    if (dash == std::string::npos ||
+        !process_is_gone(name.substr(prefix.size(), dash - prefix.size())))
+      continue;
+    std::error_code remove_ec;
+    if (fs::remove(it->path(), remove_ec)) ++removed;
+  }
+  return removed;
+}
+
+bool AtomicReplacement::commit_if_absent() {
+  fsync_path(temp_);
+  if (::link(temp_.c_str(), target_.c_str()) != 0) {
+    if (errno == EEXIST) return false;
+    throw InputError("cannot write " + target_.string() + ": " + std::strerror(errno));
+  }
+  committed_ = true;
+  std::error_code ec;
+  fs::remove(temp_, ec);
+  fsync_path(target_.parent_path());
+  return true;
 }
 
 void AtomicReplacement::commit() {

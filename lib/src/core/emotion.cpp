@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic {
 
@@ -54,7 +55,7 @@ std::optional<Emotion> parse_emotion(std::string_view text) {
 
 Emotion emotion_from_string(std::string_view text) {
   if (auto e = parse_emotion(text)) return *e;
-  throw UsageError("unknown emotion '" + std::string(text) +
+  throw UsageError("unknown emotion '" + excerpt(text) +
                    "'; expected one of angry, disgust, fear, happy, sad, surprise, neutral");
 }
 

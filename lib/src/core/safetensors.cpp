@@ -8,6 +8,7 @@
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic {
 namespace fs = std::filesystem;
@@ -101,7 +102,7 @@ std::string encode_safetensors(const SafetensorsFile& file) {
         {"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {offset, offset + expected}}};
     offset += expected;
   }
-  std::string text = header.dump();
+  std::string text = dump_json(header);
   // Pad with spaces so the tensor data starts 8-byte aligned, as the reference writer does.
   text.append((8 - text.size() % 8) % 8, ' ');
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::data {
 namespace {
@@ -41,7 +43,8 @@ FaceDataset FaceDataset::split(const std::string& name) const {
   if (it == split_names.end()) {
     std::string have;
     for (const auto& s : split_names) have += (have.empty() ? "" : ", ") + s;
-    throw UsageError("split '" + name + "' is not in " + source + " (it has: " + have + ", all)");
+    throw UsageError("split '" + excerpt(name, 40) + "' is not in " + source +
+                     " (it has: " + excerpt(have, 200) + ", all)");
   }
   const auto index = static_cast<int64_t>(it - split_names.begin());
   const auto rows = (splits == index).nonzero().squeeze(1);
@@ -60,6 +63,22 @@ std::vector<std::int64_t> FaceDataset::class_counts() const {
   const auto bins = torch::bincount(labels, {}, kEmotionCount);
   for (int i = 0; i < kEmotionCount; ++i) counts[static_cast<size_t>(i)] = bins[i].item<int64_t>();
   return counts;
+}
+
+std::string content_fingerprint(const FaceDataset& d) {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto add = [&h](const torch::Tensor& t) {
+    if (!t.defined()) return;
+    const auto c = t.contiguous();
+    const auto* p = static_cast<const unsigned char*>(c.data_ptr());
+    const auto n = static_cast<std::size_t>(c.numel()) * static_cast<std::size_t>(c.element_size());
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  add(d.images);
+  add(d.labels.defined() ? d.labels.to(torch::kInt64) : d.labels);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
 }
 
 std::string default_eval_split(const FaceDataset& d) {

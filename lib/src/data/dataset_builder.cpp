@@ -19,12 +19,17 @@ void DatasetBuilder::bad(const std::string& message) {
   ++skipped_;
   // The first few go to the log; all are in the report.
   if (skipped_ <= 10) spdlog::warn("skipped: {}", message);
-  if (report_) report_->problems.push_back(message);
+  // Kept up to a bound: a file of a million bad lines must not become a million messages.
+  if (report_ && report_->problems.size() < kMaxProblemsKept) report_->problems.push_back(message);
 }
 
 FaceDataset DatasetBuilder::finish(std::string source) {
   const auto n = static_cast<int64_t>(labels_.size());
-  if (n == 0) throw InputError(source + ": no usable images");
+  if (n == 0) {
+    throw InputError(
+        source + (skipped_ > 0 ? ": no usable images: all " + std::to_string(skipped_) + " were bad"
+                               : ": no usable images: it holds no rows of data"));
+  }
   FaceDataset d;
   d.images = torch::from_blob(pixels_.data(), {n, kFerSide, kFerSide}, torch::kUInt8).clone();
   d.labels = torch::from_blob(labels_.data(), {n}, torch::kInt64).clone();

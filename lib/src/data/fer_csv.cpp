@@ -1,35 +1,21 @@
-#include <zlib.h>
-
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <string_view>
 
 #include "emomusic/core/progress.hpp"
+#include "emomusic/core/text.hpp"
 #include "formats.hpp"
+#include "input_stream.hpp"
 
 namespace emomusic::data {
 namespace {
 
 constexpr int kPixels = kFerSide * kFerSide;
-
-// zlib reads gzipped and plain files alike, so one path serves both.
-std::string read_maybe_gzipped(const std::filesystem::path& path) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) throw InputError(path.string() + ": cannot open (missing or unreadable)");
-  gzbuffer(f, 1 << 20);
-  std::string out;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  int err = Z_OK;
-  const char* msg = gzerror(f, &err);
-  const std::string message = msg ? msg : "";
-  gzclose(f);
-  if (n < 0 || (err != Z_OK && err != Z_BUF_ERROR)) {
-    throw InputError(path.string() + ": read failed: " + message + " (corrupt or truncated gzip?)");
-  }
-  return out;
-}
+// A FER2013 row is under 10 KB ("6," + 2304 × "255 " + ",PrivateTest"); a hundred times that
+// leaves room for padding while a line of 100 MB is never held whole.
+constexpr std::size_t kMaxLine = 1 << 20;
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '"' || s.front() == '\r'))
@@ -84,6 +70,25 @@ bool canonical_usage(std::string_view u, std::string* out) {
   return false;
 }
 
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The label 0..6, or an error message.
+std::string parse_label(std::string_view text, int* label) {
+  const std::string quoted = "emotion label '" + excerpt(text, 40) + "'";
+  const bool negative = !text.empty() && text.front() == '-';
+  if (!all_digits(negative ? text.substr(1) : text)) {
+    return quoted + " is not a whole number (expected 0..6)";
+  }
+  int value = 0;
+  for (const char c : negative ? text.substr(1) : text) value = std::min(value * 10 + (c - '0'), 7);
+  if (negative && value != 0) return quoted + " is outside 0..6";
+  if (value > 6) return quoted + " is outside 0..6";
+  *label = value;
+  return {};
+}
+
 // Parses space-separated integers 0..255 into `out`; returns an error message or empty.
 std::string parse_pixels(std::string_view text, std::uint8_t* out) {
   int count = 0;
@@ -93,19 +98,20 @@ std::string parse_pixels(std::string_view text, std::uint8_t* out) {
     while (p < end && *p == ' ') ++p;
     if (p == end) break;
     const char* start = p;
+    const char* tok_end = std::find(start, end, ' ');
+    const std::string_view token(start, static_cast<size_t>(tok_end - start));
+    p = tok_end;
+    const bool negative = token.front() == '-';
+    if (!all_digits(negative ? token.substr(1) : token)) {
+      return "pixel " + std::to_string(count + 1) + " '" + excerpt(token, 40) + "' is not a number";
+    }
     int value = 0;
-    while (p < end && *p >= '0' && *p <= '9') {
-      value = value * 10 + (*p - '0');
-      if (value > 100000) value = 100000;  // stays "out of range" without overflowing
-      ++p;
+    for (const char c : negative ? token.substr(1) : token) {
+      value = std::min(value * 10 + (c - '0'), 256);  // stays out of range without overflowing
     }
-    if (p == start || (p < end && *p != ' ')) {
-      const char* tok_end = std::find(start, end, ' ');
-      return "pixel " + std::to_string(count + 1) + " '" + std::string(start, tok_end) +
-             "' is not a number";
-    }
-    if (value > 255) {
-      return "pixel " + std::to_string(count + 1) + " is " + std::to_string(value) +
+    if (value > 255 || (negative && value != 0)) {
+      // The value as written, not as parsed: "100000", not a clamped stand-in.
+      return "pixel " + std::to_string(count + 1) + " is " + excerpt(token, 40) +
              ", outside 0..255";
     }
     if (count < kPixels) out[count] = static_cast<std::uint8_t>(value);
@@ -119,66 +125,89 @@ std::string parse_pixels(std::string_view text, std::uint8_t* out) {
 
 }  // namespace
 
-FaceDataset load_fer_csv(const std::filesystem::path& path, DatasetBuilder& builder,
-                         bool show_progress) {
-  const std::string text = read_maybe_gzipped(path);
-  const std::string name = path.string();
-  const auto lines_total = std::count(text.begin(), text.end(), '\n');
-  builder.reserve(static_cast<size_t>(lines_total));
-  Progress progress("parse " + path.filename().string(), lines_total, "rows",
+FaceDataset load_fer_csv(InputStream& in, DatasetBuilder& builder, bool show_progress,
+                         std::int64_t file_size) {
+  const std::string& name = in.name();
+  const std::string_view start = in.peek(4);
+  if (start.substr(0, 2) == "\xFF\xFE" || start.substr(0, 2) == "\xFE\xFF") {
+    throw InputError(name + ": the text is UTF-16; save the CSV as UTF-8 (or plain ASCII)");
+  }
+  // Progress in MiB of the file where its size is known; rows, without a total, for a pipe.
+  const bool by_size = file_size > 0 && in.file_offset() >= 0;
+  const std::int64_t total_mib = by_size ? (file_size + (1 << 20) - 1) >> 20 : 0;
+  Progress progress("parse " + std::filesystem::path(name).filename().string(), total_mib,
+                    by_size ? "MiB" : "rows",
                     show_progress ? Progress::Style::kAuto : Progress::Style::kQuiet);
 
-  std::string_view rest(text);
+  LineReader lines(in, kMaxLine);
   Columns cols;
   bool first = true;
-  std::int64_t line_no = 0;
   std::uint8_t pixels[kPixels];
   std::string usage;
-  while (!rest.empty()) {
-    const size_t nl = rest.find('\n');
-    std::string_view line = rest.substr(0, nl);
-    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    ++line_no;
-    if ((line_no & 1023) == 0) progress.advance(1024);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    const std::string where = name + ":" + std::to_string(line_no) + ": ";
+  std::string_view line;
+  bool too_long = false;
+  const auto where = [&] { return name + ":" + std::to_string(lines.line_number()) + ": "; };
+  const auto bad = [&](const std::string& message) {
+    try {
+      builder.bad(where() + message);
+    } catch (const InputError&) {
+      // Damaged gzip data decompresses to garbage before zlib notices; blame the file, not the
+      // garbage line, when that is what happened.
+      if (in.compressed()) in.check_rest();
+      throw;
+    }
+  };
+  while (lines.next(&line, &too_long)) {
+    if ((lines.line_number() & 1023) == 0) {
+      progress.advance(by_size ? (in.file_offset() >> 20) - progress.done() : 1024);
+    }
+    if (lines.line_number() == 1 && line.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+      line.remove_prefix(kUtf8Bom.size());  // spreadsheets save "UTF-8 CSV" with a BOM
+    }
+    if (too_long) {
+      bad("line is longer than 1 MiB, so not a FER2013 row (one is under 10 KB); it starts '" +
+          excerpt(line.substr(0, 60)) + "…'");
+      continue;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank
     if (first) {
       first = false;
       bool is_header = false;
       cols = parse_header(line, &is_header);
       if (is_header) {
         if (cols.emotion < 0 || cols.pixels < 0) {
-          throw InputError(where + "header '" + std::string(line) +
-                           "' lacks an 'emotion' or 'pixels' column (is this FER2013?)");
+          const bool other_separator = line.find(',') == std::string_view::npos &&
+                                       line.find_first_of(";\t") != std::string_view::npos;
+          throw InputError(
+              where() + "header '" + excerpt(line) + "' lacks an 'emotion' or 'pixels' column (" +
+              (other_separator ? "its fields are not separated by commas" : "is this FER2013?") +
+              ")");
         }
         continue;
       }
     }
-    const auto fields = split_fields(line);
-    if (fields.size() != cols.count) {
-      builder.bad(where + "expected " + std::to_string(cols.count) + " fields, got " +
-                  std::to_string(fields.size()));
+    // Counted before splitting: a line of a million commas must not become a million fields.
+    const auto count = static_cast<size_t>(std::count(line.begin(), line.end(), ',')) + 1;
+    if (count != cols.count) {
+      bad("expected " + std::to_string(cols.count) + " fields, got " + std::to_string(count));
       continue;
     }
-    const auto label_text = fields[static_cast<size_t>(cols.emotion)];
+    const auto fields = split_fields(line);
     int label = -1;
-    if (label_text.size() == 1 && label_text[0] >= '0' && label_text[0] <= '9')
-      label = label_text[0] - '0';
-    if (label < 0 || label > 6) {
-      builder.bad(where + "emotion label '" + std::string(label_text) + "' is outside 0..6");
+    if (auto err = parse_label(fields[static_cast<size_t>(cols.emotion)], &label); !err.empty()) {
+      bad(err);
       continue;
     }
     if (const auto err = parse_pixels(fields[static_cast<size_t>(cols.pixels)], pixels);
         !err.empty()) {
-      builder.bad(where + err);
+      bad(err);
       continue;
     }
     if (cols.usage >= 0) {
       const auto u = fields[static_cast<size_t>(cols.usage)];
       if (!canonical_usage(u, &usage)) {
-        builder.bad(where + "unknown Usage '" + std::string(u) +
-                    "' (expected Training, PublicTest or PrivateTest)");
+        bad("unknown Usage '" + excerpt(u, 40) +
+            "' (expected Training, PublicTest or PrivateTest)");
         continue;
       }
     } else {
@@ -186,7 +215,8 @@ FaceDataset load_fer_csv(const std::filesystem::path& path, DatasetBuilder& buil
     }
     builder.add(pixels, label, usage);
   }
-  progress.advance(line_no - progress.done());
+  progress.advance(
+      std::max<std::int64_t>(0, (by_size ? total_mib : lines.line_number()) - progress.done()));
   progress.finish();
   return builder.finish(name);
 }

@@ -9,6 +9,9 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO_LINEAR_CONVERSION
 #define STBI_FAILURE_USERMSG
+// A face picture is never 8192 pixels a side; a crafted PNG that claims 100000 would otherwise
+// have stb_image allocate gigabytes before it fails.
+#define STBI_MAX_DIMENSIONS (1 << 13)
 #include <stb_image.h>
 #define STB_IMAGE_RESIZE_IMPLEMENTATION
 #include <stb_image_resize.h>

@@ -8,6 +8,7 @@
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/safetensors.hpp"
 #include "formats.hpp"
+#include "input_stream.hpp"
 
 namespace emomusic::data {
 namespace fs = std::filesystem;
@@ -40,13 +41,29 @@ std::string source_fingerprint(const fs::path& source, bool skip_bad) {
   return hex;
 }
 
-}  // namespace
+// A pipe or device (`--data <(zcat fer2013.csv.gz)`) can be read once and has no size or time to
+// key a cache on: it is read as it comes, in whichever form it turns out to be.
+FaceDataset load_stream(const fs::path& source, const LoadOptions& options, LoadReport* report) {
+  InputStream in(source);
+  const std::string_view head = in.peek(9);
+  if (head.size() == 9 && head[8] == '{') {
+    // Safetensors: an 8-byte header length, then the JSON header. A CSV never starts so.
+    SafetensorsFile f;
+    try {
+      f = decode_safetensors(in.read_all(), source.string());
+    } catch (const ModelError& e) {
+      throw InputError(e.what());  // for a dataset, a bad file is bad input, not a bad model
+    }
+    FaceDataset d = load_packed(f, source.string());
+    if (report) report->loaded = d.size();
+    return d;
+  }
+  DatasetBuilder builder(options.skip_bad, report);
+  return load_fer_csv(in, builder, options.show_progress, 0);
+}
 
-FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, LoadReport* report) {
+FaceDataset load_cached(const fs::path& source, const LoadOptions& options, LoadReport* report) {
   std::error_code ec;
-  if (!fs::exists(source, ec)) throw InputError(source.string() + ": no such file or directory");
-  if (!fs::is_directory(source) && looks_like_safetensors(source)) return load_packed(source);
-
   fs::path cache;
   if (options.use_cache) {
     const fs::path dir =
@@ -70,9 +87,14 @@ FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, Loa
   }
 
   DatasetBuilder builder(options.skip_bad, report);
-  FaceDataset d = fs::is_directory(source)
-                      ? load_image_folder(source, builder, options.show_progress)
-                      : load_fer_csv(source, builder, options.show_progress);
+  FaceDataset d;
+  if (fs::is_directory(source)) {
+    d = load_image_folder(source, builder, options.show_progress);
+  } else {
+    InputStream in(source);
+    d = load_fer_csv(in, builder, options.show_progress,
+                     static_cast<std::int64_t>(fs::file_size(source, ec)));
+  }
   if (!cache.empty()) {
     try {
       save_packed(d, cache);
@@ -83,6 +105,25 @@ FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, Loa
     }
   }
   return d;
+}
+
+}  // namespace
+
+FaceDataset load_dataset(const fs::path& source, const LoadOptions& options, LoadReport* report) {
+  std::error_code ec;
+  const auto status = fs::status(source, ec);
+  if (!fs::exists(status)) throw InputError(source.string() + ": no such file or directory");
+  try {
+    if (!fs::is_directory(status) && !fs::is_regular_file(status)) {
+      return load_stream(source, options, report);
+    }
+    if (!fs::is_directory(status) && looks_like_safetensors(source)) return load_packed(source);
+    return load_cached(source, options, report);
+  } catch (const fs::filesystem_error& e) {
+    // An unreadable folder or file met while walking the source is bad input, not an internal
+    // error.
+    throw InputError((e.path1().empty() ? source : e.path1()).string() + ": " + e.code().message());
+  }
 }
 
 }  // namespace emomusic::data

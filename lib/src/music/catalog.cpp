@@ -183,6 +183,17 @@ Catalog::Catalog(const fs::path& path, Mode mode, int busy_timeout_ms) : path_(p
                        " (upgrade emomusic)");
     }
     if (mode == Mode::kReadWrite && found == 0) {
+      // Only an empty database becomes a catalog: another program's database gets no table.
+      bool has_tables = false;
+      {
+        Statement any_table(*this, "SELECT 1 FROM sqlite_master");
+        has_tables = any_table.step("reading");
+      }
+      if (has_tables) {
+        throw InputError(path.string() +
+                         " is a SQLite database but not an emomusic catalog (it holds other "
+                         "tables); give a new file name for the catalog");
+      }
       exec(kSchema);
       exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
     }

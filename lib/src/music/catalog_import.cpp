@@ -1,10 +1,14 @@
 #include "emomusic/music/catalog_import.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/progress.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/catalog.hpp"
 #include "emomusic/music/csv_reader.hpp"
 
@@ -27,7 +31,14 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
 
   Progress progress("import " + file.filename().string(), 0, "rows");
   while (reader.next(record)) {
+    if (interrupt_requested()) {
+      throw InterruptedError("import interrupted at " + source + ":" +
+                             std::to_string(reader.record_line()) + "; the catalog is unchanged");
+    }
     ++report.records;
+    // Spreadsheets still export Latin-1 or Windows-1252; the catalog holds UTF-8 only, so that
+    // every JSON, M3U or terminal line made from it is valid.
+    for (auto& field : record) field = utf8_from_legacy(field);
     ParsedRow row = parser.parse(record);
     if (!row.track) {
       RowProblem problem{source, reader.record_line(), std::move(row.problem)};
@@ -62,20 +73,25 @@ std::string RowProblem::message() const {
 std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,
                                            const std::vector<fs::path>& files,
                                            const ImportOptions& options) {
-  if (fs::exists(catalog_path)) {
-    Catalog catalog(catalog_path, Catalog::Mode::kReadWrite);
-    return import_all(catalog, files, options);
+  // What an import killed earlier (kill -9, power loss) left beside the catalog.
+  remove_stale_temporaries(catalog_path);
+  if (!fs::exists(catalog_path)) {
+    // A new catalog is built beside its final name and moved into place only when complete, so a
+    // failed first import leaves no empty or partial catalog behind. The move never replaces: if
+    // a concurrent import created the catalog meanwhile, this one's rows go into that catalog
+    // below instead of replacing it (which would silently lose the other import's rows).
+    AtomicReplacement replacement(catalog_path);
+    std::vector<ImportReport> reports;
+    {
+      Catalog catalog(replacement.temp_path(), Catalog::Mode::kReadWrite);
+      reports = import_all(catalog, files, options);
+    }
+    if (replacement.commit_if_absent()) return reports;
+    spdlog::info("{} was created by another import meanwhile; adding these rows to it",
+                 catalog_path.string());
   }
-  // A new catalog is built beside its final name and renamed into place only when complete, so a
-  // failed first import leaves no empty or partial catalog behind.
-  AtomicReplacement replacement(catalog_path);
-  std::vector<ImportReport> reports;
-  {
-    Catalog catalog(replacement.temp_path(), Catalog::Mode::kReadWrite);
-    reports = import_all(catalog, files, options);
-  }
-  replacement.commit();
-  return reports;
+  Catalog catalog(catalog_path, Catalog::Mode::kReadWrite, options.lock_timeout_ms);
+  return import_all(catalog, files, options);
 }
 
 }  // namespace emomusic::music

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::music {
 
@@ -59,6 +60,12 @@ std::optional<std::size_t> find_column(const std::vector<std::string>& header,
 
 std::optional<double> to_number(const std::string& text) {
   if (text.empty()) return std::nullopt;
+  // Decimal numbers only: strtod also takes hexadecimal ("0x1p-1"), "inf" and "nan", which no
+  // export writes and which would then be read as valid features.
+  const bool decimal = std::all_of(text.begin(), text.end(), [](unsigned char c) {
+    return std::isdigit(c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E';
+  });
+  if (!decimal) return std::nullopt;
   errno = 0;
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
@@ -86,10 +93,10 @@ class Fields {
     const std::string t = text(f);
     if (t.empty()) return std::nullopt;
     const auto v = to_number(t);
-    if (!v) throw BadValue{std::string(field_name(f)) + " '" + t + "' is not a number"};
+    if (!v) throw BadValue{std::string(field_name(f)) + " '" + excerpt(t) + "' is not a number"};
     if (*v < lo || *v > hi) {
-      throw BadValue{std::string(field_name(f)) + " " + t + " is outside " + format(lo) + ".." +
-                     format(hi)};
+      throw BadValue{std::string(field_name(f)) + " " + excerpt(t) + " is outside " + format(lo) +
+                     ".." + format(hi)};
     }
     return v;
   }
@@ -99,7 +106,8 @@ class Fields {
     if (!v) return std::nullopt;
     // Pandas writes integer columns with missing values as floats ("68.0").
     if (std::floor(*v) != *v) {
-      throw BadValue{std::string(field_name(f)) + " '" + text(f) + "' is not a whole number"};
+      throw BadValue{std::string(field_name(f)) + " '" + excerpt(text(f)) +
+                     "' is not a whole number"};
     }
     return static_cast<long long>(*v);
   }
@@ -116,28 +124,49 @@ class Fields {
   const std::vector<std::string>& record_;
 };
 
-// "27-10-1982", "1982-10-27", "1982-10" and "1982" all carry the year as the only 4-digit run.
+// The release date forms found in Spotify exports: "1982", "1982-10", "1982-10-27" (Spotify's
+// own, also with a time after 'T') and "27-10-1982" (spreadsheets). Anything else, and dates
+// that do not exist ("32-13-2020"), is a bad value rather than a guess.
 int year_from_date(const std::string& date) {
-  for (std::size_t i = 0; i + 4 <= date.size(); ++i) {
-    const bool four =
-        std::all_of(date.begin() + static_cast<long>(i), date.begin() + static_cast<long>(i + 4),
-                    [](unsigned char c) { return std::isdigit(c) != 0; });
-    const bool bounded =
-        (i == 0 || !std::isdigit(static_cast<unsigned char>(date[i - 1]))) &&
-        (i + 4 == date.size() || !std::isdigit(static_cast<unsigned char>(date[i + 4])));
-    if (four && bounded) {
-      const int y = std::stoi(date.substr(i, 4));
-      if (y >= 1000 && y <= 2100) return y;
+  const BadValue bad{"release_date '" + excerpt(date) +
+                     "' is not a date (expected YYYY, YYYY-MM, YYYY-MM-DD or DD-MM-YYYY)"};
+  const std::string day_part = date.substr(0, date.find('T'));
+  std::vector<std::string> parts{""};
+  for (const char c : day_part) {
+    if (c == '-') {
+      parts.emplace_back();
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      parts.back() += c;
+    } else {
+      throw bad;
     }
   }
-  throw BadValue{"release_date '" + date + "' holds no year"};
+  if (parts.size() > 3) throw bad;
+  if (parts.size() == 3 && parts[2].size() == 4) std::swap(parts[0], parts[2]);  // DD-MM-YYYY
+  if (parts[0].size() != 4) throw bad;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].empty() || parts[i].size() > 2) throw bad;
+  }
+  const int year = std::stoi(parts[0]);
+  if (year < 1000 || year > 2100) throw bad;
+  if (parts.size() >= 2) {
+    const int month = std::stoi(parts[1]);
+    if (month < 1 || month > 12) throw bad;
+    if (parts.size() == 3) {
+      static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+      const int day = std::stoi(parts[2]);
+      if (day < 1 || day > kDays[month - 1] || (month == 2 && day == 29 && !leap)) throw bad;
+    }
+  }
+  return year;
 }
 
 bool to_bool(const std::string& text) {
   const std::string t = lower_trimmed(text);
   if (t == "true" || t == "1" || t == "yes") return true;
   if (t == "false" || t == "0" || t == "no") return false;
-  throw BadValue{"explicit '" + text + "' is not true/false"};
+  throw BadValue{"explicit '" + excerpt(text) + "' is not true/false"};
 }
 
 std::vector<std::string> split_artists(const std::string& text, const std::string& separator) {
@@ -288,7 +317,8 @@ ParsedRow RowParser::parse(const std::vector<std::string>& record) const {
     const std::string raw_id = f.text(Field::kId);
     if (raw_id.empty()) return {std::nullopt, "id is empty"};
     auto id = normalize_track_id(raw_id);
-    if (!id) return {std::nullopt, "id '" + raw_id + "' is not a Spotify track id, URI or link"};
+    if (!id)
+      return {std::nullopt, "id '" + excerpt(raw_id) + "' is not a Spotify track id, URI or link"};
     t.id = std::move(*id);
     t.name = f.text(Field::kName);
     if (t.name.empty()) return {std::nullopt, "name is empty"};

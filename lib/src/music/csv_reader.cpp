@@ -42,12 +42,21 @@ bool CsvReader::next(std::vector<std::string>& fields) {
   record_line_ = line_;
 
   std::string field;
+  std::size_t bytes = 0;  // of the record so far
+  const auto count = [&] {
+    if (++bytes > kMaxCsvRecordBytes) {
+      throw InputError(source_ + ":" + std::to_string(record_line_) + ": record is longer than " +
+                       std::to_string(kMaxCsvRecordBytes) + " bytes; not a CSV of tracks?");
+    }
+  };
   for (;;) {
     int c = get();
+    count();
     if (c == '"' && field.empty()) {
       const long quote_line = line_;
       for (;;) {
         c = get();
+        count();
         if (c == kEof) {
           throw InputError(source_ + ":" + std::to_string(quote_line) +
                            ": quoted field is never closed (a missing '\"'?)");

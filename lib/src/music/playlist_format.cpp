@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::music {
 
@@ -53,6 +54,16 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+// Line-based formats (the table, M3U) hold one track per line: a line break or another control
+// byte in a name (imported from any CSV) must not start a new entry or drive the terminal.
+std::string one_line(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  }
+  return out;
+}
+
 std::string optional_number(double v, const char* spec) {
   return known(v) ? fmt::format(fmt::runtime(spec), v) : "";
 }
@@ -87,8 +98,9 @@ void write_table(std::ostream& out, const std::vector<Recommendation>& playlist)
   for (const auto& r : playlist) {
     const Track& t = r.track;
     out << fmt::format("{:>3}  {}  {}  {:>5.2f}  {:>5.2f}  {}{}\n", ++rank,
-                       pad(fit(t.name, 31), 32), pad(fit(t.artist_line(), 25), 26), t.valence,
-                       t.energy, has_why ? fmt::format("{:<5.3f}  ", r.distance) : "", t.url());
+                       pad(fit(one_line(t.name), 31), 32),
+                       pad(fit(one_line(t.artist_line()), 25), 26), t.valence, t.energy,
+                       has_why ? fmt::format("{:<5.3f}  ", r.distance) : "", t.url());
   }
 }
 
@@ -118,7 +130,8 @@ void write_m3u(std::ostream& out, const std::vector<Recommendation>& playlist) {
     const Track& t = r.track;
     // -1 is M3U's "length unknown".
     const long long seconds = t.duration_ms > 0 ? (t.duration_ms + 500) / 1000 : -1;
-    out << "#EXTINF:" << seconds << ',' << t.artist_line() << " - " << t.name << '\n'
+    out << "#EXTINF:" << seconds << ',' << one_line(t.artist_line()) << " - " << one_line(t.name)
+        << '\n'
         << t.url() << '\n';
   }
 }
@@ -145,7 +158,7 @@ void write_playlist(std::ostream& out, const std::vector<Recommendation>& playli
       json list = json::array();
       int rank = 0;
       for (const auto& r : playlist) list.push_back(to_json(r, ++rank));
-      out << list.dump(2) << '\n';
+      out << dump_json(list, 2) << '\n';
       break;
     }
     case PlaylistFormat::kCsv:

@@ -6,6 +6,10 @@
 
 namespace emomusic::nn {
 
+/// Side of the feature map before flattening for a square input of `input_size` pixels; 0 when
+/// the input is too small (network.cpp checks it before anything is built).
+int baseline_feature_side(int input_size);
+
 class BaselineCnnImpl : public EmotionNetImpl {
  public:
   BaselineCnnImpl(const ArchSpec& arch, int input_size, int num_classes);

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
 
 namespace emomusic::train {
@@ -17,7 +18,7 @@ void save_checkpoint(const std::filesystem::path& path, nn::EmotionNet& net,
                      const nlohmann::json& loop_state) {
   SafetensorsFile file = nn::network_tensors(net);
   file.metadata = nn::model_metadata(spec, {});
-  file.metadata["checkpoint"] = loop_state.dump();
+  file.metadata["checkpoint"] = dump_json(loop_state);
   std::ostringstream blob;
   torch::serialize::OutputArchive archive;
   optimizer.save(archive);
@@ -33,8 +34,8 @@ nlohmann::json load_checkpoint(const std::filesystem::path& path, nn::EmotionNet
   const nn::ModelSpec saved = nn::parse_model_metadata(file.metadata, path.string());
   if (nlohmann::json(saved.arch) != nlohmann::json(spec.arch)) {
     throw ModelError(path.string() + ": checkpoint is of architecture " +
-                     nlohmann::json(saved.arch).dump() + ", this run asks for " +
-                     nlohmann::json(spec.arch).dump());
+                     excerpt(dump_json(nlohmann::json(saved.arch)), 200) + ", this run asks for " +
+                     excerpt(dump_json(nlohmann::json(spec.arch)), 200));
   }
   nn::load_network_tensors(net, file, path.string());
   const auto blob = file.tensors.find(kOptimizerTensor);
@@ -49,7 +50,8 @@ nlohmann::json load_checkpoint(const std::filesystem::path& path, nn::EmotionNet
     optimizer.load(archive);
     return nlohmann::json::parse(state->second);
   } catch (const std::exception& e) {
-    throw ModelError(path.string() + ": cannot restore the checkpoint: " + e.what());
+    // LibTorch's and the JSON parser's messages can quote the damaged bytes at length.
+    throw ModelError(path.string() + ": cannot restore the checkpoint: " + excerpt(e.what(), 300));
   }
 }
 

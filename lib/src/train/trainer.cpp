@@ -1,5 +1,6 @@
 #include "emomusic/train/trainer.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/progress.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/network.hpp"
 #include "emomusic/nn/preprocess.hpp"
@@ -33,7 +35,8 @@ nn::InputSpec input_statistics(const data::FaceDataset& train) {
   nn::InputSpec s;
   const auto x = train.images.to(torch::kFloat32).div_(255.0);
   s.mean = x.mean().item<double>();
-  s.std = x.std().item<double>();
+  // Constant images (a degenerate data set) have std 0, which no model file may hold.
+  s.std = std::max(x.std().item<double>(), nn::kMinInputStd);
   return s;
 }
 
@@ -51,7 +54,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
                                                    .nesterov(true)
                                                    .weight_decay(o.weight_decay));
   }
-  throw UsageError("unknown optimizer '" + o.optimizer + "'; expected adamw or sgd");
+  throw UsageError("unknown optimizer '" + excerpt(o.optimizer, 40) + "'; expected adamw or sgd");
 }
 
 void set_lr(torch::optim::Optimizer& optimizer, double lr) {
@@ -65,13 +68,73 @@ void validate(const TrainOptions& o, const data::FaceDataset& train) {
     throw UsageError("--label-smoothing must be in [0, 1)");
   }
   if (o.out.empty()) throw UsageError("--out is required");
+  check_outputs(o);
   if (train.size() < o.batch_size) {
     throw InputError(train.source + ": " + std::to_string(train.size()) +
                      " training images, fewer than one batch of " + std::to_string(o.batch_size));
   }
 }
 
+// What the run trains and validates on, kept in the checkpoint: a resumed run given other data
+// would otherwise carry on as if nothing had changed, mixing two datasets in one model.
+json data_identity(const data::FaceDataset& train, const data::FaceDataset& val) {
+  const auto one = [](const data::FaceDataset& d) {
+    return json{
+        {"source", d.source}, {"images", d.size()}, {"fingerprint", data::content_fingerprint(d)}};
+  };
+  return {{"train", one(train)}, {"val", one(val)}};
+}
+
+void check_same_data(const json& state, const json& now, const fs::path& checkpoint) {
+  if (!state.contains("data")) {
+    spdlog::warn(
+        "{}: this checkpoint predates data fingerprints; cannot check that this is the "
+        "data it was trained on",
+        checkpoint.string());
+    return;
+  }
+  for (const char* part : {"train", "val"}) {
+    const json& was = state.at("data").at(part);
+    const json& is = now.at(part);
+    if (was.at("fingerprint") == is.at("fingerprint")) continue;
+    throw UsageError(fmt::format(
+        "{}: this checkpoint was trained on other data: its {} set was '{}' ({} images, "
+        "fingerprint {}), this run's is '{}' ({} images, fingerprint {}); resume it with the "
+        "data it started with, or start a new run",
+        checkpoint.string(), std::string(part) == "train" ? "training" : "validation",
+        excerpt(was.at("source").get<std::string>(), 200), was.at("images").get<std::int64_t>(),
+        was.at("fingerprint").get<std::string>(), excerpt(is.at("source").get<std::string>(), 200),
+        is.at("images").get<std::int64_t>(), is.at("fingerprint").get<std::string>()));
+  }
+}
+
 }  // namespace
+
+void check_outputs(const TrainOptions& o) {
+  if (o.out.empty()) return;  // validate() says so
+  const auto files = artifacts_for(o);
+  std::error_code ec;
+  if (o.resume) {
+    if (!fs::exists(files.checkpoint, ec)) {
+      throw ModelError(files.checkpoint.string() + ": no checkpoint to resume from");
+    }
+    return;
+  }
+  if (o.overwrite) return;
+  // Hours of training sit in these two files; starting over must be asked for, not a default.
+  if (fs::exists(files.checkpoint, ec)) {
+    throw OutputExistsError(files.checkpoint.string() +
+                                ": holds the checkpoint of an earlier run, which this run would "
+                                "replace; resume that run, or start over replacing it",
+                            files.checkpoint);
+  }
+  if (fs::exists(o.out, ec)) {
+    throw OutputExistsError(o.out.string() +
+                                ": a model is already there, which this run would replace; choose "
+                                "another output file, or start over replacing it",
+                            o.out);
+  }
+}
 
 torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::string& kind) {
   const auto c = torch::tensor(std::vector<double>(counts.begin(), counts.end()), torch::kFloat64)
@@ -84,7 +147,8 @@ torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::
   } else if (kind == "inverse") {
     w = 1.0 / c;
   } else {
-    throw UsageError("unknown --class-weights '" + kind + "'; expected none, sqrt or inverse");
+    throw UsageError("unknown --class-weights '" + excerpt(kind, 40) +
+                     "'; expected none, sqrt or inverse");
   }
   return (w / w.mean()).to(torch::kFloat32);
 }
@@ -115,21 +179,27 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
   const auto weights = class_weights(train.class_counts(), o.class_weights).to(device);
   const auto files = artifacts_for(o);
 
+  const json identity = data_identity(train, val);
+
   TrainResult result;
   int start_epoch = 1;
   int epochs_without_improvement = 0;
   if (o.resume) {
-    if (!fs::exists(files.checkpoint)) {
-      throw ModelError(files.checkpoint.string() + ": no checkpoint to resume from");
-    }
     const json state = load_checkpoint(files.checkpoint, net, spec, *optimizer);
     net->to(device);
-    for (const auto& r : state.at("history")) result.history.push_back(epoch_from_json(r));
-    result.best_epoch = state.at("best_epoch");
-    result.best_val_accuracy = state.at("best_val_accuracy");
-    epochs_without_improvement = state.value("epochs_without_improvement", 0);
-    schedule.restore(state.at("schedule"));
-    spec.input = state.at("input").get<nn::InputSpec>();
+    try {
+      check_same_data(state, identity, files.checkpoint);
+      for (const auto& r : state.at("history")) result.history.push_back(epoch_from_json(r));
+      result.best_epoch = state.at("best_epoch");
+      result.best_val_accuracy = state.at("best_val_accuracy");
+      epochs_without_improvement = state.value("epochs_without_improvement", 0);
+      schedule.restore(state.at("schedule"));
+      spec.input = state.at("input").get<nn::InputSpec>();
+    } catch (const json::exception& e) {
+      throw ModelError(files.checkpoint.string() +
+                       ": the checkpoint's training state is damaged (" + excerpt(e.what(), 200) +
+                       ")");
+    }
     start_epoch = static_cast<int>(result.history.size()) + 1;
     // A different seed per epoch keeps a resumed run from replaying the first epochs' shuffles.
     torch::manual_seed(o.seed + static_cast<std::uint64_t>(start_epoch));
@@ -225,6 +295,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       summary["val_accuracy"] = r.val_accuracy;
       summary["val_macro_f1"] = r.val_macro_f1;
       summary["train_images"] = train.size();
+      summary["train_fingerprint"] = identity["train"]["fingerprint"];
       summary["val_images"] = val.size();
       summary["parameters"] = nn::count_parameters(*net);
       save_model(o.out, net, spec, summary);
@@ -244,6 +315,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     state["epochs_without_improvement"] = epochs_without_improvement;
     state["schedule"] = schedule.state();
     state["input"] = spec.input;
+    state["data"] = identity;
     save_checkpoint(files.checkpoint, net, spec, *optimizer, state);
     write_history(result.history, files);
 

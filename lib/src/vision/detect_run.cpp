@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <opencv2/highgui.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
+#include <set>
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/interrupt.hpp"
@@ -25,6 +29,20 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+bool encodable(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static const std::set<std::string> kColourEncoders = {".jpg",  ".jpeg", ".png", ".bmp",
+                                                        ".webp", ".tif",  ".tiff"};
+  return kColourEncoders.count(ext) > 0;
+}
+
+std::string cannot_encode(const fs::path& path) {
+  return "cannot write " + path.string() +
+         ": give an image extension OpenCV can encode (.png, .jpg, .bmp, .webp)";
+}
+
 void save_image(const fs::path& path, const cv::Mat& image) {
   std::vector<uchar> bytes;
   const std::string ext = path.extension().string();
@@ -34,10 +52,7 @@ void save_image(const fs::path& path, const cv::Mat& image) {
   } catch (const cv::Exception&) {
     encoded = false;  // OpenCV throws for an extension it has no encoder for
   }
-  if (!encoded) {
-    throw UsageError("cannot write " + path.string() +
-                     ": give an image extension OpenCV can encode (.png, .jpg, .bmp, .webp)");
-  }
+  if (!encoded) throw UsageError(cannot_encode(path));
   write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
 }
 
@@ -71,6 +86,8 @@ class AnnotatedVideo {
     writer_.write(frame);
   }
 
+  const fs::path& partial() const { return partial_; }
+
   void commit() {
     if (!writer_.isOpened()) return;
     writer_.release();
@@ -87,6 +104,43 @@ class AnnotatedVideo {
 };
 
 constexpr const char* kWindow = "emomusic detect";
+
+// The input files, known both by real path (catches symlinks and ../ spellings) and by device and
+// inode (catches hard links), so that no output can replace one of them.
+class InputFiles {
+ public:
+  explicit InputFiles(const std::vector<fs::path>& inputs) {
+    for (const auto& p : inputs) {
+      if (p == "-") continue;
+      std::error_code ec;
+      const auto real = fs::weakly_canonical(p, ec);
+      paths_.insert(ec ? p.lexically_normal() : real);
+      struct stat st {};
+      if (::stat(p.c_str(), &st) == 0) ids_.insert({st.st_dev, st.st_ino});
+    }
+  }
+
+  bool contains(const fs::path& p) const {
+    std::error_code ec;
+    const auto real = fs::weakly_canonical(p, ec);
+    if (paths_.count(ec ? p.lexically_normal() : real)) return true;
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && ids_.count({st.st_dev, st.st_ino});
+  }
+
+ private:
+  std::set<fs::path> paths_;
+  std::set<std::pair<dev_t, ino_t>> ids_;
+};
+
+void refuse_input_as_output(const InputFiles& inputs, const fs::path& output,
+                            const std::string& what) {
+  if (inputs.contains(output)) {
+    throw InputError(
+        what + " " + output.string() +
+        " is one of the inputs (or a link to one); writing it would replace the input");
+  }
+}
 
 std::vector<cv::Rect> boxes(const std::vector<FaceEmotion>& faces) {
   std::vector<cv::Rect> out;
@@ -106,13 +160,51 @@ void require_display() {
   }
 }
 
+std::vector<fs::path> annotated_image_paths(const std::vector<fs::path>& images,
+                                            const fs::path& output) {
+  if (output.empty()) return {};
+  const InputFiles inputs(images);
+  std::error_code ec;
+  const bool folder = images.size() > 1 || fs::is_directory(output, ec);
+  if (!folder) {
+    refuse_input_as_output(inputs, output, "output");
+    if (!encodable(output)) throw UsageError(cannot_encode(output));  // before any work
+    return {output};
+  }
+  refuse_input_as_output(inputs, output, "output folder");
+  if (fs::exists(output, ec) && !fs::is_directory(output, ec)) {
+    throw InputError("output " + output.string() + " is a file; " + std::to_string(images.size()) +
+                     " annotated images need a folder");
+  }
+  // Rule (docs/vision.md): the input's file name; when it is taken already, "-2", "-3", … before
+  // the extension, in input order, so a/x.jpg and b/x.jpg become x.jpg and x-2.jpg.
+  std::set<fs::path> taken;
+  std::vector<fs::path> out;
+  for (const auto& image : images) {
+    // An input format OpenCV reads but cannot write in colour (.pgm, …) gets a .png copy, rather
+    // than stopping the batch at that image.
+    fs::path name = image == "-" ? fs::path("stdin.png") : image.filename();
+    if (!encodable(name)) name.replace_extension(".png");
+    fs::path candidate = name;
+    for (int n = 2; taken.count(candidate); ++n) {
+      candidate = name.stem().string() + "-" + std::to_string(n) + name.extension().string();
+    }
+    taken.insert(candidate);
+    out.push_back(output / candidate);
+    refuse_input_as_output(inputs, out.back(), "annotated copy");
+  }
+  return out;
+}
+
 DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::path>& images,
                              ResultWriter& writer, const fs::path& output) {
   const auto start = Clock::now();
-  std::error_code ec;
-  const bool output_folder = !output.empty() && (images.size() > 1 || fs::is_directory(output, ec));
+  // All destinations are settled before the first image, so a clash stops the run before it
+  // writes anything.
+  const auto destinations = annotated_image_paths(images, output);
   DetectSummary summary;
-  for (const auto& path : images) {
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& path = images[i];
     if ((summary.interrupted = interrupt_requested())) break;
     ++summary.items;
     const std::string name = path.string();
@@ -135,9 +227,7 @@ DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::pa
     }
     if (!output.empty()) {
       annotate(image, result.faces);
-      save_image(
-          output_folder ? output / (path == "-" ? fs::path("stdin.png") : path.filename()) : output,
-          image);
+      save_image(destinations[i], image);
     }
   }
   writer.finish();
@@ -156,7 +246,14 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   const auto start = Clock::now();
   FaceTracker tracker(options.tracker, options.stability);
   std::optional<AnnotatedVideo> video;
-  if (!options.output.empty()) video.emplace(options.output, source.fps());
+  if (!options.output.empty()) {
+    video.emplace(options.output, source.fps());
+    if (!source.live()) {
+      const InputFiles input({fs::path(source.name())});
+      refuse_input_as_output(input, options.output, "output");
+      refuse_input_as_output(input, video->partial(), "temporary output");
+    }
+  }
   DetectSummary summary;
   summary.items = 1;
   const int rescan_every = pipeline.detector().options().rescan_every;
@@ -165,7 +262,14 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   auto last = Clock::now();
   bool timed_out = false;
   Frame frame;
+  std::size_t bad_reported = 0;
+  std::int64_t decoded = 0;
   while (!(summary.interrupted = interrupt_requested()) && source.read(frame)) {
+    ++decoded;
+    for (; bad_reported < source.bad_frames().size(); ++bad_reported) {
+      spdlog::error("{}: frame {} could not be decoded; skipped", source.name(),
+                    source.bad_frames()[bad_reported]);
+    }
     if (options.once && frame.time_s > options.timeout_s) {
       timed_out = true;
       break;
@@ -199,6 +303,17 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   if (options.show) cv::destroyWindow(kWindow);
   if (writer) writer->finish();
   summary.seconds = seconds_since(start);
+  summary.bad_frames = static_cast<std::int64_t>(source.bad_frames().size());
+  if (source.missing_at_end() > 0 && !summary.interrupted) {
+    spdlog::warn("{}: the last {} of the frames it declares could not be decoded", source.name(),
+                 source.missing_at_end());
+  }
+  if (decoded == 0 && !summary.interrupted &&
+      (summary.bad_frames > 0 || source.missing_at_end() > 0)) {
+    // Frames there were, but none decoded: a bad input, not a video without faces.
+    throw InputError(fmt::format("video {}: none of its {} frames could be decoded", source.name(),
+                                 summary.bad_frames + source.missing_at_end()));
+  }
   if (summary.faces == 0) {
     summary.failed = summary.no_face = 1;
   }
@@ -218,13 +333,14 @@ ExitCode finish_run(const DetectSummary& s) {
   const double rate = s.seconds > 0 ? s.frames / s.seconds : 0.0;
   spdlog::info(
       "{} item(s), {} failed ({} without a face); {} frame(s) analysed, {} face(s), {:.1f} "
-      "frames/s",
-      s.items, s.failed, s.no_face, s.frames, s.faces, rate);
+      "frames/s{}",
+      s.items, s.failed, s.no_face, s.frames, s.faces, rate,
+      s.bad_frames ? fmt::format("; {} undecodable frame(s) skipped", s.bad_frames) : "");
   if (s.interrupted) {
     spdlog::warn("interrupted: the results above are complete up to there");
     return ExitCode::kInterrupted;
   }
-  if (s.failed == 0) return ExitCode::kOk;
+  if (s.failed == 0) return s.bad_frames > 0 ? ExitCode::kPartial : ExitCode::kOk;
   if (s.failed < s.items) return ExitCode::kPartial;
   return s.no_face == s.failed ? ExitCode::kNotFound : ExitCode::kBadInput;
 }

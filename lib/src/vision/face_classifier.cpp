@@ -20,23 +20,8 @@ FaceClassifier::FaceClassifier(const FaceClassifierOptions& options)
   o.tta = nn::parse_tta(options.tta);
   impl_->classifier = nn::make_classifier(o);
   // Map by name, so a model that lists the classes in another order still reports them right.
-  const auto& classes = impl_->classifier->spec().classes;
-  const std::string source = nn::describe_models(options.models);
-  if (classes.size() != static_cast<std::size_t>(kEmotionCount)) {
-    throw ModelError(source + " has " + std::to_string(classes.size()) +
-                     " classes; emotion detection needs the 7 FER2013 emotions");
-  }
-  impl_->column.fill(-1);
-  for (std::size_t i = 0; i < classes.size(); ++i) {
-    const auto e = parse_emotion(classes[i]);
-    if (!e) throw ModelError(source + ": class '" + classes[i] + "' is not one of the 7 emotions");
-    impl_->column[to_index(*e)] = static_cast<int>(i);
-  }
-  for (int e = 0; e < kEmotionCount; ++e) {
-    if (impl_->column[e] < 0) {
-      throw ModelError(source + " has no class '" + std::string(emotion_names()[e]) + "'");
-    }
-  }
+  impl_->column =
+      nn::emotion_columns(impl_->classifier->spec().classes, nn::describe_models(options.models));
 }
 
 FaceClassifier::~FaceClassifier() = default;

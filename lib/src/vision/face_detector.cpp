@@ -69,9 +69,17 @@ FaceDetector::FaceDetector(const DetectorOptions& options) : impl_(std::make_uni
   } else if (std::error_code ec; !fs::is_regular_file(file, ec)) {
     throw UnavailableError("face detector cascade " + file.string() + " does not exist");
   }
-  if (!impl_->cascade.load(file.string())) {
+  bool loaded = false;
+  std::string why;
+  try {
+    loaded = impl_->cascade.load(file.string());
+  } catch (const cv::Exception& e) {
+    // OpenCV's XML/YAML parser throws on a malformed file rather than returning false.
+    why = ": " + e.err;
+  }
+  if (!loaded) {
     throw ModelError("face detector cascade " + file.string() +
-                     " could not be loaded (not an OpenCV cascade XML file?)");
+                     " could not be loaded (not an OpenCV cascade XML file?)" + why);
   }
   impl_->options.cascade = file;
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::vision {
 
@@ -31,7 +32,10 @@ nlohmann::ordered_json to_json(const FrameResult& r) {
     if (f.track >= 0) face["track"] = f.track;
     faces.push_back(face);
   }
-  nlohmann::ordered_json j = {{"source", r.source}};
+  // The ordered form keeps the documented key order, which dump_json() (plain json) would sort;
+  // the source is the only text from outside, so making it valid UTF-8 here keeps dump() from
+  // throwing (type_error 316) on a file name that is not.
+  nlohmann::ordered_json j = {{"source", valid_utf8(r.source)}};
   if (r.frame) j["frame"] = *r.frame;
   if (r.time_s) j["time"] = *r.time_s;
   j["faces"] = faces;

@@ -1,11 +1,14 @@
 #include "emomusic/vision/video_source.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <opencv2/videoio.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/vision/image_inputs.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
@@ -17,6 +20,8 @@ VideoSource::VideoSource(std::unique_ptr<cv::VideoCapture> capture, std::string 
       start_(std::chrono::steady_clock::now()) {
   fps_ = capture_->get(cv::CAP_PROP_FPS);
   if (!(fps_ > 0 && fps_ < 1000)) fps_ = 30;
+  const double count = capture_->get(cv::CAP_PROP_FRAME_COUNT);
+  if (!live_ && count > 0 && count < 1e12) frame_count_ = static_cast<std::int64_t>(count);
 }
 
 VideoSource::~VideoSource() = default;
@@ -71,6 +76,15 @@ VideoSource VideoSource::open(const std::string& file_or_url) {
     throw InputError(url ? "cannot open stream " + file_or_url + " (unreachable or unsupported)"
                          : "video " + file_or_url + " is not a video OpenCV can decode");
   }
+  // The header's frame size, before any frame is decoded, against the same limit as images.
+  const double width = capture->get(cv::CAP_PROP_FRAME_WIDTH);
+  const double height = capture->get(cv::CAP_PROP_FRAME_HEIGHT);
+  if (width * height > static_cast<double>(kMaxImagePixels)) {
+    throw InputError(
+        fmt::format("video {} has frames of {}×{} pixels, more than the limit of {} "
+                    "megapixels",
+                    file_or_url, width, height, kMaxImagePixels / 1'000'000));
+  }
   return VideoSource(std::move(capture), file_or_url, false);
 }
 
@@ -78,8 +92,20 @@ bool VideoSource::read(Frame& frame) {
   if (!first_.empty()) {
     frame.image = first_;
     first_ = cv::Mat();
-  } else if (!capture_->read(frame.image) || frame.image.empty()) {
-    return false;
+  } else {
+    // OpenCV answers false both for a frame that does not decode (FFmpeg has then consumed it:
+    // the next read gives the frame after) and at the end. Only the file's declared frame count
+    // tells them apart; failures stay pending until a good frame proves they were in the middle.
+    std::int64_t failures = 0;
+    while (!capture_->read(frame.image) || frame.image.empty()) {
+      ++failures;
+      if (frame_count_ <= 0 || next_index_ + failures >= frame_count_ ||
+          failures >= kMaxConsecutiveBadFrames) {
+        missing_at_end_ = std::max<std::int64_t>(0, frame_count_ - next_index_);
+        return false;
+      }
+    }
+    for (std::int64_t i = 0; i < failures; ++i) bad_frames_.push_back(next_index_++);
   }
   frame.index = next_index_++;
   frame.time_s =

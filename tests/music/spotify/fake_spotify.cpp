@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace emomusic::spotify::test {
@@ -169,11 +170,30 @@ void FakeSpotify::routes() {
     Fault fault;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto it = faults_.find(req.path);
+      // A key is a path, or "METHOD path"; a path ending in '*' stands for every path under it
+      // (playlist ids are not known ahead).
+      const auto matches = [&](const std::string& key) {
+        std::string path = key;
+        if (const auto space = key.find(' '); space != std::string::npos) {
+          if (key.compare(0, space, req.method) != 0) return false;
+          path = key.substr(space + 1);
+        }
+        if (!path.empty() && path.back() == '*') {
+          return req.path.compare(0, path.size() - 1, path, 0, path.size() - 1) == 0;
+        }
+        return path == req.path;
+      };
+      auto it = std::find_if(faults_.begin(), faults_.end(), [&](const auto& entry) {
+        return !entry.second.empty() && matches(entry.first);
+      });
       if (it == faults_.end() || it->second.empty())
         return httplib::Server::HandlerResponse::Unhandled;
       fault = it->second.front();
       it->second.erase(it->second.begin());
+      if (fault.after_handling) {
+        late_faults_[req.path] = fault;
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
       // Recorded on arrival, so a test sees a slow request even before its answer is sent.
       RecordedRequest recorded{req.method, req.path, req.body, {}};
       for (const auto& [k, v] : req.params) recorded.params.emplace(k, v);
@@ -192,6 +212,16 @@ void FakeSpotify::routes() {
   server_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (res.has_header("X-Fake-Fault")) return;
     std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto late = late_faults_.find(req.path); late != late_faults_.end()) {
+      // This runs after the normal answer was compressed and measured: drop what describes it.
+      res.headers.erase("Content-Encoding");
+      res.headers.erase("Content-Length");
+      res.headers.erase("Content-Type");
+      res.status = late->second.status;
+      res.set_content(late->second.body, "application/json");
+      res.set_header("Content-Length", std::to_string(late->second.body.size()));
+      late_faults_.erase(late);
+    }
     RecordedRequest recorded{req.method, req.path, req.body, {}};
     for (const auto& [k, v] : req.params) recorded.params.emplace(k, v);
     requests_.push_back(std::move(recorded));

@@ -28,6 +28,9 @@ struct Fault {
   std::string body = R"({"error":{"status":500,"message":"Server error"}})";
   std::map<std::string, std::string> headers;
   std::chrono::milliseconds delay{0};
+  /// The request is handled as usual first and only its answer replaced: a server that did the
+  /// work and then answered badly.
+  bool after_handling = false;
 };
 
 class FakeSpotify {
@@ -51,7 +54,8 @@ class FakeSpotify {
   bool rotate_refresh_token = false;  ///< send a new refresh token when refreshing
   bool deny_authorization = false;    ///< /authorize answers error=access_denied
 
-  /// The next `times` requests to `path` (e.g. "/v1/search") get `fault` instead.
+  /// The next `times` requests to `path` (e.g. "/v1/search"; "/v1/playlists/*" for every path
+  /// under /v1/playlists/; "POST /v1/playlists/*" for POSTs only) get `fault` instead.
   void inject(const std::string& path, const Fault& fault, int times = 1);
   /// Every token issued so far now gets 401 "The access token expired".
   void expire_tokens();
@@ -79,7 +83,8 @@ class FakeSpotify {
   mutable std::mutex mutex_;
   std::vector<RecordedRequest> requests_;
   std::map<std::string, std::vector<Fault>> faults_;
-  std::map<std::string, bool> tokens_;  // live access token -> is a user token
+  std::map<std::string, Fault> late_faults_;  ///< after_handling faults, by path, applied after
+  std::map<std::string, bool> tokens_;        // live access token -> is a user token
   std::set<std::string> expired_;
   std::vector<std::string> handed_out_;
   std::set<std::string> refresh_tokens_;

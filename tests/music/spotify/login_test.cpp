@@ -11,6 +11,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/music/spotify/callback_listener.hpp"
 #include "emomusic/music/spotify/client.hpp"
+#include "emomusic/music/spotify/http_client.hpp"
 #include "emomusic/music/spotify/url.hpp"
 #include "spotify_fixture.hpp"
 
@@ -112,6 +113,77 @@ TEST_F(LoginTest, CreatesAPrivatePlaylistInBatchesOf100) {
     EXPECT_EQ(nlohmann::json::parse(r.body).at("public"), false);
     EXPECT_EQ(nlohmann::json::parse(r.body).at("name"), "Calm evening");
   }
+}
+
+TEST_F(LoginTest, ABatchTheServerAddedButAnsweredBadlyForIsCountedAndTheRestFollow) {
+  // Before: "only 0 of 250 tracks were added" while the server held 100 of them.
+  login();
+  const auto uris = track_uris(250);
+  Fault garbled{201, "<html>oops", {}, {}, /*after_handling=*/true};
+  fake.inject("/v1/playlists/*", garbled);
+  SpotifyClient client(config());
+  const CreatedPlaylist created = client.create_playlist("Bad answer", uris);
+  EXPECT_EQ(created.tracks_added, 250u);
+  EXPECT_EQ(fake.playlist_uris(created.id), uris);
+}
+
+TEST_F(LoginTest, AFailedBatchReportsWhatThePlaylistReallyHolds) {
+  login();
+  const auto uris = track_uris(250);
+  SpotifyClient client(config());
+  Fault added_ok;  // the real handling, answered as Spotify does
+  added_ok.status = 200;
+  added_ok.body = R"({"snapshot_id":"s"})";
+  added_ok.after_handling = true;
+  Fault added_then_500;  // a 500 for a POST that was processed: not retried, not counted
+  added_then_500.after_handling = true;
+  Fault refused;  // not processed
+  refused.status = 400;
+  refused.body = R"({"error":{"status":400,"message":"Invalid base62 id"}})";
+
+  // The second batch fails and the recount fails too: only the confirmed 100 are claimed.
+  fake.inject("POST /v1/playlists/*", added_ok);
+  fake.inject("POST /v1/playlists/*", added_then_500);
+  fake.inject("GET /v1/playlists/*", refused);
+  const auto half = expect_throw<ServiceError>([&] { client.create_playlist("Half", uris); });
+  EXPECT_NE(half.find("at least 100 of 250"), std::string::npos) << half;
+
+  // The second batch's 500 came after it was added: the recount shows it, so the third follows;
+  // the third is refused, and the recount gives the real 200 (before: "only 200", by luck, or
+  // "only 0" when the first batch failed this way).
+  fake.inject("POST /v1/playlists/*", added_ok);
+  fake.inject("POST /v1/playlists/*", added_then_500);
+  fake.inject("POST /v1/playlists/*", refused);
+  const auto counted = expect_throw<ServiceError>([&] { client.create_playlist("Counted", uris); });
+  EXPECT_NE(counted.find("was created, but 200 of 250"), std::string::npos) << counted;
+}
+
+TEST_F(LoginTest, AnOversizedAnswerIsRefusedNotBuffered) {
+  login();
+  Fault huge;
+  huge.status = 201;
+  huge.body = std::string(kMaxResponseBytes + 1024, ' ');
+  fake.inject("/v1/me/playlists", huge);
+  SpotifyClient client(config());
+  const auto message =
+      expect_throw<ServiceError>([&] { client.create_playlist("Huge", track_uris(1)); });
+  EXPECT_NE(message.find("larger than 16 MiB"), std::string::npos) << message;
+  EXPECT_EQ(fake.count("POST", "/v1/me/playlists"), 1) << "must not be retried";
+}
+
+TEST_F(LoginTest, ALongErrorMessageFromTheServerIsQuotedShort) {
+  login();
+  Fault verbose;
+  verbose.status = 400;
+  verbose.body =
+      R"({"error":{"status":400,"message":")" + std::string(1 << 20, 'x') + R"(\n\u001b[2J"}})";
+  fake.inject("/v1/me/playlists", verbose);
+  SpotifyClient client(config());
+  const auto message =
+      expect_throw<ServiceError>([&] { client.create_playlist("Long", track_uris(1)); });
+  EXPECT_NE(message.find("xxxxxxxx… (1048581 bytes)"), std::string::npos) << message.substr(0, 300);
+  EXPECT_LT(message.size(), 600u) << message.substr(0, 300);
+  EXPECT_EQ(message.find('\x1b'), std::string::npos);
 }
 
 TEST_F(LoginTest, PlaylistTracksReadBothShapes) {

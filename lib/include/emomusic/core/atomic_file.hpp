@@ -18,6 +18,11 @@ void write_file_atomically(const std::filesystem::path& path,
 /// Convenience overload for content already in memory.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// Removes the temporary siblings of `path` (and their SQLite journals) left by writers that were
+/// killed before they could clean up: those whose process id, which is part of the name, no
+/// longer runs. Writers that are still running keep theirs. Returns how many files it removed.
+int remove_stale_temporaries(const std::filesystem::path& path);
+
 /// A temporary sibling of `path` (same directory, so a rename is atomic) that is deleted on
 /// destruction unless commit() renamed it over `path`. For writers that need a file name rather
 /// than a stream (e.g. SQLite, image encoders).
@@ -31,6 +36,10 @@ class AtomicReplacement {
   const std::filesystem::path& temp_path() const { return temp_; }
   /// fsyncs the temporary file and renames it over the target.
   void commit();
+  /// fsyncs the temporary file and moves it to the target only if no file is there yet (a
+  /// hard link, which unlike rename never replaces); returns false, keeping the temporary file
+  /// for the destructor to remove, when another writer got there first.
+  bool commit_if_absent();
 
  private:
   std::filesystem::path target_;

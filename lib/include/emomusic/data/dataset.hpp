@@ -38,6 +38,11 @@ struct FaceDataset {
   std::vector<std::int64_t> class_counts() const;
 };
 
+/// A digest of the images and labels (16 hex digits, FNV-1a): the same for the same rows in the
+/// same order whichever form they were loaded from, different for other data. A checkpoint keeps
+/// it, so that a resumed run can tell it is given the data it started with.
+std::string content_fingerprint(const FaceDataset& dataset);
+
 /// The canonical split for a name people type or a folder is called (case-insensitive: train,
 /// training, val, valid, validation, public, publictest, private, privatetest, test, all);
 /// any other name is returned unchanged.

@@ -4,6 +4,7 @@
 /// or gzipped), the per-image layout (`ROOT/train/<class>/*.jpg|png`, `ROOT/test/<class>/…`, or
 /// `ROOT/<class>/…`), and emomusic's packed form (a .safetensors file, also used as the cache).
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -24,16 +25,21 @@ struct LoadOptions {
   bool show_progress = true;
 };
 
+/// How many messages a LoadReport keeps (`skipped` counts them all).
+inline constexpr std::size_t kMaxProblemsKept = 1000;
+
 struct LoadReport {
   std::int64_t loaded = 0;
   std::int64_t skipped = 0;
-  std::vector<std::string> problems;  ///< one message per skipped row or image
+  /// One message per skipped row or image, for the first kMaxProblemsKept of them.
+  std::vector<std::string> problems;
   bool from_cache = false;
   std::filesystem::path cache_file;
 };
 
 /// Loads any supported form; throws InputError naming the file (and line) of the first problem
-/// unless options.skip_bad.
+/// unless options.skip_bad. A truncated or corrupt gzip file is an InputError even then. A pipe
+/// (`/dev/fd/N`) is read once, front to back, and never cached.
 FaceDataset load_dataset(const std::filesystem::path& source, const LoadOptions& options = {},
                          LoadReport* report = nullptr);
 

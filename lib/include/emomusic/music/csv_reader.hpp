@@ -4,11 +4,16 @@
 /// LF, CRLF and CR line ends; a UTF-8 byte-order mark is skipped. Nothing in it is specific to
 /// music, but the catalog importer is its only user so far.
 
+#include <cstddef>
 #include <istream>
 #include <string>
 #include <vector>
 
 namespace emomusic::music {
+
+/// The longest record CsvReader accepts, in bytes. Real track rows are under 2 KB; the bound keeps
+/// memory small whatever the file holds (a 1 GB line, or a million commas).
+inline constexpr std::size_t kMaxCsvRecordBytes = 1 << 20;
 
 class CsvReader {
  public:
@@ -17,7 +22,8 @@ class CsvReader {
 
   /// Reads the next record into `fields`; returns false at the end of the input. Blank lines are
   /// skipped. Throws InputError naming the source and line for an unterminated quoted field or
-  /// text after a closing quote, since nothing after such an error can be trusted.
+  /// text after a closing quote, or a record longer than kMaxCsvRecordBytes, since nothing after
+  /// such an error can be trusted.
   bool next(std::vector<std::string>& fields);
 
   /// The line on which the record last returned by next() starts (1-based). A quoted line break

@@ -3,9 +3,12 @@
 /// What a model file says about itself: architecture and its parameters, class names, input
 /// preprocessing. Stored as JSON strings in the safetensors "__metadata__".
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "emomusic/core/emotion.hpp"
 
 namespace emomusic::nn {
 
@@ -20,11 +23,15 @@ struct ArchSpec {
   double dropout = 0.4;                            ///< before the classifier layer(s)
 };
 
+/// The smallest normalisation std a model may have: below it, division blows faces up to NaN or
+/// infinity (constant training images have std 0).
+inline constexpr double kMinInputStd = 0.001;
+
 /// How a face must be prepared before it enters the network; training and inference share it.
 struct InputSpec {
-  int size = 48;      ///< square side in pixels (grayscale)
-  double mean = 0.5;  ///< of pixel/255 over the training images
-  double std = 0.25;  ///< of pixel/255 over the training images
+  int size = 48;      ///< square side in pixels (grayscale); 16..512 (nn/network.hpp)
+  double mean = 0.5;  ///< of pixel/255 over the training images; a model file's is in [0, 1]
+  double std = 0.25;  ///< of pixel/255 over the training images; a model file's is in [0.001, 1]
 };
 
 struct ModelSpec {
@@ -36,6 +43,14 @@ struct ModelSpec {
 /// Names of the architectures make_network() knows.
 const std::vector<std::string>& architecture_names();
 
+/// The output column of each of the 7 emotions (in label order) for a model listing `classes`.
+/// Throws ModelError naming `source` unless the classes are exactly the 7 emotions (any order,
+/// names as parse_emotion() reads them), so that no caller mislabels a column.
+std::array<int, kEmotionCount> emotion_columns(const std::vector<std::string>& classes,
+                                               const std::string& source);
+
+/// The JSON forms in model files. Integer fields must be JSON integers (nlohmann type_error
+/// otherwise); values outside int saturate, for the network bounds to reject.
 void to_json(nlohmann::json& j, const ArchSpec& a);
 void from_json(const nlohmann::json& j, ArchSpec& a);
 void to_json(nlohmann::json& j, const InputSpec& s);

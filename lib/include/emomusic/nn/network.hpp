@@ -4,7 +4,11 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "emomusic/nn/model_spec.hpp"
 
@@ -20,7 +24,33 @@ class EmotionNetImpl : public torch::nn::Module {
 };
 using EmotionNet = std::shared_ptr<EmotionNetImpl>;
 
-/// Builds an untrained network; throws UsageError for an unknown architecture or bad parameters.
+/// Bounds on what make_network() builds. A model file is untrusted input: without them its
+/// metadata could ask for a network of gigabytes before a single tensor is compared. They are far
+/// above any sensible face classifier (the shipped one has ~2M parameters at 48 px).
+inline constexpr int kMinInputSize = 16;
+inline constexpr int kMaxInputSize = 512;
+inline constexpr int kMaxStages = 8;          ///< vgg: entries in `channels`
+inline constexpr int kMaxChannels = 2048;     ///< vgg: per stage
+inline constexpr int kMaxConvsPerStage = 16;  ///< vgg
+inline constexpr int kMaxHidden = 8192;       ///< vgg: hidden dense layer (0: none)
+inline constexpr int kMaxClasses = 1000;
+inline constexpr std::int64_t kMaxParameters = 100'000'000;  ///< weights + buffers, all layers
+
+/// One tensor a network holds: safetensors dtype name ("F32", "I64") and shape.
+struct TensorSpec {
+  std::string dtype;
+  std::vector<std::int64_t> shape;
+  bool operator==(const TensorSpec& o) const { return dtype == o.dtype && shape == o.shape; }
+};
+
+/// The parameters and buffers, by module name, that make_network() would create, worked out
+/// without building anything (so a model file can be checked against them cheaply). Throws
+/// UsageError for an unknown architecture or parameters outside the bounds above.
+std::map<std::string, TensorSpec> network_tensor_specs(const ArchSpec& arch, int input_size,
+                                                       int num_classes);
+
+/// Builds an untrained network; throws UsageError for an unknown architecture or bad parameters
+/// (network_tensor_specs()).
 EmotionNet make_network(const ArchSpec& arch, int input_size, int num_classes);
 
 /// Number of trainable parameters.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/data/dataset.hpp"
 #include "emomusic/nn/model_spec.hpp"
 #include "emomusic/train/augment.hpp"
@@ -38,6 +39,9 @@ struct TrainOptions {
   std::filesystem::path out;         ///< best model (by validation accuracy; last when no split)
   std::filesystem::path checkpoint;  ///< empty: beside `out` (<stem>.checkpoint.safetensors)
   bool resume = false;               ///< continue from the checkpoint
+  /// Replace the model and checkpoint of an earlier run at `out`; without it (and without
+  /// `resume`) a run refuses to start where one has been.
+  bool overwrite = false;
   bool show_progress = true;
   nlohmann::json provenance;  ///< recorded in the model's training summary (command, data, …)
 };
@@ -63,6 +67,18 @@ struct TrainArtifacts {
   std::filesystem::path checkpoint, metrics_csv, loss_png, accuracy_png;
 };
 TrainArtifacts artifacts_for(const TrainOptions& options);
+
+/// A run would replace the model or checkpoint of an earlier one (TrainOptions::overwrite).
+struct OutputExistsError : UsageError {
+  OutputExistsError(const std::string& message, std::filesystem::path existing)
+      : UsageError(message), path(std::move(existing)) {}
+  std::filesystem::path path;
+};
+
+/// Checks what can be checked before any data is loaded: that a resumed run has a checkpoint
+/// (ModelError otherwise) and that a new one would not replace an earlier run's files
+/// (OutputExistsError). train_model() checks it again.
+void check_outputs(const TrainOptions& options);
 
 /// Trains on `train` and validates on `val` (may be empty: then the last epoch's model is kept).
 /// Writes the best model to options.out, a checkpoint every epoch, the metrics CSV and the

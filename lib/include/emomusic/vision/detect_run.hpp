@@ -36,19 +36,34 @@ struct DetectSummary {
   double seconds = 0;              ///< wall-clock time of the run
   std::optional<Emotion> settled;  ///< the --once result
   bool interrupted = false;        ///< stopped early by Ctrl-C/SIGTERM (core/interrupt.hpp)
+  std::int64_t bad_frames = 0;     ///< video frames skipped because they did not decode
 };
+
+/// Where analyse_images() writes the annotated copy of each image: `output` itself for one image
+/// (unless it is an existing folder), else `output`/NAME where NAME is the image's file name, or
+/// NAME-2, NAME-3, … (before the extension) when an earlier image took it ("-" is stdin.png; an
+/// extension OpenCV cannot write in colour, such as .pgm, becomes .png). Empty when `output` is.
+/// Throws InputError when `output`, or any of these paths, is one of the images (compared by real
+/// path and by inode, so links count too), or when several images would go to an existing file;
+/// UsageError when a single `output` file has no image extension.
+std::vector<std::filesystem::path> annotated_image_paths(
+    const std::vector<std::filesystem::path>& images, const std::filesystem::path& output);
 
 /// Analyses images one by one; each unreadable image or image without a face is logged to stderr
 /// and counted, and the rest go on. `output`: annotated copies (a file for one image, a folder for
-/// several); empty: none.
+/// several; annotated_image_paths(), whose InputError comes before any image is read); empty:
+/// none.
 DetectSummary analyse_images(EmotionPipeline& pipeline,
                              const std::vector<std::filesystem::path>& images, ResultWriter& writer,
                              const std::filesystem::path& output = {});
 
 /// Analyses a stream until it ends, the window is closed, an interrupt is requested, or (with
-/// `once`) an emotion settles. `writer` may be null with `once`. With `once`, throws
-/// NotFoundError when no face appears, or none settles, within the timeout or before the stream
-/// ends, and InterruptedError when interrupted first. Output is finished either way.
+/// `once`) an emotion settles. Frames that do not decode are logged, skipped and counted in
+/// `bad_frames`. Throws InputError when `options.output` is the video being read (or a link to
+/// it), or when the video declares frames but none of them decodes. `writer` may be null with
+/// `once`. With `once`, throws NotFoundError when no face appears, or none settles, within the
+/// timeout or before the stream ends, and InterruptedError when interrupted first. Output is
+/// finished either way.
 DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
                              const StreamOptions& options, ResultWriter* writer);
 
@@ -57,8 +72,9 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
 void require_display();
 
 /// Logs the summary on stderr and returns the exit code: kInterrupted when the run was stopped
-/// early, else kOk when no item failed, kPartial when some did, and when all did kNotFound (none
-/// held a face) or kBadInput (some were unreadable).
+/// early, else kOk when no item failed and no frame was skipped, kPartial when some items failed
+/// or frames were skipped, and when all items failed kNotFound (none held a face) or kBadInput
+/// (some were unreadable).
 ExitCode finish_run(const DetectSummary& summary);
 
 }  // namespace emomusic::vision

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/spotify/errors.hpp"
 #include "emomusic/music/spotify/http_client.hpp"
 #include "emomusic/music/spotify/request_sender.hpp"
@@ -90,7 +91,7 @@ nlohmann::json SpotifyClient::call(const std::string& method, const std::string&
   }
   if (body) {
     request.headers.push_back("Content-Type: application/json");
-    request.body = body->dump();
+    request.body = dump_json(*body);
   }
   const auto send_with_token = [&](const std::string& token) {
     HttpRequest authorized = request;
@@ -239,6 +240,20 @@ std::vector<TrackInfo> SpotifyClient::playlist_tracks(const std::string& playlis
   return out;
 }
 
+std::optional<std::size_t> SpotifyClient::playlist_size(const std::string& playlist_id) {
+  try {
+    const auto doc = call("GET",
+                          "/playlists/" + url_encode(playlist_id) + "/items?" +
+                              form_encode({{"limit", "1"}, {"offset", "0"}}),
+                          Auth::kUser);
+    const auto it = doc.find("total");
+    if (it != doc.end() && it->is_number_integer() && *it >= 0) return it->get<std::size_t>();
+  } catch (const Error& e) {
+    spdlog::debug("cannot count the playlist's items: {}", e.what());
+  }
+  return std::nullopt;
+}
+
 CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
                                                const std::vector<std::string>& uris,
                                                const std::string& description) {
@@ -267,9 +282,18 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
     try {
       call("POST", "/playlists/" + url_encode(created.id) + "/items", Auth::kUser, &add);
     } catch (const ServiceError& e) {
+      // A failed answer does not say whether the server added the batch (it may have added it
+      // and then answered badly): the playlist's own count does.
+      const std::optional<std::size_t> held = playlist_size(created.id);
+      if (held == end) {
+        spdlog::warn("{}; but the playlist holds all {} tracks sent so far, so going on", e.what(),
+                     end);
+        created.tracks_added = end;
+        continue;
+      }
       throw ServiceError("the playlist \"" + name + "\" (" + created.url + ") was created, but " +
-                         "only " + std::to_string(start) + " of " + std::to_string(uris.size()) +
-                         " tracks were added: " + e.what());
+                         (held ? std::to_string(*held) : "at least " + std::to_string(start)) +
+                         " of " + std::to_string(uris.size()) + " tracks were added: " + e.what());
     }
     created.tracks_added = end;
   }

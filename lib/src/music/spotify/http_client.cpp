@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/music/spotify/errors.hpp"
 #include "emomusic/music/spotify/url.hpp"
 
@@ -21,8 +22,11 @@ void global_init_once() {
   });
 }
 
+// Returning less than was given makes libcurl stop the transfer (CURLE_WRITE_ERROR).
 size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto& body = *static_cast<std::string*>(user);
+  if (body.size() + size * count > kMaxResponseBytes) return 0;
+  body.append(data, size * count);
   return size * count;
 }
 
@@ -95,6 +99,12 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   }
 
   const CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_WRITE_ERROR) {
+    // Not a transport fault worth retrying: the server sent more than any Spotify answer holds.
+    throw ServiceError(request.method + " " + redact_url(request.url) +
+                       ": the answer is larger than " + std::to_string(kMaxResponseBytes >> 20) +
+                       " MiB; not the Spotify API?");
+  }
   if (rc != CURLE_OK) {
     const bool timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     curl_off_t connected_at = 0;

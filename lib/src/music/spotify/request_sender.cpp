@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/spotify/errors.hpp"
 #include "emomusic/music/spotify/url.hpp"
 
@@ -101,10 +102,11 @@ void throw_api_error(const HttpRequest& request, const HttpResponse& response) {
   const ErrorBody err = read_error_body(response.body);
   std::string message =
       "Spotify answered HTTP " + std::to_string(response.status) + " to " + describe(request);
-  if (!err.message.empty() || !err.reason.empty())
-    message += ": " + (err.reason.empty()
-                           ? err.message
-                           : err.reason + (err.message.empty() ? "" : " (" + err.message + ")"));
+  // The server's words are quoted short: a misbehaving server may send megabytes of them.
+  const std::string what = excerpt(err.message, 200);
+  const std::string reason = excerpt(err.reason, 80);
+  if (!what.empty() || !reason.empty())
+    message += ": " + (reason.empty() ? what : reason + (what.empty() ? "" : " (" + what + ")"));
   switch (response.status) {
     case 401:
       message += "; the access token was refused even after renewing it";

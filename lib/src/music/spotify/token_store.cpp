@@ -11,6 +11,7 @@
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "private_json_file.hpp"
 
 namespace emomusic::spotify {
@@ -43,12 +44,12 @@ void save_user_tokens(const fs::path& path, const UserTokens& tokens) {
   std::error_code ec;
   if (fs::create_directories(dir, ec))
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  const std::string content = nlohmann::json{
-      {"client_id", tokens.client_id},
-      {"refresh_token", tokens.refresh_token},
-      {"access_token", tokens.access_token},
-      {"expires_at", tokens.expires_at},
-      {"scope", tokens.scope}}.dump(2);
+  const std::string content = dump_json({{"client_id", tokens.client_id},
+                                         {"refresh_token", tokens.refresh_token},
+                                         {"access_token", tokens.access_token},
+                                         {"expires_at", tokens.expires_at},
+                                         {"scope", tokens.scope}},
+                                        2);
   AtomicReplacement replacement(path);
   // The temporary file is private from its first byte: created 0600 and chmod-ed past the umask.
   const int fd = ::open(replacement.temp_path().c_str(),

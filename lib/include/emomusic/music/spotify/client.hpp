@@ -83,6 +83,8 @@ class SpotifyClient {
   nlohmann::json call(const std::string& method, const std::string& path, Auth auth,
                       const nlohmann::json* body = nullptr);
   TokenSource& tokens(Auth auth);
+  /// How many items the playlist holds by the server's count, or nullopt when it cannot say.
+  std::optional<std::size_t> playlist_size(const std::string& playlist_id);
 
   SpotifyConfig config_;
   std::optional<Credentials> credentials_;

@@ -4,6 +4,7 @@
 /// RequestSender's). Verbose output stays off: it would print the Authorization header.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ struct HttpResponse {
   /// Retry-After in seconds, when the server sent one as a number.
   std::optional<long> retry_after_s;
 };
+
+/// The largest answer body HttpClient keeps. Spotify's largest pages are a few hundred KB; a
+/// misbehaving server must not make the client buffer hundreds of MB.
+inline constexpr std::size_t kMaxResponseBytes = 16 << 20;
 
 struct HttpTimeouts {
   std::chrono::milliseconds connect{5000};
