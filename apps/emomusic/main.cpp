@@ -17,6 +17,8 @@
 #endif
 #ifdef EMOMUSIC_WITH_MUSIC
 #include "catalog.hpp"
+#include "feedback.hpp"
+#include "history.hpp"
 #include "recommend.hpp"
 #endif
 #ifdef EMOMUSIC_WITH_SPOTIFY
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
 #ifdef EMOMUSIC_WITH_MUSIC
   emomusic::app::setup_recommend(app, command);
   emomusic::app::setup_catalog(app, command);
+  emomusic::app::setup_history(app, command);
+  emomusic::app::setup_feedback(app, command);
 #endif
 #ifdef EMOMUSIC_WITH_SPOTIFY
   emomusic::app::setup_login(app, command);

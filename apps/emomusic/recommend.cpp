@@ -10,6 +10,7 @@
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
+#include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/playlist_format.hpp"
 #include "emomusic/music/ranking.hpp"
@@ -70,8 +71,9 @@ void setup_recommend(CLI::App& app, Command& command) {
       "recommend",
       "Recommend music for an emotion. Without an imported catalog, picks from the shipped "
       "starter catalog (moods estimated by the project).\n"
-      "Exit codes: 2 unknown emotion or bad option, 3 unreadable catalog/mapping or not SQLite, "
-      "7 no track fits the filters or the catalog is empty, 8 catalog locked.");
+      "Exit codes: 2 unknown emotion or bad option, 3 unreadable catalog/mapping/history or not "
+      "SQLite, 7 no track fits the filters (or all were skipped) or the catalog is empty, 8 "
+      "catalog or history locked.");
   sub->add_option("-e,--emotion", options->emotion,
                   "angry, disgust, fear, happy, sad, surprise, neutral (or 0-6); '-' reads a line "
                   "or a JSON object with an \"emotion\" field from stdin");
@@ -123,6 +125,11 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("-f,--format", options->format, "table, json, csv, m3u or uris")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json", "csv", "m3u", "uris"}));
+  sub->add_flag("--no-feedback", options->no_feedback,
+                "Ignore your likes and skips (`emomusic feedback`) for this emotion");
+  sub->add_option("--history-db", options->history_db,
+                  "History file with the likes and skips (default: "
+                  "$XDG_DATA_HOME/emomusic/history.db; a missing file means none)");
   sub->add_flag("--no-spotify", options->no_spotify,
                 "Stay offline even when Spotify credentials are set (they are used to fill a "
                 "playlist the catalog cannot)");
@@ -160,6 +167,16 @@ int run_recommend(const RecommendOptions& o) {
   rank.popularity_weight = o.popularity_weight;
   rank.variety = o.variety;
   rank.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : std::random_device{}();
+  if (!o.no_feedback) {
+    rank.feedback = read_feedback(
+        o.history_db.empty() ? default_history_path() : std::filesystem::path(o.history_db),
+        emotion);
+    spdlog::debug(
+        "feedback for {}: {} liked and {} skipped tracks, {} liked and {} skipped "
+        "artists",
+        to_string(emotion), rank.feedback.liked_tracks.size(), rank.feedback.skipped_tracks.size(),
+        rank.feedback.liked_artists.size(), rank.feedback.skipped_artists.size());
+  }
 
   spdlog::info("{} → {} ({}), from the {}", to_string(emotion), to_string(plan.strategy), plan.why,
                candidates.source);
@@ -179,6 +196,7 @@ int run_recommend(const RecommendOptions& o) {
   if (client && !o.no_spotify && static_cast<int>(playlist.size()) < o.limit) {
     try {
       spotify::top_up_from_spotify(*client, plan, filter, o.limit, playlist);
+      drop_skipped(playlist, rank.feedback);  // Spotify does not know what was skipped
     } catch (const Error& e) {
       // The offline playlist is still an answer; a Spotify fault only makes it shorter.
       spdlog::warn("could not add tracks from Spotify: {}", e.what());

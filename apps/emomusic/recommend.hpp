@@ -29,6 +29,9 @@ struct RecommendOptions {
   double variety = 0.03;
   std::int64_t seed = -1;  ///< negative = a fresh random seed each run
   std::string format = "table";
+  /// Leave out tracks skipped for this emotion and prefer liked ones, from the history file.
+  bool no_feedback = false;
+  std::string history_db;  ///< empty = $XDG_DATA_HOME/emomusic/history.db
   /// With Spotify credentials: fill a short playlist from Spotify, unless this is set.
   bool no_spotify = false;
   std::string create_playlist;  ///< save the playlist in the user's Spotify account

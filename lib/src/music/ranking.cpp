@@ -97,10 +97,43 @@ double hash_unit(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
   return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
+// How feedback scales one track's distance, and what it adds: see kLikedTrackScale.
+struct FeedbackEffect {
+  double scale = 1.0;
+  double penalty = 0.0;
+};
+
+// The feedback's artist names lower-cased once, so each track costs a set lookup per artist.
+class FeedbackRules {
+ public:
+  explicit FeedbackRules(const Feedback& f) : feedback_(f) {
+    for (const auto& a : f.liked_artists) liked_artists_.insert(lower(a));
+    for (const auto& a : f.skipped_artists) skipped_artists_.insert(lower(a));
+  }
+
+  FeedbackEffect effect(const Track& t) const {
+    if (feedback_.liked_tracks.count(t.id)) return {kLikedTrackScale, 0.0};
+    if (liked_artists_.empty() && skipped_artists_.empty()) return {};
+    bool liked_artist = false;
+    for (const auto& a : t.artists) {
+      const std::string name = lower(a);
+      if (skipped_artists_.count(name)) return {kSkippedArtistScale, kSkippedArtistPenalty};
+      liked_artist = liked_artist || liked_artists_.count(name) > 0;
+    }
+    return liked_artist ? FeedbackEffect{kLikedArtistScale, 0.0} : FeedbackEffect{};
+  }
+
+ private:
+  const Feedback& feedback_;
+  std::set<std::string> liked_artists_;
+  std::set<std::string> skipped_artists_;
+};
+
 struct Candidate {
   std::size_t slot;  // index into the eligible list
   double cost;       // distance plus popularity term plus jitter: what ranking minimises
   double distance;   // reported as the "why"
+  double preferred;  // the distance scaled by feedback: a match's tracks are listed by it
 };
 
 // One of the few hundred nearest candidates that the MMR stage chooses from.
@@ -168,17 +201,31 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
   std::vector<std::size_t> eligible;
   std::vector<Point> points;
   std::vector<double> unpopularity;
+  std::vector<FeedbackEffect> effects;  // stays empty without feedback: nothing to look up
+  const FeedbackRules rules(options.feedback);
+  const bool with_feedback = !options.feedback.empty();
+  std::size_t skipped = 0;
   eligible.reserve(tracks.size());
   for (std::size_t i = 0; i < tracks.size(); ++i) {
     if (!filter.matches(tracks[i])) continue;
+    if (options.feedback.skips(tracks[i])) {
+      ++skipped;
+      continue;
+    }
     eligible.push_back(i);
     points.push_back(point_of(tracks[i], weights));
     const int pop = tracks[i].popularity;
     unpopularity.push_back(1.0 - (pop >= 0 ? pop / 100.0 : 0.5));
+    if (with_feedback) effects.push_back(rules.effect(tracks[i]));
   }
   if (eligible.empty()) {
-    throw NotFoundError("no track in the catalog passes " + filter.describe() + " (" +
-                        std::to_string(tracks.size()) + " tracks searched)");
+    const std::string searched = std::to_string(tracks.size()) + " tracks searched)";
+    if (skipped) {
+      throw NotFoundError("every track in the catalog that passes " + filter.describe() +
+                          " was skipped before for this mood (" + std::to_string(skipped) +
+                          " skipped, " + searched);
+    }
+    throw NotFoundError("no track in the catalog passes " + filter.describe() + " (" + searched);
   }
   if (waypoints.empty() || options.limit <= 0) return {};
 
@@ -201,10 +248,11 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
     for (std::size_t slot = 0; slot < eligible.size(); ++slot) {
       if (used[slot]) continue;
       const double d = distance(points[slot], target, weight);
+      const double ranked_d = with_feedback ? d * effects[slot].scale + effects[slot].penalty : d;
       pool.push_back({slot,
-                      d + options.popularity_weight * unpopularity[slot] +
+                      ranked_d + options.popularity_weight * unpopularity[slot] +
                           options.variety * hash_unit(options.seed, slot, static_cast<unsigned>(w)),
-                      d});
+                      d, ranked_d});
     }
     // MMR only needs the nearest few hundred; a full sort of 100k tracks would dominate the time.
     const std::size_t keep = std::min(pool.size(), static_cast<std::size_t>(quota) * 20 + 100);
@@ -227,7 +275,7 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
       finalists.push_back(std::move(f));
     }
 
-    std::vector<Recommendation> stage;
+    std::vector<std::pair<double, Recommendation>> stage;  // (preferred distance, pick)
     for (int picked = 0; picked < quota; ++picked) {
       double best_score = 0;
       const Finalist* best = nullptr;
@@ -251,7 +299,9 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
       chosen.push_back(slot);
       recordings.insert(best->recording);
       for (const auto& a : best->artists) ++per_artist[a];
-      stage.push_back({tracks[eligible[slot]], best->candidate.distance, waypoint.label, w + 1, n});
+      stage.push_back(
+          {best->candidate.preferred,
+           {tracks[eligible[slot]], best->candidate.distance, waypoint.label, w + 1, n}});
       for (auto& f : finalists) {
         f.similarity = std::max(
             f.similarity,
@@ -259,18 +309,28 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
       }
     }
     if (n == 1) {
+      // Nearest first; a liked track is listed as near as feedback made it, so that it moves up
+      // the list and not only into it. Without feedback this is the feature distance.
       std::stable_sort(stage.begin(), stage.end(),
-                       [](const auto& a, const auto& b) { return a.distance < b.distance; });
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
     } else {
       const FeatureTarget& from = waypoints.front().target;
       const FeatureTarget& to = waypoints.back().target;
       std::stable_sort(stage.begin(), stage.end(), [&](const auto& a, const auto& b) {
-        return along(a.track, from, to) < along(b.track, from, to);
+        return along(a.second.track, from, to) < along(b.second.track, from, to);
       });
     }
-    for (auto& r : stage) playlist.push_back(std::move(r));
+    for (auto& r : stage) playlist.push_back(std::move(r.second));
   }
   return playlist;
+}
+
+std::size_t drop_skipped(std::vector<Recommendation>& playlist, const Feedback& feedback) {
+  const auto before = playlist.size();
+  playlist.erase(std::remove_if(playlist.begin(), playlist.end(),
+                                [&](const Recommendation& r) { return feedback.skips(r.track); }),
+                 playlist.end());
+  return before - playlist.size();
 }
 
 }  // namespace emomusic::music

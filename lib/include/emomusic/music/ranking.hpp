@@ -6,6 +6,7 @@
 /// Works on plain Track lists, whatever their source.
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,32 @@ struct TrackFilter {
   std::string describe() const;
 };
 
+/// What the listener said about tracks for one mood: the likes and skips that
+/// music/mood_history.hpp keeps, for the emotion being played for. Track ids are Spotify ids;
+/// artist names are compared case-insensitively. An empty Feedback changes nothing.
+struct Feedback {
+  std::set<std::string> liked_tracks;
+  std::set<std::string> liked_artists;
+  std::set<std::string> skipped_tracks;
+  std::set<std::string> skipped_artists;
+
+  bool empty() const {
+    return liked_tracks.empty() && liked_artists.empty() && skipped_tracks.empty() &&
+           skipped_artists.empty();
+  }
+  /// True when the listener skipped this very track (by id): it never comes back for the mood.
+  bool skips(const Track& track) const { return skipped_tracks.count(track.id) > 0; }
+};
+
+/// How feedback moves a track, by scaling its feature distance (what ranking minimises; the
+/// distance reported as the "why" stays the true one). The first that applies counts: a liked
+/// track, then one by a skipped artist, then one by a liked artist.
+inline constexpr double kLikedTrackScale = 0.5;
+inline constexpr double kSkippedArtistScale = 1.5;
+/// Added on top of the skipped-artist scale, so that even an exact match falls behind near ones.
+inline constexpr double kSkippedArtistPenalty = 0.05;
+inline constexpr double kLikedArtistScale = 0.75;
+
 struct RankOptions {
   int limit = 20;
   int max_per_artist = 2;
@@ -40,6 +67,9 @@ struct RankOptions {
   /// Random jitter, up to this much, added to each distance so near-ties change between runs.
   double variety = 0.03;
   std::uint64_t seed = 0;
+  /// Likes and skips for the mood being played for: skipped tracks are left out, liked tracks
+  /// and artists pulled nearer, skipped artists pushed away (see kLikedTrackScale and others).
+  Feedback feedback;
 };
 
 /// A chosen track and why: its distance to the waypoint it was chosen for.
@@ -57,11 +87,15 @@ double feature_distance(const Track& track, const FeatureTarget& target, const F
 
 /// Splits `options.limit` evenly over the waypoints and picks, waypoint by waypoint, the tracks
 /// nearest to each. A lift's tracks are ordered along the path, a match's by distance. Returns
-/// fewer than `limit` when the filters or the per-artist cap leave too few tracks; throws
-/// NotFoundError when no track passes the filter.
+/// fewer than `limit` when the filters, the per-artist cap or skips leave too few tracks; throws
+/// NotFoundError when no track passes the filter and the skips.
 std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
                                       const std::vector<Waypoint>& waypoints,
                                       const FeatureWeights& weights, const TrackFilter& filter,
                                       const RankOptions& options);
+
+/// Removes the tracks that `feedback` skips, for playlists topped up from elsewhere (Spotify)
+/// after ranking. Returns how many it removed.
+std::size_t drop_skipped(std::vector<Recommendation>& playlist, const Feedback& feedback);
 
 }  // namespace emomusic::music
