@@ -9,6 +9,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/image_inputs.hpp"
+#include "ml_commands.hpp"
 
 namespace emomusic::app {
 
@@ -16,8 +17,8 @@ void setup_detect(CLI::App& app, Command& command) {
   auto o = std::make_shared<DetectOptions>();
   auto* sub = app.add_subcommand(
       "detect",
-      "Find faces and their emotions in a webcam, a video or images.\n"
-      "Exit codes: 0 ok, 2 bad option, 3 bad input file (or an output that is an input), "
+      std::string(kDetectHelp) +
+          "\nExit codes: 0 ok, 2 bad option, 3 bad input file (or an output that is an input), "
           "4 bad model, 5 some images failed or video frames did not decode, 7 no face (or, "
           "with --once, no stable emotion within --timeout), 8 no camera, camera busy, no "
           "display for --show, or no face detector installed.");

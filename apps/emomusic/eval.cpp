@@ -11,12 +11,13 @@
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/plot/confusion_matrix.hpp"
 #include "emomusic/train/evaluate.hpp"
+#include "ml_commands.hpp"
 
 namespace emomusic::app {
 
 void setup_eval(CLI::App& app, Command& command) {
   auto o = std::make_shared<EvalOptions>();
-  auto* cmd = app.add_subcommand("eval", "Accuracy, per-class precision/recall/F1 and confusion matrix");
+  auto* cmd = app.add_subcommand("eval", kEvalHelp);
   cmd->footer(
       "Examples:\n"
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"

@@ -10,10 +10,13 @@
 #include "command.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/progress.hpp"
+#include "ml_commands.hpp"
+#ifndef EMOMUSIC_FRONT
 #include "eval.hpp"
 #include "train.hpp"
 #ifdef EMOMUSIC_WITH_VISION
 #include "detect.hpp"
+#endif
 #endif
 #ifdef EMOMUSIC_WITH_MUSIC
 #include "catalog.hpp"
@@ -50,6 +53,10 @@ void setup_logging(int verbosity, bool quiet) {
 
 int main(int argc, char** argv) {
   using emomusic::ExitCode;
+#ifdef EMOMUSIC_FRONT
+  // Before anything else, so that emomusic-ml sees the command line exactly as typed.
+  if (emomusic::app::needs_ml_binary(argc, argv)) return emomusic::app::exec_ml_binary(argc, argv);
+#endif
   CLI::App app{
       "emomusic: reads a facial expression and plays music that fits it.\n"
       "Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 bad model, 5 some items "
@@ -65,10 +72,19 @@ int main(int argc, char** argv) {
 
   emomusic::app::set_command_line(argc, argv);
   emomusic::app::Command command;
+#ifdef EMOMUSIC_FRONT
+  // Listed in the help only: needs_ml_binary() hands these commands to emomusic-ml unparsed.
+  app.add_subcommand("train", emomusic::app::kTrainHelp);
+  app.add_subcommand("eval", emomusic::app::kEvalHelp);
+#ifdef EMOMUSIC_ML_HAS_VISION
+  app.add_subcommand("detect", emomusic::app::kDetectHelp);
+#endif
+#else
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
 #ifdef EMOMUSIC_WITH_VISION
   emomusic::app::setup_detect(app, command);
+#endif
 #endif
 #ifdef EMOMUSIC_WITH_MUSIC
   emomusic::app::setup_recommend(app, command);

@@ -11,6 +11,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/nn/model_spec.hpp"
+#include "ml_commands.hpp"
 
 namespace emomusic::app {
 namespace {
@@ -44,7 +45,7 @@ std::string utc_now() {
 void setup_train(CLI::App& app, Command& command) {
   auto o = std::make_shared<TrainCommandOptions>();
   o->train.out = "runs/emotion.safetensors";
-  auto* cmd = app.add_subcommand("train", "Train a facial-expression classifier on FER2013");
+  auto* cmd = app.add_subcommand("train", kTrainHelp);
   cmd->footer(
       "Examples:\n"
       "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30\n"

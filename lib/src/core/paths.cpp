@@ -18,14 +18,14 @@ fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
   return fs::path(home && *home ? home : "/tmp") / fallback_under_home / "emomusic";
 }
 
+}  // namespace
+
 std::optional<fs::path> executable_dir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return std::nullopt;
   return exe.parent_path();
 }
-
-}  // namespace
 
 fs::path user_data_dir() {
   return xdg_dir("XDG_DATA_HOME", ".local/share");
@@ -40,8 +40,11 @@ fs::path user_config_dir() {
 std::optional<fs::path> find_shipped_file(const std::string& relative) {
   std::error_code ec;
   if (auto dir = executable_dir()) {
-    const fs::path installed = *dir / ".." / "share" / "emomusic" / relative;
-    if (fs::exists(installed, ec)) return fs::weakly_canonical(installed, ec);
+    // <prefix>/bin/emomusic, or <prefix>/libexec/emomusic/emomusic-ml.
+    for (const fs::path& prefix : {*dir / "..", *dir / ".." / ".."}) {
+      const fs::path installed = prefix / "share" / "emomusic" / relative;
+      if (fs::exists(installed, ec)) return fs::weakly_canonical(installed, ec);
+    }
   }
 #ifdef EMOMUSIC_SOURCE_DIR
   const fs::path in_checkout = fs::path(EMOMUSIC_SOURCE_DIR) / relative;

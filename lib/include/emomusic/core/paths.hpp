@@ -15,8 +15,12 @@ std::filesystem::path user_cache_dir();
 /// $XDG_CONFIG_HOME/emomusic, else ~/.config/emomusic.
 std::filesystem::path user_config_dir();
 
+/// The folder of the running executable (from /proc/self/exe); nullopt where that is unknown.
+std::optional<std::filesystem::path> executable_dir();
+
 /// Finds a file that emomusic ships (e.g. "models/emotion.safetensors", "data/emotion_music.json"):
-/// beside the installed binary (<prefix>/share/emomusic/<relative>), then in the source checkout
+/// beside the installed binary (<prefix>/share/emomusic/<relative>, for a binary in <prefix>/bin
+/// or <prefix>/libexec/emomusic), then in the source checkout
 /// the binary was built from. Returns nullopt when neither exists.
 std::optional<std::filesystem::path> find_shipped_file(const std::string& relative);
 

@@ -1,0 +1,69 @@
+#include "ml_commands.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/paths.hpp"
+
+namespace emomusic::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The subcommand's word: the first one after emomusic's own options (-v, -q, --version, --help).
+std::string_view subcommand(int argc, char** argv) {
+  int i = 1;
+  while (i < argc && argv[i][0] == '-') ++i;
+  return i < argc ? std::string_view(argv[i]) : std::string_view();
+}
+
+}  // namespace
+
+bool needs_ml_binary(int argc, char** argv) {
+  const std::string_view command = subcommand(argc, argv);
+  if (command == "train" || command == "eval" || command == "detect") return true;
+  if (command != "recommend") return false;
+  for (int k = 1; k < argc; ++k) {
+    const std::string_view arg = argv[k];
+    if (arg == "--") break;
+    for (const std::string_view vision : {"--from-image", "--from-camera"}) {
+      if (arg.substr(0, vision.size()) == vision &&
+          (arg.size() == vision.size() || arg[vision.size()] == '=')) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::optional<fs::path> find_ml_binary() {
+  const auto dir = executable_dir();
+  if (!dir) return std::nullopt;
+  for (const fs::path& candidate :
+       {*dir / kMlBinaryName, *dir / ".." / "libexec" / "emomusic" / kMlBinaryName}) {
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+int exec_ml_binary(int argc, char** argv) {
+  const auto binary = find_ml_binary();
+  if (!binary) {
+    const auto dir = executable_dir();
+    const std::string where = dir ? dir->string() : std::string("this program's folder");
+    std::cerr << "error: '" << subcommand(argc, argv) << "' needs " << kMlBinaryName
+              << " (LibTorch and OpenCV), which is not installed: looked in " << where << " and "
+              << where << "/../libexec/emomusic\n";
+    return static_cast<int>(ExitCode::kUnavailable);
+  }
+  ::execv(binary->c_str(), argv);
+  std::cerr << "error: cannot run " << binary->string() << ": " << std::strerror(errno) << "\n";
+  return static_cast<int>(ExitCode::kUnavailable);
+}
+
+}  // namespace emomusic::app

@@ -1,0 +1,38 @@
+#pragma once
+// emomusic ships as two executables so that commands which run no network start at once: the
+// `emomusic` that users call links neither LibTorch nor OpenCV (their loading and static
+// initialisation cost 0.6 s and 150 MB per call), and hands the commands that need them to
+// `emomusic-ml`, the complete program, by exec()ing it with the same arguments. exec keeps the
+// process: its id, standard streams, signals (Ctrl-C) and exit code are the user's as before.
+// Why not dlopen()ing a LibTorch module instead: one process image keeps one copy of every
+// global (logger, interrupt flag, command line) and throws exceptions within one binary, and the
+// LibTorch code needs no -fPIC build; git's libexec/git-core works the same way.
+
+#include <filesystem>
+#include <optional>
+
+namespace emomusic::app {
+
+/// Where `emomusic-ml` is installed: <prefix>/libexec/emomusic, relative to <prefix>/bin.
+inline constexpr const char* kMlBinaryName = "emomusic-ml";
+
+/// The subcommands that run in emomusic-ml, and their one-line help, which both executables show.
+inline constexpr const char* kTrainHelp = "Train a facial-expression classifier on FER2013";
+inline constexpr const char* kEvalHelp =
+    "Accuracy, per-class precision/recall/F1 and confusion matrix";
+inline constexpr const char* kDetectHelp =
+    "Find faces and their emotions in a webcam, a video or images.";
+
+/// Whether this command line needs emomusic-ml: train, eval, detect, and recommend with
+/// --from-image or --from-camera. Decided from the words alone, before any parsing.
+bool needs_ml_binary(int argc, char** argv);
+
+/// emomusic-ml beside this executable (a build tree) or in ../libexec/emomusic (an install);
+/// nullopt when neither exists.
+std::optional<std::filesystem::path> find_ml_binary();
+
+/// Replaces this process by emomusic-ml with the same arguments. Returns only on failure, with
+/// the exit code and after the message: 8 (unavailable) when emomusic-ml is missing.
+int exec_ml_binary(int argc, char** argv);
+
+}  // namespace emomusic::app

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `emomusic` runs the commands that need no network itself, without LibTorch or OpenCV, and hands
+# the others to emomusic-ml (issue 13). Usage: front_test.sh path/to/emomusic
+EMOMUSIC=$1
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+. "$(dirname "$0")/lib.sh"
+export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
+
+# The point of the split: the front links neither library, so it starts in milliseconds.
+ldd "$EMOMUSIC" >"$WORK/ldd"
+expect_not_in "$WORK/ldd" "libtorch"
+expect_not_in "$WORK/ldd" "libc10"
+expect_not_in "$WORK/ldd" "libopencv"
+[ -x "$(dirname "$EMOMUSIC")/emomusic-ml" ] || fail "emomusic-ml is not built beside emomusic"
+
+# The help lists every command, including those emomusic-ml runs.
+expect_exit 0 "$EMOMUSIC" --help
+for cmd in train eval recommend catalog history; do expect_in "$WORK/out" "$cmd"; done
+
+# Handed over with the command line, exit code and streams intact.
+expect_exit 4 "$EMOMUSIC" -q eval --model "$WORK/missing.safetensors" --data "$WORK/none.csv"
+expect_in "$WORK/err" "missing.safetensors"
+expect_exit 2 "$EMOMUSIC" train --data x.csv --arch resnet
+
+# Without emomusic-ml beside it (or in ../libexec/emomusic): those commands say what is missing
+# and exit 8; the others work as before.
+mkdir -p "$WORK/bin"
+cp "$EMOMUSIC" "$WORK/bin/emomusic"
+expect_exit 8 "$WORK/bin/emomusic" train --data x.csv
+expect_in "$WORK/err" "emomusic-ml"
+expect_exit 8 "$WORK/bin/emomusic" recommend --from-image face.jpg
+expect_exit 0 "$WORK/bin/emomusic" --version
+expect_exit 0 "$WORK/bin/emomusic" recommend --emotion happy --no-spotify -n 3 -f uris
+[ "$(wc -l <"$WORK/out")" -eq 3 ] || fail "recommend without emomusic-ml: $(cat "$WORK/out")"
+
+# An install layout: bin/emomusic finds libexec/emomusic/emomusic-ml.
+mkdir -p "$WORK/prefix/bin" "$WORK/prefix/libexec/emomusic"
+cp "$EMOMUSIC" "$WORK/prefix/bin/emomusic"
+ln -s "$(realpath "$(dirname "$EMOMUSIC")/emomusic-ml")" "$WORK/prefix/libexec/emomusic/emomusic-ml"
+expect_exit 0 "$WORK/prefix/bin/emomusic" train --help
+expect_in "$WORK/out" "--arch"
+echo "front: all checks passed"
