@@ -15,7 +15,7 @@ PACKAGES=(
   libopencv-dev opencv-data  # face detection (Haar/LBP cascades) and video I/O
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libstb-dev zlib1g-dev
   libsqlite3-dev          # music catalog, Spotify response cache
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; its tests' local server
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; serve; the tests' servers
   libgtest-dev libgmock-dev
 )
 

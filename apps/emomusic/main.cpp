@@ -16,6 +16,9 @@
 #include "train.hpp"
 #ifdef EMOMUSIC_WITH_VISION
 #include "detect.hpp"
+#ifdef EMOMUSIC_WITH_MUSIC
+#include "serve.hpp"
+#endif
 #endif
 #endif
 #ifdef EMOMUSIC_WITH_MUSIC
@@ -78,12 +81,18 @@ int main(int argc, char** argv) {
   app.add_subcommand("eval", emomusic::app::kEvalHelp);
 #ifdef EMOMUSIC_ML_HAS_VISION
   app.add_subcommand("detect", emomusic::app::kDetectHelp);
+#ifdef EMOMUSIC_WITH_MUSIC
+  app.add_subcommand("serve", emomusic::app::kServeHelp);
+#endif
 #endif
 #else
   emomusic::app::setup_train(app, command);
   emomusic::app::setup_eval(app, command);
 #ifdef EMOMUSIC_WITH_VISION
   emomusic::app::setup_detect(app, command);
+#ifdef EMOMUSIC_WITH_MUSIC
+  emomusic::app::setup_serve(app, command);
+#endif
 #endif
 #endif
 #ifdef EMOMUSIC_WITH_MUSIC

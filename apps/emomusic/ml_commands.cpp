@@ -26,7 +26,9 @@ std::string_view subcommand(int argc, char** argv) {
 
 bool needs_ml_binary(int argc, char** argv) {
   const std::string_view command = subcommand(argc, argv);
-  if (command == "train" || command == "eval" || command == "detect") return true;
+  if (command == "train" || command == "eval" || command == "detect" || command == "serve") {
+    return true;
+  }
   if (command != "recommend") return false;
   for (int k = 1; k < argc; ++k) {
     const std::string_view arg = argv[k];

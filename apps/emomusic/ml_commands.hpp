@@ -22,8 +22,10 @@ inline constexpr const char* kEvalHelp =
     "Accuracy, per-class precision/recall/F1 and confusion matrix";
 inline constexpr const char* kDetectHelp =
     "Find faces and their emotions in a webcam, a video or images.";
+inline constexpr const char* kServeHelp =
+    "A local web page: camera → mood → playlist, with likes and skips (JSON API beside it).";
 
-/// Whether this command line needs emomusic-ml: train, eval, detect, and recommend with
+/// Whether this command line needs emomusic-ml: train, eval, detect, serve, and recommend with
 /// --from-image or --from-camera. Decided from the words alone, before any parsing.
 bool needs_ml_binary(int argc, char** argv);
 

@@ -4,17 +4,17 @@
 
 #include <iostream>
 #include <memory>
-#include <random>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
-#include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/playlist_format.hpp"
 #include "emomusic/music/ranking.hpp"
+#include "emomusic/session/playlist.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
+#include "emomusic/music/spotify/client.hpp"
 #include "emomusic/music/spotify/playlist_bridge.hpp"
 #endif
 #ifdef EMOMUSIC_WITH_VISION
@@ -151,37 +151,27 @@ int run_recommend(const RecommendOptions& o) {
   TrackFilter filter{o.genre, o.artist, o.no_explicit, 0, 0};
   if (!o.year.empty()) filter.set_years(o.year);
 
-  const Emotion emotion = emotion_of(o);
+  session::PlaylistRequest request;
+  request.strategy = strategy;
+  request.target = o.target;
+  request.steps = o.steps;
+  request.limit = o.limit;
+  request.filter = filter;
+  request.max_per_artist = o.max_per_artist;
+  request.diversity = o.diversity;
+  request.popularity_weight = o.popularity_weight;
+  request.variety = o.variety;
+  if (o.seed >= 0) request.seed = static_cast<std::uint64_t>(o.seed);
+  request.use_feedback = !o.no_feedback;
+  request.history = o.history_db;
+
+  request.emotion = emotion_of(o);
   const MoodMapping mapping =
       o.mapping.empty() ? MoodMapping::load_default() : MoodMapping::load(o.mapping);
-  const PlaylistPlan plan = plan_playlist(mapping, emotion, strategy, o.target, o.steps);
-
   std::optional<std::filesystem::path> catalog;
   if (!o.catalog.empty()) catalog = o.catalog;
   const Candidates candidates = load_candidates(catalog);
 
-  RankOptions rank;
-  rank.limit = o.limit;
-  rank.max_per_artist = o.max_per_artist;
-  rank.diversity = o.diversity;
-  rank.popularity_weight = o.popularity_weight;
-  rank.variety = o.variety;
-  rank.seed = o.seed >= 0 ? static_cast<std::uint64_t>(o.seed) : std::random_device{}();
-  if (!o.no_feedback) {
-    rank.feedback = read_feedback(
-        o.history_db.empty() ? default_history_path() : std::filesystem::path(o.history_db),
-        emotion);
-    spdlog::debug(
-        "feedback for {}: {} liked and {} skipped tracks, {} liked and {} skipped "
-        "artists",
-        to_string(emotion), rank.feedback.liked_tracks.size(), rank.feedback.skipped_tracks.size(),
-        rank.feedback.liked_artists.size(), rank.feedback.skipped_artists.size());
-  }
-
-  spdlog::info("{} → {} ({}), from the {}", to_string(emotion), to_string(plan.strategy), plan.why,
-               candidates.source);
-  spdlog::debug("seed {} (pass --seed {} to repeat this playlist)", rank.seed, rank.seed);
-  auto playlist = recommend(candidates.tracks, plan.waypoints, mapping.weights(), filter, rank);
 #ifdef EMOMUSIC_WITH_SPOTIFY
   std::unique_ptr<spotify::SpotifyClient> client;
   if (!o.no_spotify || !o.create_playlist.empty()) {
@@ -193,20 +183,29 @@ int run_recommend(const RecommendOptions& o) {
       spdlog::debug("Spotify not used: {}", e.what());
     }
   }
-  if (client && !o.no_spotify && static_cast<int>(playlist.size()) < o.limit) {
-    try {
-      spotify::top_up_from_spotify(*client, plan, filter, o.limit, playlist);
-      drop_skipped(playlist, rank.feedback);  // Spotify does not know what was skipped
-    } catch (const Error& e) {
-      // The offline playlist is still an answer; a Spotify fault only makes it shorter.
-      spdlog::warn("could not add tracks from Spotify: {}", e.what());
-    }
-  }
+  spotify::SpotifyClient* top_up = o.no_spotify ? nullptr : client.get();
 #else
   if (!o.create_playlist.empty()) {
     throw UnavailableError("--create-playlist: this emomusic was built without Spotify support");
   }
+  spotify::SpotifyClient* top_up = nullptr;
 #endif
+  const session::Playlist result = session::make_playlist(request, mapping, candidates, top_up);
+  const auto& feedback = result.feedback;
+  if (request.use_feedback) {
+    spdlog::debug(
+        "feedback for {}: {} liked and {} skipped tracks, {} liked and {} skipped "
+        "artists",
+        to_string(request.emotion), feedback.liked_tracks.size(), feedback.skipped_tracks.size(),
+        feedback.liked_artists.size(), feedback.skipped_artists.size());
+  }
+  spdlog::info("{} → {} ({}), from the {}", to_string(request.emotion),
+               to_string(result.plan.strategy), result.plan.why, result.source);
+  spdlog::debug("seed {} (pass --seed {} to repeat this playlist)", result.seed, result.seed);
+  if (!result.spotify_failure.empty()) {
+    spdlog::warn("could not add tracks from Spotify: {}", result.spotify_failure);
+  }
+  const auto& playlist = result.tracks;
   if (static_cast<int>(playlist.size()) < o.limit) {
     spdlog::warn("only {} of {} tracks: the filters or --max-per-artist {} leave no more",
                  playlist.size(), o.limit, o.max_per_artist);

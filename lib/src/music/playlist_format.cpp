@@ -148,19 +148,22 @@ PlaylistFormat playlist_format_from_string(std::string_view text) {
                    "'; expected table, json, csv, m3u or uris");
 }
 
+json playlist_to_json(const std::vector<Recommendation>& playlist) {
+  json list = json::array();
+  int rank = 0;
+  for (const auto& r : playlist) list.push_back(to_json(r, ++rank));
+  return list;
+}
+
 void write_playlist(std::ostream& out, const std::vector<Recommendation>& playlist,
                     PlaylistFormat format) {
   switch (format) {
     case PlaylistFormat::kTable:
       write_table(out, playlist);
       break;
-    case PlaylistFormat::kJson: {
-      json list = json::array();
-      int rank = 0;
-      for (const auto& r : playlist) list.push_back(to_json(r, ++rank));
-      out << dump_json(list, 2) << '\n';
+    case PlaylistFormat::kJson:
+      out << dump_json(playlist_to_json(playlist), 2) << '\n';
       break;
-    }
     case PlaylistFormat::kCsv:
       write_csv(out, playlist);
       break;

@@ -17,21 +17,21 @@ OutputFormat parse_output_format(const std::string& name) {
   throw UsageError("unknown output format '" + name + "'; expected text, json, jsonl or csv");
 }
 
-namespace {
+nlohmann::ordered_json to_json(const FaceEmotion& f) {
+  nlohmann::ordered_json probabilities;
+  for (int e = 0; e < kEmotionCount; ++e) {
+    probabilities[std::string(emotion_names()[e])] = f.probabilities[e];
+  }
+  nlohmann::ordered_json face = {{"box", {f.box.x, f.box.y, f.box.width, f.box.height}},
+                                 {"emotion", std::string(to_string(f.emotion()))},
+                                 {"probabilities", probabilities}};
+  if (f.track >= 0) face["track"] = f.track;
+  return face;
+}
 
 nlohmann::ordered_json to_json(const FrameResult& r) {
   nlohmann::ordered_json faces = nlohmann::ordered_json::array();
-  for (const auto& f : r.faces) {
-    nlohmann::ordered_json probabilities;
-    for (int e = 0; e < kEmotionCount; ++e) {
-      probabilities[std::string(emotion_names()[e])] = f.probabilities[e];
-    }
-    nlohmann::ordered_json face = {{"box", {f.box.x, f.box.y, f.box.width, f.box.height}},
-                                   {"emotion", std::string(to_string(f.emotion()))},
-                                   {"probabilities", probabilities}};
-    if (f.track >= 0) face["track"] = f.track;
-    faces.push_back(face);
-  }
+  for (const auto& f : r.faces) faces.push_back(to_json(f));
   // The ordered form keeps the documented key order, which dump_json() (plain json) would sort;
   // the source is the only text from outside, so making it valid UTF-8 here keeps dump() from
   // throwing (type_error 316) on a file name that is not.
@@ -41,6 +41,8 @@ nlohmann::ordered_json to_json(const FrameResult& r) {
   j["faces"] = faces;
   return j;
 }
+
+namespace {
 
 // RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes.
 std::string csv_field(const std::string& s) {

@@ -2,6 +2,7 @@
 /// @file
 /// Writing a playlist to stdout in the formats scripts and players read.
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,9 @@ enum class PlaylistFormat { kTable, kJson, kCsv, kM3u, kUris };
 
 /// Throws UsageError for anything but table, json, csv, m3u, uris.
 PlaylistFormat playlist_format_from_string(std::string_view text);
+
+/// The json format's value: an array of track objects, ranks from 1. Write it with dump_json().
+nlohmann::ordered_json playlist_to_json(const std::vector<Recommendation>& playlist);
 
 /// A Recommendation whose distance is NaN (e.g. a search hit) is written without the "why".
 void write_playlist(std::ostream& out, const std::vector<Recommendation>& playlist,

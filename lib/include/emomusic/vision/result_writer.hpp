@@ -2,6 +2,7 @@
 /// @file
 /// Results on stdout for people (text) and scripts (json, jsonl, csv).
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 
@@ -14,6 +15,14 @@ namespace emomusic::vision {
 /// csv: a header, then a row per face with the 7 probabilities as columns.
 enum class OutputFormat { kText, kJson, kJsonl, kCsv };
 OutputFormat parse_output_format(const std::string& name);  ///< throws UsageError
+
+/// One face as `detect --format json` writes it: {"box": [x, y, w, h], "emotion": …,
+/// "probabilities": {the 7 names in label order}, "track": N (only when tracked)}. Ordered, so
+/// the documented key order survives; write it with dump_json().
+nlohmann::ordered_json to_json(const FaceEmotion& face);
+
+/// One image or frame: {"source", "frame" (streams), "time" (streams), "faces": [to_json(face)…]}.
+nlohmann::ordered_json to_json(const FrameResult& result);
 
 class ResultWriter {
  public:

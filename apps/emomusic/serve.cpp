@@ -1,0 +1,81 @@
+#include "serve.hpp"
+
+#include <spawn.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+
+#include "emomusic/core/interrupt.hpp"
+#include "emomusic/session/web_server.hpp"
+#include "ml_commands.hpp"
+
+extern char** environ;
+
+namespace emomusic::app {
+
+void setup_serve(CLI::App& app, Command& command) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* sub = app.add_subcommand(
+      "serve", std::string(kServeHelp) +
+                   "\nExit codes: 3 unreadable catalog/mapping, 4 bad model, 8 the address "
+                   "cannot be bound.");
+  sub->add_option("--host", options->host,
+                  "Address to listen on; anything but 127.0.0.1 lets other machines use the page, "
+                  "which has no authentication")
+      ->capture_default_str();
+  sub->add_option("--port", options->port, "Port to listen on; 0 picks a free one")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  sub->add_option("--model", options->models, "Emotion model (repeat: an ensemble)");
+  sub->add_option("--catalog", options->catalog,
+                  "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
+  sub->add_option("--history-db", options->history_db,
+                  "History file for moods, likes and skips (default: "
+                  "$XDG_DATA_HOME/emomusic/history.db)");
+  sub->add_flag("--no-history", options->no_history,
+                "Do not record the moods the page settles on (likes and skips are still kept)");
+  sub->add_flag("--open", options->open, "Open the page in the default browser (xdg-open)");
+  sub->add_option("--threads", options->threads, "Request workers")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  sub->callback([options, &command] { command = [options] { return run_serve(*options); }; });
+}
+
+int run_serve(const ServeOptions& o) {
+  session::WebServerOptions server_options;
+  server_options.host = o.host;
+  server_options.port = o.port;
+  server_options.classifier.models = o.models;
+  if (!o.catalog.empty()) server_options.catalog = o.catalog;
+  server_options.history = o.history_db;
+  server_options.record_moods = !o.no_history;
+  server_options.version = EMOMUSIC_VERSION;
+  server_options.threads = o.threads;
+
+  session::WebServer server(server_options);
+  server.bind();
+  install_interrupt_handlers();
+  if (o.host != "127.0.0.1" && o.host != "localhost") {
+    spdlog::warn(
+        "listening on {}: the page has no authentication, anyone who can reach this "
+        "address can use the camera page, the history and the feedback",
+        o.host);
+  }
+  // The URL alone on stdout, so a script (or a test with --port 0) can read it.
+  std::cout << server.url() << std::endl;
+  spdlog::info("serving the page at {} (Ctrl-C stops)", server.url());
+  if (o.open) {
+    const std::string url = server.url();
+    char* argv[] = {const_cast<char*>("xdg-open"), const_cast<char*>(url.c_str()), nullptr};
+    pid_t pid = 0;
+    if (::posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0) {
+      spdlog::warn("could not run xdg-open; open {} yourself", url);
+    }
+  }
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace emomusic::app

@@ -1,0 +1,72 @@
+#pragma once
+/// @file
+/// "Emotion + preferences → playlist": the chain `recommend` and `serve` share. A plan from the
+/// mapping, candidates ranked with the listener's likes and skips, and an optional top-up from
+/// Spotify when the catalog cannot fill the playlist.
+///
+/// Thread safety: make_playlist() only reads its MoodMapping and Candidates, so several threads
+/// may call it at once over the same ones; each call opens the history file for the feedback on
+/// its own. A Spotify client passed in is used by that call alone (SpotifyClient is not shared
+/// between threads).
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emomusic/core/emotion.hpp"
+#include "emomusic/music/candidates.hpp"
+#include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/music/ranking.hpp"
+
+namespace emomusic::spotify {
+class SpotifyClient;
+}
+
+namespace emomusic::session {
+
+/// What the listener asked for. Defaults are recommend's.
+struct PlaylistRequest {
+  Emotion emotion = Emotion::kNeutral;
+  std::optional<music::Strategy> strategy;  ///< absent: the emotion's default from the mapping
+  std::string target;                       ///< lift destination; empty: the emotion's default
+  int steps = 4;                            ///< lift waypoints, start and end included
+  int limit = 20;                           ///< tracks wanted
+  music::TrackFilter filter;
+  int max_per_artist = 2;
+  double diversity = 0.1;
+  double popularity_weight = 0.0;
+  double variety = 0.03;
+  std::optional<std::uint64_t> seed;  ///< absent: a fresh random seed
+  /// Rank with the likes and skips for the emotion from `history` (a missing file means none).
+  bool use_feedback = true;
+  std::filesystem::path history;  ///< empty: music::default_history_path()
+};
+
+/// The playlist and how it came about.
+struct Playlist {
+  music::PlaylistPlan plan;
+  std::vector<music::Recommendation> tracks;
+  std::string source;           ///< the candidates' source, e.g. "starter catalog …"
+  std::uint64_t seed = 0;       ///< the seed used (pass it back to repeat the playlist)
+  music::Feedback feedback;     ///< the likes and skips that were applied
+  int from_spotify = 0;         ///< tracks the Spotify top-up added
+  std::string spotify_failure;  ///< why the top-up failed; empty when it did not
+};
+
+/// Plans and ranks a playlist for `request` from `candidates`. When `spotify` is given and the
+/// catalog yields fewer than `request.limit` tracks, fills the rest from Spotify (without the
+/// tracks the feedback skips); a Spotify failure is not an error, it leaves the playlist short
+/// and says why in `spotify_failure`. Throws UsageError for an unknown target or steps < 2,
+/// InputError for an unreadable history, NotFoundError when no track passes the filter.
+Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
+                       const music::Candidates& candidates,
+                       spotify::SpotifyClient* spotify = nullptr);
+
+/// The playlist as `recommend -f json` prints it: an array of track objects (music/
+/// playlist_format.hpp). Write it with dump_json().
+nlohmann::ordered_json to_json(const Playlist& playlist);
+
+}  // namespace emomusic::session

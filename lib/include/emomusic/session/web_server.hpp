@@ -1,0 +1,83 @@
+#pragma once
+/// @file
+/// The local web server behind `emomusic serve`: the embedded page (web/index.html) and a JSON API
+/// over the session chains (face_analysis.hpp, playlist.hpp) and the mood history.
+///
+/// Endpoints (errors are {"error": "…"} with a 4xx status; the server keeps serving):
+///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
+///   GET  /api/health       {"status": "ok", "version", "spotify_login": bool}
+///   POST /api/analyze?session=ID   an image/jpeg or image/png body → FrameAnalysis JSON
+///   GET  /api/recommend?emotion=&mode=&target=&steps=&limit=&genre=&artist=&years=&no_explicit=
+///        &seed=         → the playlist as `recommend -f json` prints it
+///   POST /api/feedback     {"track_id", "artists": […], "emotion", "kind": "like"|"skip"}
+///   GET  /api/history?days=N       the HistoryReport JSON
+///
+/// Security: a request whose Host is not this server's own host:port (127.0.0.1, localhost or
+/// the bound host) gets 403, and so does one with an Origin other than http:// + such a host:port
+/// (no DNS rebinding, no cross-site calls). Every POST needs the header X-Emomusic-Token equal to
+/// the token (32 hex characters from std::random_device, new each start), which only the page
+/// carries. Bodies over kMaxUploadBytes get 413. There is no other authentication: bound to
+/// anything but 127.0.0.1, anyone who can load the page can use it.
+///
+/// Thread safety: requests run on a fixed pool of `threads` workers. The model is one
+/// FaceAnalyzer (one inference at a time, under its mutex); the mapping and catalog are loaded
+/// once and only read; MoodSessions and MoodHistory serialise their own calls. stop() may be
+/// called from any thread. Measured on 2 cores with the shipped model and a 256×256 JPEG: 16
+/// analyses one after another 1.04 s, 16 at once 0.77 s (decoding overlaps, inference queues).
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "emomusic/vision/face_classifier.hpp"
+
+namespace emomusic::session {
+
+struct WebServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  ///< 0: any free port (bind() returns it)
+  vision::FaceClassifierOptions classifier;
+  std::optional<std::filesystem::path> catalog;  ///< absent: music::load_candidates()'s default
+  std::filesystem::path mapping;                 ///< empty: the shipped emotion_music.json
+  std::filesystem::path history;                 ///< empty: music::default_history_path()
+  bool record_moods = true;  ///< record settled moods (source "page") in the history
+  std::string version;       ///< reported by /api/health
+  int threads = 8;           ///< request workers
+  std::size_t max_sessions = 16;
+  int read_timeout_s = 10;
+  int write_timeout_s = 10;
+};
+
+class WebServer {
+ public:
+  /// Loads the model (ModelError), the mapping and the candidates (InputError) at once, so that a
+  /// bad file fails before anything listens.
+  explicit WebServer(WebServerOptions options);
+  ~WebServer();
+  WebServer(const WebServer&) = delete;
+  WebServer& operator=(const WebServer&) = delete;
+
+  /// Binds host:port and returns the port. Throws UnavailableError when it cannot (in use, no
+  /// such address).
+  int bind();
+  /// Serves until stop() or an interrupt request (core/interrupt.hpp). Call bind() first.
+  void run();
+  /// Makes run() return; safe from any thread.
+  void stop();
+
+  /// http://host:port/ once bound.
+  std::string url() const;
+  /// The token the page carries for writes.
+  const std::string& token() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// 32 lowercase hex characters from std::random_device.
+std::string random_token();
+
+}  // namespace emomusic::session

@@ -1,0 +1,363 @@
+#include "emomusic/session/web_server.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/text.hpp"
+#include "emomusic/music/candidates.hpp"
+#include "emomusic/music/mood_history.hpp"
+#include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/session/face_analysis.hpp"
+#include "emomusic/session/playlist.hpp"
+#include "emomusic_web_page.hpp"
+#ifdef EMOMUSIC_WITH_SPOTIFY
+#include "emomusic/music/spotify/config.hpp"
+#include "emomusic/music/spotify/token_store.hpp"
+#endif
+
+namespace emomusic::session {
+namespace {
+
+using Request = httplib::Request;
+using Response = httplib::Response;
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+constexpr const char* kTokenPlaceholder = "{{EMOMUSIC_TOKEN}}";
+constexpr const char* kJson = "application/json";
+
+void reply(Response& res, int status, const nlohmann::ordered_json& body) {
+  res.status = status;
+  res.set_content(dump_json(body), kJson);
+}
+
+void reply_error(Response& res, int status, const std::string& message) {
+  reply(res, status, {{"error", valid_utf8(message)}});
+}
+
+// A bad request found while handling one: answered 400 with the message, like a UsageError.
+struct BadRequest : UsageError {
+  using UsageError::UsageError;
+};
+
+std::string param(const Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+int int_param(const Request& req, const char* name, int fallback, int lo, int hi) {
+  if (!req.has_param(name)) return fallback;
+  const std::string& text = req.get_param_value(name);
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < lo || value > hi) {
+    throw BadRequest(fmt::format("parameter {} must be a whole number from {} to {}, not \"{}\"",
+                                 name, lo, hi, excerpt(text)));
+  }
+  return value;
+}
+
+bool bool_param(const Request& req, const char* name) {
+  if (!req.has_param(name)) return false;
+  const std::string& text = req.get_param_value(name);
+  if (text.empty() || text == "1" || text == "true") return true;
+  if (text == "0" || text == "false") return false;
+  throw BadRequest(
+      fmt::format("parameter {} must be true, false, 1 or 0, not \"{}\"", name, excerpt(text)));
+}
+
+// Session ids come from the page: short, printable, so they can never grow the server's memory.
+std::string session_id(const Request& req) {
+  if (!req.has_param("session")) return "default";
+  const std::string& id = req.get_param_value("session");
+  const bool ok =
+      !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_';
+      });
+  if (!ok) {
+    throw BadRequest("parameter session must be 1 to 64 letters, digits, '-' or '_', not \"" +
+                     excerpt(id) + "\"");
+  }
+  return id;
+}
+
+bool spotify_login_present() {
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  try {
+    return spotify::load_user_tokens(spotify::SpotifyConfig::from_environment().token_path)
+        .has_value();
+  } catch (const std::exception&) {
+    return false;
+  }
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+std::string random_token() {
+  std::random_device device;
+  std::string token;
+  for (int i = 0; i < 4; ++i) token += fmt::format("{:08x}", device());
+  return token;
+}
+
+struct WebServer::Impl {
+  WebServerOptions options;
+  std::string token = random_token();
+  FaceAnalyzer analyzer;
+  music::MoodMapping mapping;
+  music::Candidates candidates;
+  MoodSessions sessions;
+  std::filesystem::path history_path;
+  std::once_flag history_once;
+  std::unique_ptr<music::MoodHistory> history;
+  std::string page;
+  httplib::Server server;
+  int port = 0;
+  std::set<std::string> hosts;  ///< the Host values this server answers to
+
+  explicit Impl(WebServerOptions o)
+      : options(std::move(o)),
+        analyzer(options.classifier),
+        mapping(options.mapping.empty() ? music::MoodMapping::load_default()
+                                        : music::MoodMapping::load(options.mapping)),
+        candidates(music::load_candidates(options.catalog)),
+        sessions(options.max_sessions),
+        history_path(options.history.empty() ? music::default_history_path() : options.history) {
+    page.assign(reinterpret_cast<const char*>(kEmomusicWebPage), kEmomusicWebPage_size);
+    for (auto at = page.find(kTokenPlaceholder); at != std::string::npos;
+         at = page.find(kTokenPlaceholder, at + token.size())) {
+      page.replace(at, std::string_view(kTokenPlaceholder).size(), token);
+    }
+  }
+
+  // Opened on the first write, so that a server that records nothing creates no file.
+  music::MoodHistory& writable_history() {
+    std::call_once(history_once,
+                   [this] { history = std::make_unique<music::MoodHistory>(history_path); });
+    return *history;
+  }
+
+  HandlerResponse guard(const Request& req, Response& res) const {
+    const std::string host = req.get_header_value("Host");
+    if (hosts.count(host) == 0) {
+      reply_error(
+          res, 403,
+          "this server answers only to Host " + *hosts.begin() + ", not \"" + excerpt(host) + "\"");
+      return HandlerResponse::Handled;
+    }
+    if (req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin.rfind("http://", 0) != 0 || hosts.count(origin.substr(7)) == 0) {
+        reply_error(res, 403, "requests from origin \"" + excerpt(origin) + "\" are refused");
+        return HandlerResponse::Handled;
+      }
+    }
+    if (req.method != "GET" && req.method != "HEAD" &&
+        req.get_header_value("X-Emomusic-Token") != token) {
+      reply_error(res, 403, "this request needs the header X-Emomusic-Token of the page");
+      return HandlerResponse::Handled;
+    }
+    return HandlerResponse::Unhandled;
+  }
+
+  void routes() {
+    server.Get("/", [this](const Request&, Response& res) {
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("X-Frame-Options", "DENY");
+      res.set_header("Referrer-Policy", "no-referrer");
+      res.set_content(page, "text/html; charset=utf-8");
+    });
+    server.Get("/api/health", [this](const Request&, Response& res) {
+      reply(res, 200,
+            {{"status", "ok"},
+             {"version", options.version},
+             {"spotify_login", spotify_login_present()}});
+    });
+    server.Post("/api/analyze", [this](const Request& req, Response& res) {
+      const std::string id = session_id(req);
+      if (req.body.empty()) throw BadRequest("the request has no image (empty body)");
+      auto faces = analyzer.analyse(req.body, "the uploaded image");
+      const FrameAnalysis analysis = sessions.update(id, std::move(faces));
+      if (analysis.settled && analysis.settled->changed && options.record_moods) {
+        music::MoodEntry entry;
+        entry.time = music::utc_now();
+        entry.emotion = analysis.settled->emotion;
+        entry.confidence = std::clamp(analysis.settled->confidence, 0.0, 1.0);
+        entry.source = "page";
+        writable_history().record(entry);
+      }
+      reply(res, 200, to_json(analysis));
+    });
+    server.Get("/api/recommend", [this](const Request& req, Response& res) {
+      PlaylistRequest r;
+      if (!req.has_param("emotion")) throw BadRequest("parameter emotion is missing");
+      r.emotion = emotion_from_string(req.get_param_value("emotion"));
+      if (req.has_param("mode")) {
+        r.strategy = music::strategy_from_string(req.get_param_value("mode"));
+      }
+      r.target = param(req, "target");
+      r.steps = int_param(req, "steps", r.steps, 2, 20);
+      r.limit = int_param(req, "limit", r.limit, 1, 1000);
+      r.filter.genre = param(req, "genre");
+      r.filter.artist = param(req, "artist");
+      if (req.has_param("years")) r.filter.set_years(req.get_param_value("years"));
+      r.filter.no_explicit = bool_param(req, "no_explicit");
+      if (req.has_param("seed")) {
+        r.seed = static_cast<std::uint64_t>(int_param(req, "seed", 0, 0, 2'000'000'000));
+      }
+      r.history = history_path;
+      reply(res, 200, to_json(make_playlist(r, mapping, candidates)));
+    });
+    server.Post("/api/feedback", [this](const Request& req, Response& res) {
+      nlohmann::json body;
+      try {
+        body = nlohmann::json::parse(req.body);
+      } catch (const nlohmann::json::exception& e) {
+        throw BadRequest("the body is not JSON (" + std::string(e.what()) + "): \"" +
+                         excerpt(req.body) + "\"");
+      }
+      if (!body.is_object()) throw BadRequest("the body must be a JSON object");
+      const auto text = [&](const char* field) {
+        const auto it = body.find(field);
+        if (it == body.end() || !it->is_string()) {
+          throw BadRequest(std::string("field ") + field + " must be a string");
+        }
+        return it->get<std::string>();
+      };
+      music::FeedbackEntry entry;
+      entry.track_id = text("track_id");
+      entry.emotion = emotion_from_string(text("emotion"));
+      entry.kind = music::feedback_kind_from_string(text("kind"));
+      if (const auto it = body.find("artists"); it != body.end()) {
+        if (!it->is_array()) throw BadRequest("field artists must be an array of strings");
+        for (const auto& a : *it) {
+          if (!a.is_string()) throw BadRequest("field artists must be an array of strings");
+          entry.artists.push_back(a.get<std::string>());
+        }
+      }
+      entry.time = music::utc_now();
+      writable_history().record_feedback(entry);
+      reply(res, 200, {{"status", "ok"}});
+    });
+    server.Get("/api/history", [this](const Request& req, Response& res) {
+      const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
+      reply(res, 200, music::read_history(history_path, days, music::utc_now()).to_json());
+    });
+  }
+
+  void handlers() {
+    server.set_pre_routing_handler(
+        [this](const Request& req, Response& res) { return guard(req, res); });
+    server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
+      try {
+        std::rethrow_exception(ep);
+      } catch (const UsageError& e) {
+        reply_error(res, 400, e.what());
+      } catch (const InputError& e) {
+        reply_error(res, 400, e.what());
+      } catch (const NotFoundError& e) {
+        reply_error(res, 404, e.what());
+      } catch (const UnavailableError& e) {
+        reply_error(res, 503, e.what());
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", req.method, req.path, e.what());
+        reply_error(res, 500, std::string("internal error: ") + e.what());
+      } catch (...) {
+        reply_error(res, 500, "internal error");
+      }
+    });
+    // httplib's own refusals (413 over the payload limit, 404, 400 for a malformed request)
+    // come with an empty body: give them the JSON form too.
+    server.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+          if (!res.body.empty()) return HandlerResponse::Unhandled;
+          std::string message = fmt::format("HTTP error {}", res.status);
+          if (res.status == 413) {
+            message = fmt::format("the body is larger than the limit of {} bytes", kMaxUploadBytes);
+          } else if (res.status == 404) {
+            message = "no such endpoint";
+          } else if (res.status == 400) {
+            message = "malformed HTTP request";
+          }
+          reply_error(res, res.status, message);
+          return HandlerResponse::Handled;
+        }));
+  }
+};
+
+WebServer::WebServer(WebServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  const int threads = std::max(1, impl_->options.threads);
+  impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl_->server.set_payload_max_length(kMaxUploadBytes);
+  impl_->server.set_read_timeout(impl_->options.read_timeout_s);
+  impl_->server.set_write_timeout(impl_->options.write_timeout_s);
+  // An idle keep-alive connection holds a worker; let it go soon.
+  impl_->server.set_keep_alive_timeout(2);
+  impl_->handlers();
+  impl_->routes();
+}
+
+WebServer::~WebServer() {
+  stop();
+}
+
+int WebServer::bind() {
+  auto& d = *impl_;
+  if (d.options.port == 0) {
+    d.port = d.server.bind_to_any_port(d.options.host);
+  } else if (d.server.bind_to_port(d.options.host, d.options.port)) {
+    d.port = d.options.port;
+  } else {
+    d.port = -1;
+  }
+  if (d.port <= 0) {
+    throw UnavailableError(fmt::format("cannot listen on {}:{} (in use, or no such address)",
+                                       d.options.host, d.options.port));
+  }
+  const std::string port = ":" + std::to_string(d.port);
+  d.hosts = {d.options.host + port, "127.0.0.1" + port, "localhost" + port};
+  return d.port;
+}
+
+void WebServer::run() {
+  std::atomic<bool> done{false};
+  // httplib's accept loop knows nothing of signals: a watcher turns an interrupt into stop().
+  std::thread watcher([this, &done] {
+    while (!done) {
+      if (interrupt_requested()) stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  impl_->server.listen_after_bind();
+  done = true;
+  watcher.join();
+}
+
+void WebServer::stop() {
+  if (impl_ && impl_->server.is_running()) impl_->server.stop();
+}
+
+std::string WebServer::url() const {
+  return fmt::format("http://{}:{}/", impl_->options.host, impl_->port);
+}
+
+const std::string& WebServer::token() const {
+  return impl_->token;
+}
+
+}  // namespace emomusic::session

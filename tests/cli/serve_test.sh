@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# `emomusic serve` over real HTTP: the page and its token, every endpoint, the refusals (Host,
+# Origin, token, bad requests, oversized bodies) and concurrent requests. Usage:
+# serve_test.sh path/to/emomusic SOURCE_DIR   (faces from SOURCE_DIR/../shared when present)
+set -u
+BIN=$1
+SRC=$2
+WORK=$(mktemp -d)
+export XDG_DATA_HOME=$WORK/data   # never touch the user's history or catalog
+SERVER=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 0; }
+
+"$BIN" serve --port 0 >"$WORK/stdout" 2>"$WORK/stderr" &
+SERVER=$!
+for _ in $(seq 1 200); do
+  [ -s "$WORK/stdout" ] && break
+  kill -0 "$SERVER" 2>/dev/null || break
+  sleep 0.1
+done
+URL=$(head -1 "$WORK/stdout")
+case "$URL" in
+  http://127.0.0.1:*/) ;;
+  *) echo "FAIL: serve printed no URL: $(cat "$WORK/stdout" "$WORK/stderr")" >&2; exit 1 ;;
+esac
+HOSTPORT=${URL#http://}
+HOSTPORT=${HOSTPORT%/}
+
+# http METHOD PATH [curl args…]: the status in $STATUS, the body in $WORK/body.
+http() {
+  local method=$1 path=$2; shift 2
+  STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$URL${path#/}")
+}
+# expect_status CODE WHAT METHOD PATH [curl args…]; a 4xx must come with a JSON error.
+expect_status() {
+  local code=$1 what=$2; shift 2
+  http "$@"
+  [ "$STATUS" = "$code" ] || fail "$what: HTTP $STATUS, expected $code: $(head -c 300 "$WORK/body")"
+  if [ "${code:0:1}" = 4 ]; then
+    grep -q '^{"error":"' "$WORK/body" || fail "$what: no JSON error: $(head -c 300 "$WORK/body")"
+  fi
+}
+
+# The page, with this start's token in place of the placeholder.
+expect_status 200 "the page" GET /
+TOKEN=$(grep -o 'name="emomusic-token" content="[0-9a-f]*"' "$WORK/body" | sed 's/.*content="//; s/"$//')
+[ ${#TOKEN} -eq 32 ] || fail "no 32-hex token in the page (got '$TOKEN')"
+grep -q '{{EMOMUSIC_TOKEN}}' "$WORK/body" && fail "the page still holds the placeholder"
+AUTH=(-H "X-Emomusic-Token: $TOKEN")
+
+expect_status 200 "health" GET /api/health
+grep -q '"status":"ok"' "$WORK/body" || fail "health: $(cat "$WORK/body")"
+grep -q '"spotify_login":\(true\|false\)' "$WORK/body" || fail "health: no spotify_login"
+
+# Security: foreign Host (DNS rebinding), foreign Origin, writes without the token.
+expect_status 403 "foreign Host" GET /api/health -H "Host: evil.example:${HOSTPORT#*:}"
+expect_status 403 "foreign Origin" GET /api/health -H "Origin: http://evil.example"
+expect_status 200 "own Origin" GET /api/health -H "Origin: http://$HOSTPORT"
+expect_status 200 "localhost Host" GET /api/health -H "Host: localhost:${HOSTPORT#*:}"
+FEEDBACK='{"track_id":"4cOdK2wGLETKBW3PvgPWqT","artists":["Rick Astley"],"emotion":"sad","kind":"like"}'
+expect_status 403 "feedback without the token" POST /api/feedback -d "$FEEDBACK"
+expect_status 403 "feedback with a wrong token" POST /api/feedback -d "$FEEDBACK" \
+  -H "X-Emomusic-Token: 0123456789abcdef0123456789abcdef"
+expect_status 403 "analyze without the token" POST /api/analyze --data-binary @/dev/null
+
+# Bad requests: 400 with a message, 413 over 8 MB, 404 for no endpoint.
+expect_status 400 "empty image" POST "/api/analyze?session=t1" "${AUTH[@]}" -H "Content-Type: image/jpeg" --data-binary @/dev/null
+printf 'this is not an image' >"$WORK/text.jpg"
+expect_status 400 "not an image" POST "/api/analyze?session=t1" "${AUTH[@]}" -H "Content-Type: image/jpeg" --data-binary @"$WORK/text.jpg"
+expect_status 400 "bad session id" POST "/api/analyze?session=a%20b" "${AUTH[@]}" --data-binary @"$WORK/text.jpg"
+head -c 9000000 /dev/zero >"$WORK/big.jpg"
+expect_status 413 "body over 8 MB" POST "/api/analyze?session=t1" "${AUTH[@]}" -H "Content-Type: image/jpeg" --data-binary @"$WORK/big.jpg"
+expect_status 400 "unknown emotion" GET "/api/recommend?emotion=grumpy"
+expect_status 400 "missing emotion" GET "/api/recommend"
+expect_status 400 "bad limit" GET "/api/recommend?emotion=happy&limit=abc"
+expect_status 400 "limit 0" GET "/api/recommend?emotion=happy&limit=0"
+expect_status 400 "bad mode" GET "/api/recommend?emotion=happy&mode=sideways"
+expect_status 400 "bad years" GET "/api/recommend?emotion=happy&years=19x9"
+expect_status 400 "bad no_explicit" GET "/api/recommend?emotion=happy&no_explicit=maybe"
+expect_status 400 "bad days" GET "/api/history?days=0"
+expect_status 400 "feedback not JSON" POST /api/feedback "${AUTH[@]}" -d '{"track_id":'
+expect_status 400 "feedback unknown kind" POST /api/feedback "${AUTH[@]}" \
+  -d '{"track_id":"4cOdK2wGLETKBW3PvgPWqT","emotion":"sad","kind":"love"}'
+expect_status 400 "feedback bad track id" POST /api/feedback "${AUTH[@]}" \
+  -d '{"track_id":"nope","emotion":"sad","kind":"skip"}'
+expect_status 404 "no such endpoint" GET /api/nothing
+
+# recommend: the same JSON as `recommend -f json`, and a skip sent to the server keeps that track
+# out of the next playlist.
+expect_status 200 "recommend sad" GET "/api/recommend?emotion=sad&limit=3&seed=1"
+"$BIN" recommend -e sad -n 3 --seed 1 -f json >"$WORK/cli.json" 2>/dev/null
+if command -v python3 >/dev/null; then
+  python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+    "$WORK/body" "$WORK/cli.json" || fail "recommend JSON differs from the CLI's: $(head -c 300 "$WORK/body")"
+fi
+FIRST=$(grep -o '"id":"[^"]*"' "$WORK/body" | head -1 | sed 's/"id":"//; s/"$//')
+[ ${#FIRST} -eq 22 ] || fail "no track id in the playlist: $(head -c 300 "$WORK/body")"
+expect_status 200 "feedback skip with the token" POST /api/feedback "${AUTH[@]}" \
+  -H "Content-Type: application/json" -d "{\"track_id\":\"$FIRST\",\"artists\":[],\"emotion\":\"sad\",\"kind\":\"skip\"}"
+expect_status 200 "recommend sad after the skip" GET "/api/recommend?emotion=sad&limit=3&seed=1"
+grep -q "\"$FIRST\"" "$WORK/body" && fail "the skipped track $FIRST came back"
+"$BIN" recommend -e sad -n 100 -f uris --seed 1 >"$WORK/uris" 2>/dev/null
+grep -q "$FIRST" "$WORK/uris" && fail "the CLI does not see the skip sent to the server"
+
+# A happy face from the shared test photos: a face, and once it stayed happy for a second, a
+# settled mood that lands in the history as "page".
+FACES=$SRC/../shared/data/faces/taiwanese-dev
+if [ -f "$FACES/labels.csv" ]; then
+  PHOTO=$FACES/$(grep ',happy$' "$FACES/labels.csv" | head -1 | cut -d, -f1)
+  settled=no
+  for _ in $(seq 1 12); do
+    expect_status 200 "analyze a happy face" POST "/api/analyze?session=happy1" "${AUTH[@]}" \
+      -H "Content-Type: image/jpeg" --data-binary @"$PHOTO"
+    grep -q '"faces":\[{"box":\[' "$WORK/body" || { fail "no face in $PHOTO: $(head -c 300 "$WORK/body")"; break; }
+    grep -q '"settled":{"confidence":[0-9.e-]*,"emotion":"happy"}' "$WORK/body" && { settled=yes; break; }
+    sleep 0.25
+  done
+  [ "$settled" = yes ] || fail "no settled happy mood: $(head -c 400 "$WORK/body")"
+  expect_status 200 "history" GET "/api/history?days=1"
+  grep -q '"emotion":"happy","source":"page"' "$WORK/body" || fail "the settled mood is not in the history: $(head -c 400 "$WORK/body")"
+  # 8 analyses at once, all answered.
+  for i in $(seq 1 8); do
+    curl -s -o /dev/null -w '%{http_code}\n' -H "X-Emomusic-Token: $TOKEN" -H "Content-Type: image/jpeg" \
+      --data-binary @"$PHOTO" "${URL}api/analyze?session=par$i" >"$WORK/par$i" &
+  done
+else
+  echo "SKIP: $FACES/labels.csv is missing; the face checks need ../shared/data/faces/taiwanese-dev"
+  expect_status 200 "history" GET "/api/history?days=1"
+  for i in $(seq 1 8); do
+    curl -s -o /dev/null -w '%{http_code}\n' "${URL}api/recommend?emotion=happy&limit=5" >"$WORK/par$i" &
+  done
+fi
+wait $(jobs -p | grep -v "^$SERVER\$") 2>/dev/null
+for i in $(seq 1 8); do
+  [ "$(cat "$WORK/par$i")" = 200 ] || fail "concurrent request $i: HTTP $(cat "$WORK/par$i")"
+done
+
+# Still serving after all of that.
+expect_status 200 "health at the end" GET /api/health
+kill -0 "$SERVER" 2>/dev/null || fail "the server died"
+
+# Ctrl-C stops it cleanly.
+kill -INT "$SERVER"
+for _ in $(seq 1 50); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVER" 2>/dev/null; then fail "SIGINT did not stop the server"; else
+  wait "$SERVER"; code=$?; [ "$code" -eq 0 ] || [ "$code" -eq 130 ] || fail "serve exited $code after SIGINT"
+  SERVER=
+fi
+
+# --host other than 127.0.0.1 warns that there is no authentication.
+"$BIN" serve --host 0.0.0.0 --port 0 >"$WORK/stdout2" 2>"$WORK/stderr2" &
+SERVER=$!
+for _ in $(seq 1 200); do [ -s "$WORK/stdout2" ] && break; sleep 0.1; done
+grep -q "no authentication" "$WORK/stderr2" || fail "--host 0.0.0.0 gave no warning: $(cat "$WORK/stderr2")"
+
+if [ "$failures" -gt 0 ]; then
+  echo "serve: $failures check(s) failed" >&2
+  exit 1
+fi
+echo "serve: all checks passed"

@@ -1,0 +1,158 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <opencv2/imgcodecs.hpp>
+#include <string>
+
+#include "../vision/tiny_model.hpp"
+#include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
+#include "emomusic/music/candidates.hpp"
+#include "emomusic/music/mood_history.hpp"
+#include "emomusic/session/face_analysis.hpp"
+#include "emomusic/session/playlist.hpp"
+#include "emomusic/session/web_server.hpp"
+#include "test_support.hpp"
+
+namespace emomusic::session {
+namespace {
+
+namespace fs = std::filesystem;
+using emomusic::test::TempDir;
+
+const fs::path kData = fs::path(EMOMUSIC_TEST_SOURCE_DIR) / "data";
+
+vision::FaceEmotion face_of(Emotion e, float p, cv::Rect box = {10, 10, 50, 50}) {
+  vision::FaceEmotion f;
+  f.box = box;
+  f.probabilities.fill((1.0f - p) / (kEmotionCount - 1));
+  f.probabilities[static_cast<std::size_t>(to_index(e))] = p;
+  return f;
+}
+
+// Stability of 0 s: a face settles on its first frame, so no test has to wait a second.
+MoodSessions instant_sessions(std::size_t cap) {
+  return MoodSessions(cap, vision::TrackerOptions{}, vision::StabilityOptions{0.0, 0.5});
+}
+
+TEST(MoodSessions, SettlesAndSaysWhenTheMoodChanged) {
+  auto sessions = instant_sessions(4);
+  auto first = sessions.update("a", {face_of(Emotion::kHappy, 0.9f)});
+  ASSERT_TRUE(first.settled);
+  EXPECT_EQ(first.settled->emotion, Emotion::kHappy);
+  EXPECT_NEAR(first.settled->confidence, 0.9, 1e-5);
+  EXPECT_TRUE(first.settled->changed);
+  ASSERT_EQ(first.faces.size(), 1u);
+  EXPECT_GE(first.faces[0].track, 0);
+  const auto again = sessions.update("a", {face_of(Emotion::kHappy, 0.9f)});
+  ASSERT_TRUE(again.settled);
+  EXPECT_FALSE(again.settled->changed);  // recorded once, not once a frame
+}
+
+TEST(MoodSessions, NoConfidentFaceNoMood) {
+  auto sessions = instant_sessions(4);
+  EXPECT_FALSE(sessions.update("a", {face_of(Emotion::kSad, 0.3f)}).settled);
+  EXPECT_FALSE(sessions.update("b", {}).settled);
+}
+
+TEST(MoodSessions, KeepsAtMostTheCapAndDropsTheLeastRecent) {
+  auto sessions = instant_sessions(2);
+  sessions.update("a", {face_of(Emotion::kHappy, 0.9f)});
+  sessions.update("b", {face_of(Emotion::kHappy, 0.9f)});
+  sessions.update("a", {face_of(Emotion::kHappy, 0.9f)});
+  sessions.update("c", {face_of(Emotion::kHappy, 0.9f)});  // drops b, used least recently
+  EXPECT_EQ(sessions.size(), 2u);
+  EXPECT_FALSE(sessions.update("a", {face_of(Emotion::kHappy, 0.9f)}).settled->changed);
+  EXPECT_TRUE(sessions.update("b", {face_of(Emotion::kHappy, 0.9f)}).settled->changed);
+}
+
+TEST(FrameAnalysisJson, DetectsFormPlusConfidence) {
+  FrameAnalysis analysis;
+  analysis.faces = {face_of(Emotion::kSurprise, 0.7f, {1, 2, 3, 4})};
+  const std::string none = dump_json(to_json(analysis));
+  EXPECT_NE(none.find("\"settled\":null"), std::string::npos) << none;
+  analysis.settled = SettledMood{Emotion::kSurprise, 0.7, true};
+  const auto j = to_json(analysis);
+  const auto& face = j["faces"][0];
+  EXPECT_EQ(face["box"], nlohmann::ordered_json({1, 2, 3, 4}));
+  EXPECT_EQ(face["emotion"], "surprise");
+  EXPECT_NEAR(face["confidence"].get<double>(), 0.7, 1e-6);
+  EXPECT_EQ(face["probabilities"].size(), 7u);
+  EXPECT_EQ(j["settled"]["emotion"], "surprise");
+  // The documented key order: box, emotion, confidence, probabilities.
+  std::vector<std::string> keys;
+  for (auto it = face.begin(); it != face.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"box", "emotion", "confidence", "probabilities"}));
+}
+
+TEST(FaceAnalyzer, RefusesWhatIsNotAnImage) {
+  TempDir dir;
+  test::write_tiny_model(dir / "tiny.safetensors");
+  FaceAnalyzer analyzer(vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", "none"});
+  EXPECT_THROW(analyzer.analyse("", "upload"), InputError);
+  EXPECT_THROW(analyzer.analyse("GIF89a not really", "upload"), InputError);
+  EXPECT_THROW(analyzer.analyse(std::string(kMaxUploadBytes + 1, '\xff'), "upload"), InputError);
+  try {
+    analyzer.analyse("hello", "the upload");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the upload"), std::string::npos) << e.what();
+  }
+  // A real PNG without a face: no faces, no error.
+  std::vector<uchar> png;
+  cv::imencode(".png", cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 90, 90)), png);
+  EXPECT_TRUE(analyzer.analyse(std::string(png.begin(), png.end()), "grey").empty());
+}
+
+TEST(MakePlaylist, IsRecommendOverThePlanAndHonoursSkips) {
+  TempDir dir;
+  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
+  music::Candidates candidates;
+  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
+  candidates.source = "starter";
+  PlaylistRequest request;
+  request.emotion = Emotion::kSad;
+  request.limit = 5;
+  request.seed = 7;
+  request.history = dir / "history.db";  // missing: no feedback
+  const Playlist a = make_playlist(request, mapping, candidates);
+  EXPECT_EQ(a.seed, 7u);
+  EXPECT_EQ(a.plan.strategy, music::Strategy::kLift);  // sad lifts by default
+  ASSERT_EQ(a.tracks.size(), 5u);
+
+  music::RankOptions rank;
+  rank.limit = 5;
+  rank.seed = 7;
+  const auto plan = music::plan_playlist(mapping, Emotion::kSad, std::nullopt, "", 4);
+  const auto direct =
+      music::recommend(candidates.tracks, plan.waypoints, mapping.weights(), {}, rank);
+  ASSERT_EQ(direct.size(), a.tracks.size());
+  for (std::size_t i = 0; i < direct.size(); ++i)
+    EXPECT_EQ(direct[i].track.id, a.tracks[i].track.id);
+  EXPECT_EQ(dump_json(to_json(a)).front(), '[');
+
+  {
+    music::MoodHistory history(dir / "history.db");
+    history.record_feedback(
+        {a.tracks[0].track.id, {}, Emotion::kSad, music::FeedbackKind::kSkip, music::utc_now()});
+  }
+  const Playlist b = make_playlist(request, mapping, candidates);
+  EXPECT_EQ(b.feedback.skipped_tracks.count(a.tracks[0].track.id), 1u);
+  for (const auto& r : b.tracks) EXPECT_NE(r.track.id, a.tracks[0].track.id);
+  request.use_feedback = false;
+  EXPECT_EQ(make_playlist(request, mapping, candidates).tracks[0].track.id, a.tracks[0].track.id);
+
+  request.target = "nowhere";
+  request.strategy = music::Strategy::kLift;
+  EXPECT_THROW(make_playlist(request, mapping, candidates), UsageError);
+}
+
+TEST(WebServer, TokenIs32HexAndNewEachTime) {
+  const std::string t = random_token();
+  EXPECT_EQ(t.size(), 32u);
+  EXPECT_EQ(t.find_first_not_of("0123456789abcdef"), std::string::npos) << t;
+  EXPECT_NE(t, random_token());
+}
+
+}  // namespace
+}  // namespace emomusic::session

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Browser test of the web page (web/index.html) served by `emomusic serve`: headless chromium
+# with a fake camera that shows faces labelled happy from ../shared/data/faces/taiwanese-dev.
+# Usage: run_page_test.sh path/to/emomusic
+# Needs chromium, ffmpeg, node and tests/web/node_modules/puppeteer-core (scripts/install_browser.sh);
+# prints "SKIP: …" and exits 0 when one of them, the face photos or the serve command is missing.
+# PAGE_SCREENSHOT (default build/page.png in the source tree) is where the screenshot goes.
+set -uo pipefail
+EMOMUSIC=${1:?usage: run_page_test.sh path/to/emomusic}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+FACES=${EMOMUSIC_FACES_DIR:-$ROOT/../shared/data/faces/taiwanese-dev}
+skip() { echo "SKIP: $*"; exit 0; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+[ -n "$CHROMIUM" ] || skip "no chromium (run scripts/install_browser.sh)"
+command -v node >/dev/null || skip "no node (run scripts/install_browser.sh)"
+[ -f "$HERE/node_modules/puppeteer-core/package.json" ] || skip "no tests/web/node_modules/puppeteer-core (run scripts/install_browser.sh)"
+command -v ffmpeg >/dev/null || skip "no ffmpeg to make the fake camera video (run scripts/install_browser.sh)"
+command -v python3 >/dev/null || skip "no python3 to pick a free port"
+[ -x "$EMOMUSIC" ] || fail "$EMOMUSIC is not an executable"
+# (An emomusic without `serve` prints its general help for `serve --help` and exits 0.)
+"$EMOMUSIC" serve --help 2>&1 | grep -q -- "--port" || skip "$EMOMUSIC has no 'serve' command"
+[ -f "$FACES/labels.csv" ] || skip "no face photos at $FACES (../shared is absent)"
+
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+# The server's history, likes and skips go to a fresh folder, not the user's.
+export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+unset SPOTIFY_CLIENT_ID SPOTIFY_CLIENT_SECRET
+
+# The fake camera: three photos labelled happy, 3 s each at 10 frames/s, scaled and padded to
+# 640x480 (chromium loops the file).
+mapfile -t PHOTOS < <(awk -F, 'NR > 1 && $2 == "happy" { print $1 }' "$FACES/labels.csv" | head -n 3)
+[ "${#PHOTOS[@]}" -gt 0 ] || skip "no photo labelled happy in $FACES/labels.csv"
+inputs=() chain= labels=
+for i in "${!PHOTOS[@]}"; do
+  [ -f "$FACES/${PHOTOS[$i]}" ] || fail "labels.csv names ${PHOTOS[$i]}, which is not in $FACES"
+  inputs+=(-loop 1 -framerate 10 -t 3 -i "$FACES/${PHOTOS[$i]}")
+  chain+="[$i:v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v$i];"
+  labels+="[v$i]"
+done
+VIDEO=$WORK/camera.y4m
+ffmpeg -loglevel error -y "${inputs[@]}" \
+  -filter_complex "${chain}${labels}concat=n=${#PHOTOS[@]}:v=1:a=0,fps=10[out]" -map "[out]" \
+  -pix_fmt yuv420p "$VIDEO" || fail "ffmpeg could not make the fake camera video"
+echo "fake camera: ${PHOTOS[*]} -> $VIDEO"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$EMOMUSIC" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+up=
+for _ in $(seq 600); do
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; fail "emomusic serve exited early"; }
+  if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2).read()' \
+       "http://127.0.0.1:$PORT/api/health" 2>/dev/null; then up=1; break; fi
+  sleep 0.1
+done
+[ -n "$up" ] || { cat "$WORK/server.log" >&2; fail "emomusic serve did not answer /api/health on port $PORT within 60 s"; }
+echo "emomusic serve is up on port $PORT"
+
+PAGE_URL="http://127.0.0.1:$PORT/" CHROMIUM="$CHROMIUM" FAKE_VIDEO="$VIDEO" FAKE_PHOTO="$FACES/${PHOTOS[0]}" \
+PAGE_SCREENSHOT=${PAGE_SCREENSHOT:-$ROOT/build/page.png} \
+  node "$HERE/page_test.mjs"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "--- emomusic serve log (last 40 lines) ---" >&2
+  tail -n 40 "$WORK/server.log" >&2
+fi
+exit "$rc"
