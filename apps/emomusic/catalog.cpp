@@ -69,20 +69,24 @@ void setup_catalog(CLI::App& app, Command& command) {
   se->add_option("-n,--limit", search->limit, "Most hits to show")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  se->add_option("-f,--format", search->format, "table, json, csv, m3u or uris")
+  se->add_option("-f,--format", search->format, join_names(music::playlist_format_names()))
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv", "m3u", "uris"}));
+      ->check(CLI::IsMember(music::playlist_format_names()));
   se->callback([search, &command] { command = [search] { return run_catalog_search(*search); }; });
 }
 
 int run_catalog_import(const CatalogImportOptions& o) {
   install_interrupt_handlers();  // Ctrl-C rolls the import back and removes its temporary files
   music::ImportOptions options;
-  if (!o.column_map.empty()) options.layout = music::parse_column_map(o.column_map);
+  if (!o.column_map.empty()) {
+    options.layout = with_hint<UsageError>("--column-map",
+                                           [&] { return music::parse_column_map(o.column_map); });
+  }
   options.strict = o.strict;
   std::vector<std::filesystem::path> files(o.files.begin(), o.files.end());
   const auto path = catalog_path(o.catalog);
-  const auto reports = music::import_csv_files(path, files, options);
+  const auto reports = with_hint<music::UnknownLayoutError>(
+      "pass it with --column-map", [&] { return music::import_csv_files(path, files, options); });
 
   long skipped = 0;
   json out = {{"catalog", path.string()}, {"files", json::array()}};

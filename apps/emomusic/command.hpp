@@ -6,11 +6,24 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace emomusic::app {
 
 /// Runs the parsed subcommand; returns the process exit code (see emomusic::ExitCode).
 using Command = std::function<int()>;
+
+/// Runs `f` and returns what it returns; an error of type E from it goes on as an E, with the
+/// same exit code and `hint` added. The library's messages name the value, file or field; only
+/// the front end knows which option sets it, so it adds the option here.
+template <class E, class F>
+decltype(auto) with_hint(const std::string& hint, F&& f) {
+  try {
+    return std::forward<F>(f)();
+  } catch (const E& e) {
+    throw E(std::string(e.what()) + " (" + hint + ")");
+  }
+}
 
 /// The command line as typed (set once by main), recorded in what the commands write, e.g. a
 /// model's training summary, so that a result says how it was made.

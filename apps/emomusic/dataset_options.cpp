@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "command.hpp"
+
 namespace emomusic::app {
 
 void add_dataset_options(CLI::App& cmd, DatasetOptions& o) {
@@ -24,7 +26,8 @@ data::FaceDataset load_dataset(const DatasetOptions& o, bool show_progress) {
   lo.cache_dir = o.cache_dir;
   lo.show_progress = show_progress;
   data::LoadReport report;
-  auto d = data::load_dataset(o.data, lo, &report);
+  auto d = with_hint<data::BadRowError>("--skip-bad skips them",
+                                        [&] { return data::load_dataset(o.data, lo, &report); });
   std::string splits;
   for (const auto& s : d.split_names) splits += (splits.empty() ? "" : ", ") + s;
   spdlog::info("{}: {} images ({}){}", o.data.string(), d.size(), splits,

@@ -8,7 +8,11 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/text.hpp"
+#include "emomusic/nn/classifier.hpp"
+#include "emomusic/vision/face_detector.hpp"
 #include "emomusic/vision/image_inputs.hpp"
+#include "emomusic/vision/result_writer.hpp"
 #include "ml_commands.hpp"
 
 namespace emomusic::app {
@@ -34,12 +38,12 @@ void setup_detect(CLI::App& app, Command& command) {
                   "Emotion model (default: $EMOMUSIC_MODEL or the shipped one); repeat it for an "
                   "ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
-  sub->add_option("--tta", o->tta, "Test-time augmentation: none, flip, tencrop")
+  sub->add_option("--tta", o->tta, "Test-time augmentation: " + join_names(nn::tta_names()))
       ->capture_default_str()
-      ->check(CLI::IsMember({"none", "flip", "tencrop"}));
+      ->check(CLI::IsMember(nn::tta_names()));
   sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"haar", "lbp"}));
+      ->check(CLI::IsMember(vision::detector_names()));
   sub->add_option("--cascade", o->cascade, "OpenCV cascade XML file instead of the installed one");
   sub->add_option("--min-face", o->min_face, "Smallest face looked for, in pixels")
       ->capture_default_str()
@@ -85,9 +89,10 @@ void setup_detect(CLI::App& app, Command& command) {
   sub->add_option("--timeout", o->timeout, "--once: give up after this many seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  sub->add_option("-f,--format", o->format, "Output on stdout: text, json, jsonl or csv")
+  sub->add_option("-f,--format", o->format,
+                  "Output on stdout: " + join_names(vision::output_format_names()))
       ->capture_default_str()
-      ->check(CLI::IsMember({"text", "json", "jsonl", "csv"}));
+      ->check(CLI::IsMember(vision::output_format_names()));
   sub->callback([o, &command] { command = [o] { return run_detect(*o); }; });
 }
 
@@ -102,7 +107,10 @@ int run_detect(const DetectOptions& o) {
     throw UsageError("--once and --show watch a --camera or --video; for images use --output");
   }
   const OutputFormat format = parse_output_format(o.format);
-  if (o.show) require_display();
+  if (o.show) {
+    with_hint<UnavailableError>("for --show; --output FILE saves the frames instead",
+                                [] { require_display(); });
+  }
   DetectorOptions d;
   d.kind = parse_detector(o.detector);
   d.cascade = o.cascade;
@@ -110,7 +118,10 @@ int run_detect(const DetectOptions& o) {
   d.detect_width = o.detect_width;
   d.min_neighbors = o.min_neighbors;
   d.rescan_every = o.rescan_every;
-  FaceDetector detector(d);
+  FaceDetector detector =
+      o.cascade.empty()
+          ? with_hint<UnavailableError>("--cascade FILE names one", [&] { return FaceDetector(d); })
+          : FaceDetector(d);
   const FaceClassifierOptions c{o.models, o.device, o.tta};
 
   if (stills) {

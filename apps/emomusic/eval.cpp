@@ -31,8 +31,8 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
                   "PrivateTest when present, else PublicTest)");
-  cmd->add_option("--tta", o->tta, "Test-time augmentation")
-      ->check(CLI::IsMember({"none", "flip", "tencrop"}))
+  cmd->add_option("--tta", o->tta, "Test-time augmentation: " + join_names(nn::tta_names()))
+      ->check(CLI::IsMember(nn::tta_names()))
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
   cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
@@ -48,7 +48,9 @@ void setup_eval(CLI::App& app, Command& command) {
 int run_eval(const EvalOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   nn::ClassifierOptions co;
-  co.models = o.models.empty() ? std::vector{default_model_path()} : o.models;
+  co.models = o.models.empty() ? std::vector{with_hint<ModelError>(
+                                     "--model FILE names one", [] { return default_model_path(); })}
+                               : o.models;
   co.device = o.device;
   co.tta = nn::parse_tta(o.tta);
   // Load the model before the data: a bad model path should fail in a second, not after parsing.

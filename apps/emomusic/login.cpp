@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "emomusic/music/spotify/callback_listener.hpp"
 #include "emomusic/music/spotify/login.hpp"
 
 namespace emomusic::app {
@@ -33,7 +34,9 @@ int run_login(const LoginOptions& options) {
   spotify::LoginOptions login;
   login.port = options.port;
   login.timeout = std::chrono::seconds(options.wait_s);
-  spotify::LoginFlow flow(config, credentials.client_id, login);
+  spotify::LoginFlow flow = with_hint<spotify::PortInUseError>("--port picks another", [&] {
+    return spotify::LoginFlow(config, credentials.client_id, login);
+  });
   // Straight to stderr, not through the logger: the user must see it even with -q.
   std::cerr << "Open this address in a browser to let emomusic manage your playlists:\n"
             << flow.authorize_url() << "\n";

@@ -7,6 +7,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
 #include "emomusic/music/mood_mapping.hpp"
@@ -88,7 +89,7 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("--mode", options->mode,
                   "match (mood-congruent) or lift (iso principle: from the mood to --target); "
                   "default per emotion, see docs/music.md")
-      ->check(CLI::IsMember({"match", "lift"}));
+      ->check(CLI::IsMember(music::strategy_names()));
   sub->add_option("--target", options->target, "Mood a lift ends at (calm, happy, energetic, …)");
   sub->add_option("--steps", options->steps, "Stages of a lift, start and end included")
       ->capture_default_str()
@@ -122,9 +123,9 @@ void setup_recommend(CLI::App& app, Command& command) {
       ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--seed", options->seed, "Seed for repeatable output")
       ->check(CLI::NonNegativeNumber);
-  sub->add_option("-f,--format", options->format, "table, json, csv, m3u or uris")
+  sub->add_option("-f,--format", options->format, join_names(music::playlist_format_names()))
       ->capture_default_str()
-      ->check(CLI::IsMember({"table", "json", "csv", "m3u", "uris"}));
+      ->check(CLI::IsMember(music::playlist_format_names()));
   sub->add_flag("--no-feedback", options->no_feedback,
                 "Ignore your likes and skips (`emomusic feedback`) for this emotion");
   sub->add_option("--history-db", options->history_db,
@@ -149,7 +150,7 @@ int run_recommend(const RecommendOptions& o) {
   std::optional<Strategy> strategy;
   if (!o.mode.empty()) strategy = strategy_from_string(o.mode);
   TrackFilter filter{o.genre, o.artist, o.no_explicit, 0, 0};
-  if (!o.year.empty()) filter.set_years(o.year);
+  if (!o.year.empty()) with_hint<UsageError>("--year", [&] { filter.set_years(o.year); });
 
   session::PlaylistRequest request;
   request.strategy = strategy;
@@ -167,10 +168,18 @@ int run_recommend(const RecommendOptions& o) {
 
   request.emotion = emotion_of(o);
   const MoodMapping mapping =
-      o.mapping.empty() ? MoodMapping::load_default() : MoodMapping::load(o.mapping);
+      o.mapping.empty() ? with_hint<InputError>("--mapping FILE names one",
+                                                [] { return MoodMapping::load_default(); })
+                        : MoodMapping::load(o.mapping);
   std::optional<std::filesystem::path> catalog;
   if (!o.catalog.empty()) catalog = o.catalog;
-  const Candidates candidates = load_candidates(catalog);
+  // An empty --catalog: say how to fill it, or how to fall back on the starter catalog.
+  const Candidates candidates =
+      catalog ? with_hint<NotFoundError>("`emomusic catalog import --catalog " + o.catalog +
+                                             " FILE.csv` fills it; without --catalog the starter "
+                                             "catalog is used",
+                                         [&] { return load_candidates(catalog); })
+              : load_candidates(catalog);
 
 #ifdef EMOMUSIC_WITH_SPOTIFY
   std::unique_ptr<spotify::SpotifyClient> client;

@@ -5,12 +5,15 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_spec.hpp"
+#include "emomusic/train/trainer.hpp"
 #include "ml_commands.hpp"
 
 namespace emomusic::app {
@@ -75,22 +78,28 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--batch-size", t.batch_size, "Images per step")
       ->check(CLI::Range(2, 4096))
       ->capture_default_str();
-  cmd->add_option("--optimizer", t.optimizer, "adamw, or sgd with Nesterov momentum")
-      ->check(CLI::IsMember({"adamw", "sgd"}))
+  cmd->add_option("--optimizer", t.optimizer,
+                  join_names(train::optimizer_names()) + " (sgd with Nesterov momentum)")
+      ->check(CLI::IsMember(train::optimizer_names()))
       ->capture_default_str();
   cmd->add_option("--lr", t.schedule.base_lr, "Peak learning rate")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--weight-decay", t.weight_decay, "Weight decay")->capture_default_str();
   cmd->add_option("--momentum", t.momentum, "sgd momentum")->capture_default_str();
-  cmd->add_option("--schedule", t.schedule.kind, "cosine, or plateau (on validation accuracy)")
-      ->check(CLI::IsMember({"cosine", "plateau"}))
+  cmd->add_option("--schedule", t.schedule.kind,
+                  join_names(train::schedule_names()) + " (plateau: on validation accuracy)")
+      ->check(CLI::IsMember(train::schedule_names()))
       ->capture_default_str();
   cmd->add_option("--warmup", t.schedule.warmup_epochs, "Linear warm-up epochs")
       ->capture_default_str();
-  cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing")->capture_default_str();
-  cmd->add_option("--class-weights", t.class_weights, "Loss weights against class imbalance")
-      ->check(CLI::IsMember({"none", "sqrt", "inverse"}))
+  cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing, in [0, 1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option(
+         "--class-weights", t.class_weights,
+         "Loss weights against class imbalance: " + join_names(train::class_weight_names()))
+      ->check(CLI::IsMember(train::class_weight_names()))
       ->capture_default_str();
   cmd->add_option("--patience", t.patience,
                   "Stop after N epochs without a better validation accuracy (0: never)")
@@ -186,7 +195,13 @@ int run_train(const TrainCommandOptions& options) {
         {"class_weights", o.train.class_weights},
         {"augment", o.train.augment},
         {"seed", o.train.seed}}}};
-  train::train_model(o.train, train_set, val_set);
+  try {
+    train::train_model(o.train, train_set, val_set);
+  } catch (const InterruptedError& e) {
+    std::error_code ec;
+    if (!std::filesystem::exists(train::artifacts_for(o.train).checkpoint, ec)) throw;
+    throw InterruptedError(std::string(e.what()) + " (continue with --resume)");
+  }
   const auto files = train::artifacts_for(o.train);
   spdlog::info("metrics: {}  curves: {}, {}", files.metrics_csv.string(), files.loss_png.string(),
                files.accuracy_png.string());

@@ -28,6 +28,13 @@ TEST(Utf8, LegacyTextIsReadAsWindows1252) {
   EXPECT_EQ(utf8_from_legacy("d\xC3\xA9j\xC3\xA0 UTF-8"), "d\xC3\xA9j\xC3\xA0 UTF-8");
 }
 
+TEST(JoinNames, ListsTheNamesForAMessage) {
+  EXPECT_EQ(join_names({}), "");
+  EXPECT_EQ(join_names({"a"}), "a");
+  EXPECT_EQ(join_names({"a", "b"}), "a or b");
+  EXPECT_EQ(join_names({"a", "b", "c"}), "a, b or c");
+}
+
 TEST(Excerpt, CutsLongInputAndEscapesControlBytes) {
   const std::string huge(50 << 20, 'x');
   const std::string e = excerpt(huge, 80);

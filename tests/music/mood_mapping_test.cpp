@@ -54,11 +54,12 @@ TEST(MoodMapping, MatchIsOneWaypointAndLiftInterpolates) {
 
   const auto to_calm = plan_playlist(m, Emotion::kHappy, Strategy::kLift, "calm", 2);
   EXPECT_DOUBLE_EQ(to_calm.waypoints[1].target.energy, m.mood("calm").energy);
-  EXPECT_EQ(to_calm.why, "chosen with --mode");
+  EXPECT_EQ(to_calm.why, "chosen by the caller");
 
   EXPECT_THROW(plan_playlist(m, Emotion::kSad, Strategy::kLift, "ecstatic", 4), UsageError);
   EXPECT_THROW(plan_playlist(m, Emotion::kSad, Strategy::kLift, "", 1), UsageError);
   EXPECT_THROW(strategy_from_string("boost"), UsageError);
+  for (const auto& name : strategy_names()) EXPECT_EQ(to_string(strategy_from_string(name)), name);
 }
 
 std::string mapping_with(const std::string& moods, const std::string& angry) {

@@ -105,6 +105,12 @@ TEST(PlaylistFormat, JsonOfTextThatIsNotUtf8IsValidJson) {
 TEST(PlaylistFormat, RejectsUnknownFormats) {
   EXPECT_EQ(playlist_format_from_string("m3u"), PlaylistFormat::kM3u);
   EXPECT_THROW(playlist_format_from_string("xml"), UsageError);
+  // The CLI offers exactly playlist_format_names(), in PlaylistFormat's order.
+  const auto& names = playlist_format_names();
+  ASSERT_EQ(names.size(), 5u);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(playlist_format_from_string(names[i]), static_cast<PlaylistFormat>(i)) << names[i];
+  }
 }
 
 }  // namespace

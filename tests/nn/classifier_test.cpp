@@ -82,6 +82,8 @@ TEST_F(ClassifierTest, TtaViewsAverageProbabilities) {
   EXPECT_NEAR(ten.sum().item<float>(), 1.0f, 1e-5);
   EXPECT_EQ(parse_tta("tencrop"), Tta::kTenCrop);
   EXPECT_THROW(parse_tta("twelvecrop"), UsageError);
+  // The CLI offers exactly tta_names(): each must parse, and name itself back.
+  for (const auto& name : tta_names()) EXPECT_EQ(to_string(parse_tta(name)), name);
 }
 
 TEST_F(ClassifierTest, EnsembleAveragesItsMembersProbabilities) {

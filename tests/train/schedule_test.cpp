@@ -42,6 +42,10 @@ TEST(Schedule, RejectsUnknownKinds) {
   ScheduleOptions o;
   o.kind = "step";
   EXPECT_THROW(LearningRate(o, 10), UsageError);
+  for (const auto& kind : schedule_names()) {
+    o.kind = kind;
+    EXPECT_NO_THROW(LearningRate(o, 10)) << kind;
+  }
 }
 
 }  // namespace emomusic::train

@@ -5,6 +5,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/vision/annotate.hpp"
+#include "emomusic/vision/face_detector.hpp"
 #include "emomusic/vision/result_writer.hpp"
 
 namespace emomusic::vision {
@@ -32,6 +33,12 @@ std::string write_all(OutputFormat format, const std::vector<FrameResult>& resul
 TEST(ResultWriter, FormatNames) {
   EXPECT_EQ(parse_output_format("jsonl"), OutputFormat::kJsonl);
   EXPECT_THROW(parse_output_format("xml"), UsageError);
+  // The CLI offers exactly these lists, in the enums' order.
+  const auto& formats = output_format_names();
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    EXPECT_EQ(parse_output_format(formats[i]), static_cast<OutputFormat>(i)) << formats[i];
+  }
+  for (const auto& name : detector_names()) EXPECT_EQ(to_string(parse_detector(name)), name);
 }
 
 TEST(ResultWriter, JsonlHasSourceFrameTimeAndEveryProbability) {

@@ -59,7 +59,7 @@ fs::path default_model_path() {
   throw ModelError(
       "no model given and no shipped model found (looked for share/emomusic/models/"
       "emotion.safetensors beside the binary and models/emotion.safetensors in the source "
-      "checkout); pass --model FILE or set EMOMUSIC_MODEL");
+      "checkout); name a model file or set EMOMUSIC_MODEL");
 }
 
 }  // namespace emomusic

@@ -100,6 +100,14 @@ std::string utf8_from_legacy(std::string_view text) {
   return out;
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return out;
+}
+
 std::string excerpt(std::string_view text, std::size_t max_bytes) {
   std::size_t end = std::min(text.size(), max_bytes);
   // Do not split a character: step back over continuation bytes.

@@ -15,7 +15,7 @@ void DatasetBuilder::add(const std::uint8_t* pixels, int label, const std::strin
 }
 
 void DatasetBuilder::bad(const std::string& message) {
-  if (!skip_bad_) throw InputError(message + " (use --skip-bad to leave such rows out)");
+  if (!skip_bad_) throw BadRowError(message + " (such rows can be skipped)");
   ++skipped_;
   // The first few go to the log; all are in the report.
   if (skipped_ <= 10) spdlog::warn("skipped: {}", message);

@@ -69,11 +69,7 @@ Candidates load_candidates(const std::optional<fs::path>& catalog) {
     const Catalog db(*catalog, Catalog::Mode::kReadOnly);
     Candidates c{db.all_tracks(), "catalog " + catalog->string(), false};
     if (c.tracks.empty()) {
-      throw NotFoundError("catalog " + catalog->string() +
-                          " holds no tracks; import some with `emomusic catalog import --catalog " +
-                          catalog->string() +
-                          " FILE.csv`, or leave out --catalog to use the "
-                          "starter catalog");
+      throw NotFoundError("catalog " + catalog->string() + " holds no tracks; import some into it");
     }
     c.source += " (" + std::to_string(c.tracks.size()) + " tracks)";
     return c;

@@ -220,7 +220,7 @@ void Catalog::fail(int rc, const std::string& doing) const {
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       throw InputError(path_.string() + " is not a SQLite database (" + detail +
-                       "); pass the catalog file with --catalog");
+                       "); name a catalog file made by emomusic");
     case SQLITE_CORRUPT:
       throw InputError(where + " is corrupt (" + detail + "); re-import it into a new file");
     case SQLITE_BUSY:

@@ -42,7 +42,9 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
     ParsedRow row = parser.parse(record);
     if (!row.track) {
       RowProblem problem{source, reader.record_line(), std::move(row.problem)};
-      if (options.strict) throw InputError(problem.message() + " (--strict: nothing imported)");
+      if (options.strict) {
+        throw InputError(problem.message() + " (strict import: nothing imported)");
+      }
       report.problems.push_back(std::move(problem));
       continue;
     }

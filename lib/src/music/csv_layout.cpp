@@ -251,10 +251,9 @@ const CsvLayout& detect_layout(const std::vector<std::string>& header, const std
   }
   std::string names;
   for (const auto& layout : known_layouts()) names += (names.empty() ? "" : ", ") + layout.name;
-  throw InputError(
-      source + ":1: the header matches no known layout (" + names +
-      "); name the columns with --column-map, e.g. "
-      "--column-map id=track_id,name=title,artists=artist,valence=valence,energy=energy");
+  throw UnknownLayoutError(source + ":1: the header matches no known layout (" + names +
+                           "); name its columns in a column map, e.g. "
+                           "id=track_id,name=title,artists=artist,valence=valence,energy=energy");
 }
 
 CsvLayout parse_column_map(std::string_view spec) {
@@ -266,7 +265,8 @@ CsvLayout parse_column_map(std::string_view spec) {
     start = end + 1;
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos) {
-      throw UsageError("--column-map: '" + std::string(pair) + "' is not FIELD=COLUMN");
+      throw UsageError("column map '" + std::string(spec) + "': '" + std::string(pair) +
+                       "' is not FIELD=COLUMN");
     }
     const std::string key = lower_trimmed(pair.substr(0, eq));
     const std::string value = trimmed(pair.substr(eq + 1));
@@ -279,14 +279,15 @@ CsvLayout parse_column_map(std::string_view spec) {
     if (it == std::end(kFieldNames)) {
       std::string known;
       for (const auto& f : kFieldNames) known += std::string(known.empty() ? "" : ", ") += f.second;
-      throw UsageError("--column-map: unknown field '" + key + "'; fields are " + known +
-                       ", artist_separator");
+      throw UsageError("column map '" + std::string(spec) + "': unknown field '" + key +
+                       "'; fields are " + known + ", artist_separator");
     }
     layout.columns[it->first] = value;
   }
   for (Field f : kRequired) {
     if (!layout.columns.count(f)) {
-      throw UsageError("--column-map: names no column for '" + std::string(field_name(f)) +
+      throw UsageError("column map '" + std::string(spec) + "' names no column for '" +
+                       std::string(field_name(f)) +
                        "' (id, name, artists, valence and energy are required)");
     }
   }

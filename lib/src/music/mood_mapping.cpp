@@ -1,10 +1,12 @@
 #include "emomusic/music/mood_mapping.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::music {
 namespace fs = std::filesystem;
@@ -72,14 +74,20 @@ double lerp(double a, double b, double t) {
 
 }  // namespace
 
+const std::vector<std::string>& strategy_names() {
+  static const std::vector<std::string> names{"match", "lift"};  // in Strategy's order
+  return names;
+}
+
 std::string_view to_string(Strategy s) {
-  return s == Strategy::kMatch ? "match" : "lift";
+  return strategy_names().at(static_cast<std::size_t>(s));
 }
 
 Strategy strategy_from_string(std::string_view text) {
-  if (text == "match") return Strategy::kMatch;
-  if (text == "lift") return Strategy::kLift;
-  throw UsageError("unknown mode '" + std::string(text) + "'; expected match or lift");
+  const auto& names = strategy_names();
+  const auto it = std::find(names.begin(), names.end(), text);
+  if (it != names.end()) return static_cast<Strategy>(it - names.begin());
+  throw UsageError("unknown mode '" + excerpt(text, 40) + "'; expected " + join_names(names));
 }
 
 MoodMapping MoodMapping::load(const fs::path& path) {
@@ -128,7 +136,7 @@ MoodMapping MoodMapping::load_default() {
   if (!path) {
     throw InputError(
         "the shipped mood mapping data/emotion_music.json was not found (beside the binary in "
-        "share/emomusic/ or in the source checkout); pass one with --mapping FILE");
+        "share/emomusic/ or in the source checkout); name a mapping file");
   }
   return load(*path);
 }
@@ -153,13 +161,13 @@ PlaylistPlan plan_playlist(const MoodMapping& mapping, Emotion emotion,
                            std::optional<Strategy> strategy, const std::string& target, int steps) {
   const EmotionPlan& defaults = mapping.plan(emotion);
   PlaylistPlan plan{
-      strategy.value_or(defaults.strategy), strategy ? "chosen with --mode" : defaults.why, {}};
+      strategy.value_or(defaults.strategy), strategy ? "chosen by the caller" : defaults.why, {}};
   const FeatureTarget& from = mapping.mood(defaults.mood);
   if (plan.strategy == Strategy::kMatch) {
     plan.waypoints.push_back({defaults.mood, from});
     return plan;
   }
-  if (steps < 2) throw UsageError("--steps must be at least 2 for --mode lift");
+  if (steps < 2) throw UsageError("a lift needs at least 2 steps, not " + std::to_string(steps));
   const std::string to_name = target.empty() ? defaults.lift_target : target;
   const FeatureTarget& to = mapping.mood(to_name);
   for (int i = 0; i < steps; ++i) {

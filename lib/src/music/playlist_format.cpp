@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -138,14 +139,16 @@ void write_m3u(std::ostream& out, const std::vector<Recommendation>& playlist) {
 
 }  // namespace
 
+const std::vector<std::string>& playlist_format_names() {
+  static const std::vector<std::string> names{"table", "json", "csv", "m3u", "uris"};
+  return names;  // in PlaylistFormat's order
+}
+
 PlaylistFormat playlist_format_from_string(std::string_view text) {
-  if (text == "table") return PlaylistFormat::kTable;
-  if (text == "json") return PlaylistFormat::kJson;
-  if (text == "csv") return PlaylistFormat::kCsv;
-  if (text == "m3u") return PlaylistFormat::kM3u;
-  if (text == "uris") return PlaylistFormat::kUris;
-  throw UsageError("unknown format '" + std::string(text) +
-                   "'; expected table, json, csv, m3u or uris");
+  const auto& names = playlist_format_names();
+  const auto it = std::find(names.begin(), names.end(), text);
+  if (it != names.end()) return static_cast<PlaylistFormat>(it - names.begin());
+  throw UsageError("unknown format '" + excerpt(text, 40) + "'; expected " + join_names(names));
 }
 
 json playlist_to_json(const std::vector<Recommendation>& playlist) {

@@ -1,29 +1,30 @@
 #include "emomusic/nn/classifier.hpp"
 
+#include <algorithm>
+
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
 
 namespace emomusic::nn {
 
+const std::vector<std::string>& tta_names() {
+  static const std::vector<std::string> names{"none", "flip", "tencrop"};  // in Tta's order
+  return names;
+}
+
 Tta parse_tta(const std::string& name) {
-  if (name == "none") return Tta::kNone;
-  if (name == "flip") return Tta::kFlip;
-  if (name == "tencrop") return Tta::kTenCrop;
-  throw UsageError("unknown test-time augmentation '" + name + "'; expected none, flip or tencrop");
+  const auto& names = tta_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<Tta>(it - names.begin());
+  throw UsageError("unknown test-time augmentation '" + excerpt(name, 40) + "'; expected " +
+                   join_names(names));
 }
 
 std::string to_string(Tta tta) {
-  switch (tta) {
-    case Tta::kNone:
-      return "none";
-    case Tta::kFlip:
-      return "flip";
-    case Tta::kTenCrop:
-      return "tencrop";
-  }
-  return "none";
+  return tta_names().at(static_cast<std::size_t>(tta));
 }
 
 torch::Tensor tta_log_probabilities(EmotionNetImpl& net, const torch::Tensor& x, Tta tta) {

@@ -28,8 +28,8 @@ torch::Device parse_device(const std::string& name) {
     throw UsageError("unknown device '" + name + "'; expected cpu, cuda or cuda:N");
   }
   if (device.is_cuda() && !torch::cuda::is_available()) {
-    throw UnavailableError("--device " + name +
-                           ": this LibTorch has no CUDA support or no GPU is visible");
+    throw UnavailableError("device '" + name +
+                           "': this LibTorch has no CUDA support or no GPU is visible");
   }
   return device;
 }

@@ -4,13 +4,20 @@
 #include <cmath>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::train {
 
+const std::vector<std::string>& schedule_names() {
+  static const std::vector<std::string> names{"cosine", "plateau"};
+  return names;
+}
+
 LearningRate::LearningRate(ScheduleOptions options, int total_epochs)
     : o_(std::move(options)), total_epochs_(std::max(total_epochs, 1)) {
-  if (o_.kind != "cosine" && o_.kind != "plateau") {
-    throw UsageError("unknown schedule '" + o_.kind + "'; expected cosine or plateau");
+  const auto& names = schedule_names();
+  if (std::find(names.begin(), names.end(), o_.kind) == names.end()) {
+    throw UsageError("unknown schedule '" + o_.kind + "'; expected " + join_names(names));
   }
   if (o_.base_lr <= 0) throw UsageError("the learning rate must be positive");
 }

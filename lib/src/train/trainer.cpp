@@ -1,9 +1,9 @@
 #include "emomusic/train/trainer.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -21,6 +21,17 @@
 
 namespace emomusic::train {
 namespace fs = std::filesystem;
+
+const std::vector<std::string>& optimizer_names() {
+  static const std::vector<std::string> names{"adamw", "sgd"};
+  return names;
+}
+
+const std::vector<std::string>& class_weight_names() {
+  static const std::vector<std::string> names{"none", "sqrt", "inverse"};
+  return names;
+}
+
 using nlohmann::json;
 
 namespace {
@@ -54,7 +65,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
                                                    .nesterov(true)
                                                    .weight_decay(o.weight_decay));
   }
-  throw UsageError("unknown optimizer '" + excerpt(o.optimizer, 40) + "'; expected adamw or sgd");
+  throw UsageError("unknown optimizer '" + excerpt(o.optimizer, 40) + "'; expected " +
+                   join_names(optimizer_names()));
 }
 
 void set_lr(torch::optim::Optimizer& optimizer, double lr) {
@@ -62,12 +74,17 @@ void set_lr(torch::optim::Optimizer& optimizer, double lr) {
 }
 
 void validate(const TrainOptions& o, const data::FaceDataset& train) {
-  if (o.epochs < 1) throw UsageError("--epochs must be at least 1");
-  if (o.batch_size < 2) throw UsageError("--batch-size must be at least 2 (batch norm)");
-  if (o.label_smoothing < 0 || o.label_smoothing >= 1) {
-    throw UsageError("--label-smoothing must be in [0, 1)");
+  if (o.epochs < 1) {
+    throw UsageError("the epoch count must be at least 1, not " + std::to_string(o.epochs));
   }
-  if (o.out.empty()) throw UsageError("--out is required");
+  if (o.batch_size < 2) {
+    throw UsageError("the batch size must be at least 2 (batch norm), not " +
+                     std::to_string(o.batch_size));
+  }
+  if (o.label_smoothing < 0 || o.label_smoothing >= 1) {
+    throw UsageError(fmt::format("label smoothing must be in [0, 1), not {}", o.label_smoothing));
+  }
+  if (o.out.empty()) throw UsageError("no output model file was given");
   check_outputs(o);
   if (train.size() < o.batch_size) {
     throw InputError(train.source + ": " + std::to_string(train.size()) +
@@ -147,8 +164,8 @@ torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::
   } else if (kind == "inverse") {
     w = 1.0 / c;
   } else {
-    throw UsageError("unknown --class-weights '" + excerpt(kind, 40) +
-                     "'; expected none, sqrt or inverse");
+    throw UsageError("unknown class weighting '" + excerpt(kind, 40) + "'; expected " +
+                     join_names(class_weight_names()));
   }
   return (w / w.mean()).to(torch::kFloat32);
 }
@@ -227,8 +244,8 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
                        std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
       if (interrupt_requested()) {
         throw InterruptedError(
-            epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}: continue with "
-                                    "--resume",
+            epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}, from which "
+                                    "training can resume",
                                     epoch, files.checkpoint.string(), epoch - 1)
                       : std::string("interrupted in epoch 1, before anything was saved"));
       }
@@ -249,7 +266,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       const double l = loss.item<double>();
       if (!std::isfinite(l)) {
         throw Error(ExitCode::kFailure, fmt::format("loss became {} at epoch {} step {}; lower "
-                                                    "--lr or check the data",
+                                                    "the learning rate or check the data",
                                                     l, epoch, step));
       }
       loss_sum += l * static_cast<double>(idx.size(0));

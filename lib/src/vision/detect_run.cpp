@@ -155,8 +155,8 @@ void require_display() {
   const char* wayland = std::getenv("WAYLAND_DISPLAY");
   if ((!x11 || !*x11) && (!wayland || !*wayland)) {
     throw UnavailableError(
-        "--show needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set (ssh -X, or "
-        "use --output FILE to save the annotated frames instead)");
+        "showing frames needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set (ssh -X, "
+        "or save the annotated frames to a file instead)");
   }
 }
 
@@ -237,8 +237,12 @@ DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::pa
 
 DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
                              const StreamOptions& options, ResultWriter* writer) {
-  if (options.every < 1) throw UsageError("--every must be at least 1");
-  if (options.once && options.timeout_s <= 0) throw UsageError("--timeout must be positive");
+  if (options.every < 1) {
+    throw UsageError("the frame step must be at least 1, not " + std::to_string(options.every));
+  }
+  if (options.once && options.timeout_s <= 0) {
+    throw UsageError(fmt::format("the timeout must be positive, not {}", options.timeout_s));
+  }
   if (options.show) {
     require_display();
     cv::namedWindow(kWindow, cv::WINDOW_AUTOSIZE);

@@ -7,19 +7,27 @@
 #include <optional>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/vision/face_emotion.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
 
+const std::vector<std::string>& detector_names() {
+  static const std::vector<std::string> names{"haar", "lbp"};  // in DetectorKind's order
+  return names;
+}
+
 DetectorKind parse_detector(const std::string& name) {
-  if (name == "haar") return DetectorKind::kHaar;
-  if (name == "lbp") return DetectorKind::kLbp;
-  throw UsageError("unknown face detector '" + name + "'; expected haar or lbp");
+  const auto& names = detector_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<DetectorKind>(it - names.begin());
+  throw UsageError("unknown face detector '" + excerpt(name, 40) + "'; expected " +
+                   join_names(names));
 }
 
 std::string to_string(DetectorKind kind) {
-  return kind == DetectorKind::kHaar ? "haar" : "lbp";
+  return detector_names().at(static_cast<std::size_t>(kind));
 }
 
 fs::path find_cascade(DetectorKind kind) {
@@ -40,7 +48,7 @@ fs::path find_cascade(DetectorKind kind) {
   throw UnavailableError("the " + to_string(kind) + " face detector is not installed (looked for " +
                          looked +
                          "); install Debian's opencv-data package, set EMOMUSIC_CASCADE_DIR, or "
-                         "pass --cascade FILE");
+                         "name a cascade file");
 }
 
 namespace {
@@ -62,7 +70,10 @@ FaceDetector::FaceDetector(const DetectorOptions& options) : impl_(std::make_uni
   impl_->options = options;
   if (options.min_face < 1) throw UsageError("minimum face size must be at least 1 pixel");
   if (options.scale_factor <= 1.0) throw UsageError("detector scale factor must be above 1");
-  if (options.rescan_every < 1) throw UsageError("--rescan-every must be at least 1");
+  if (options.rescan_every < 1) {
+    throw UsageError("the rescan interval must be at least 1 frame, not " +
+                     std::to_string(options.rescan_every));
+  }
   fs::path file = options.cascade;
   if (file.empty()) {
     file = find_cascade(options.kind);

@@ -257,7 +257,7 @@ cv::Mat read_image(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) throw InputError(file.string() + " does not exist");
   if (fs::is_directory(file, ec)) {
-    throw InputError(file.string() + " is a folder; use --dir for folders");
+    throw InputError(file.string() + " is a folder, not an image file");
   }
   const auto size =
       fs::file_size(file, ec);  // fails for pipes and devices: read_bounded stops them

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
@@ -9,12 +10,18 @@
 
 namespace emomusic::vision {
 
+const std::vector<std::string>& output_format_names() {
+  static const std::vector<std::string> names{"text", "json", "jsonl",
+                                              "csv"};  // OutputFormat's order
+  return names;
+}
+
 OutputFormat parse_output_format(const std::string& name) {
-  if (name == "text") return OutputFormat::kText;
-  if (name == "json") return OutputFormat::kJson;
-  if (name == "jsonl") return OutputFormat::kJsonl;
-  if (name == "csv") return OutputFormat::kCsv;
-  throw UsageError("unknown output format '" + name + "'; expected text, json, jsonl or csv");
+  const auto& names = output_format_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<OutputFormat>(it - names.begin());
+  throw UsageError("unknown output format '" + excerpt(name, 40) + "'; expected " +
+                   join_names(names));
 }
 
 nlohmann::ordered_json to_json(const FaceEmotion& f) {

@@ -95,8 +95,9 @@ TEST_F(LoginTest, ListenerBindsTheLoopbackAddressOnly) {
             "http://127.0.0.1:" + std::to_string(listener.port()) + "/callback");
   // Taking the same port again must fail with advice, not silently share it.
   const auto message =
-      expect_throw<ServiceError>([&] { CallbackListener second(listener.port()); });
-  EXPECT_NE(message.find("--port"), std::string::npos) << message;
+      expect_throw<PortInUseError>([&] { CallbackListener second(listener.port()); });
+  EXPECT_NE(message.find(std::to_string(listener.port())), std::string::npos) << message;
+  EXPECT_NE(message.find("choose another port"), std::string::npos) << message;
 }
 
 TEST_F(LoginTest, CreatesAPrivatePlaylistInBatchesOf100) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace emomusic {
 
@@ -25,6 +26,9 @@ std::string utf8_from_legacy(std::string_view text);
 /// character boundary, with "… (N bytes)" appended when cut), ill-formed UTF-8 replaced and
 /// control bytes written as \n, \t or \xNN, so a message stays one short line.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 80);
+
+/// The allowed names of an option for a message: "a", "a or b", "a, b or c".
+std::string join_names(const std::vector<std::string>& names);
 
 /// nlohmann::json::dump that never throws on ill-formed UTF-8 in a string: such bytes become
 /// U+FFFD. Every JSON that emomusic writes goes through here.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/data/dataset.hpp"
 
 namespace emomusic::data {
@@ -25,6 +26,12 @@ struct LoadOptions {
   bool show_progress = true;
 };
 
+/// A bad row or image, thrown when LoadOptions::skip_bad is off: a caller that can turn skipping
+/// on (a front end's option) catches this type to say how.
+struct BadRowError : InputError {
+  using InputError::InputError;
+};
+
 /// How many messages a LoadReport keeps (`skipped` counts them all).
 inline constexpr std::size_t kMaxProblemsKept = 1000;
 
@@ -37,8 +44,9 @@ struct LoadReport {
   std::filesystem::path cache_file;
 };
 
-/// Loads any supported form; throws InputError naming the file (and line) of the first problem
-/// unless options.skip_bad. A truncated or corrupt gzip file is an InputError even then. A pipe
+/// Loads any supported form; throws BadRowError (an InputError) naming the file (and line) of the
+/// first problem unless options.skip_bad. A truncated or corrupt gzip file is an InputError even
+/// then. A pipe
 /// (`/dev/fd/N`) is read once, front to back, and never cached.
 FaceDataset load_dataset(const std::filesystem::path& source, const LoadOptions& options = {},
                          LoadReport* report = nullptr);

@@ -30,7 +30,7 @@ struct ImportReport {
 };
 
 struct ImportOptions {
-  /// A layout from --column-map; detected from each file's header when absent.
+  /// A user-given column map (parse_column_map); detected from each file's header when absent.
   std::optional<CsvLayout> layout;
   /// Any unusable record fails the whole import instead of being skipped and reported.
   bool strict = false;

@@ -9,9 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/music/track.hpp"
 
 namespace emomusic::music {
+
+/// A CSV header that matches no known layout; a front end catches this type to name its
+/// column-map option.
+struct UnknownLayoutError : InputError {
+  using InputError::InputError;
+};
 
 /// Track fields a CSV column can fill. `release_date` is read only for its year.
 enum class Field {
@@ -32,7 +39,7 @@ enum class Field {
   kAcousticness
 };
 
-/// The field names used by --column-map: id, name, artists, album, genre, year, release_date,
+/// The field names of a column map: id, name, artists, album, genre, year, release_date,
 /// popularity, explicit, duration_ms, valence, energy, danceability, tempo, acousticness.
 std::string_view field_name(Field f);
 
@@ -48,8 +55,8 @@ struct CsvLayout {
 /// "Spotify Tracks Dataset" ("kaggle-114k").
 const std::vector<CsvLayout>& known_layouts();
 
-/// The first known layout whose columns all appear in `header`. Throws InputError naming `source`,
-/// the layouts it knows and the --column-map way out when none fits.
+/// The first known layout whose columns all appear in `header`. Throws UnknownLayoutError naming
+/// `source`, the layouts it knows and an example column map when none fits.
 const CsvLayout& detect_layout(const std::vector<std::string>& header, const std::string& source);
 
 /// Parses "id=track_uri,name=title,artists=artist,valence=v,energy=e[,artist_separator=;]".

@@ -1,8 +1,8 @@
 #pragma once
 /// @file
 /// Where each emotion, and each named target mood, sits in Spotify audio-feature space, and which
-/// strategy suits each emotion by default. Read from data/emotion_music.json (or --mapping FILE),
-/// whose entries cite the sources of their numbers.
+/// strategy suits each emotion by default. Read from data/emotion_music.json (or a mapping file the
+/// caller names), whose entries cite the sources of their numbers.
 
 #include <filesystem>
 #include <map>
@@ -41,8 +41,10 @@ struct FeatureWeights {
 /// moving step by step to a target mood.
 enum class Strategy { kMatch, kLift };
 
+/// The names of Strategy's values, in its order: "match", "lift".
+const std::vector<std::string>& strategy_names();
 std::string_view to_string(Strategy s);
-/// "match" or "lift"; throws UsageError otherwise.
+/// A name of strategy_names(); throws UsageError otherwise.
 Strategy strategy_from_string(std::string_view text);
 
 /// What the mapping recommends for one detected emotion.
@@ -80,7 +82,7 @@ struct Waypoint {
 
 struct PlaylistPlan {
   Strategy strategy;
-  std::string why;  ///< why this strategy: the mapping's reason, or "chosen with --mode"
+  std::string why;  ///< why this strategy: the mapping's reason, or "chosen by the caller"
   std::vector<Waypoint> waypoints;
 };
 

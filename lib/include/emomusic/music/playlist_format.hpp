@@ -16,7 +16,9 @@ namespace emomusic::music {
 /// m3u: an extended M3U playlist of Spotify links. uris: one spotify:track: URI per line.
 enum class PlaylistFormat { kTable, kJson, kCsv, kM3u, kUris };
 
-/// Throws UsageError for anything but table, json, csv, m3u, uris.
+/// The names of PlaylistFormat's values, in its order: table, json, csv, m3u, uris.
+const std::vector<std::string>& playlist_format_names();
+/// Throws UsageError for a name not in playlist_format_names().
 PlaylistFormat playlist_format_from_string(std::string_view text);
 
 /// The json format's value: an array of track objects, ranks from 1. Write it with dump_json().

@@ -26,7 +26,7 @@ struct TrackFilter {
   bool matches(const Track& t) const;
   /// "1999", "1990-1999", "1990-" or "-1999"; throws UsageError otherwise.
   void set_years(std::string_view range);
-  /// "--genre rock --year 1990-1999", for messages.
+  /// "genre rock, years 1990-1999", for messages.
   std::string describe() const;
 };
 

@@ -18,7 +18,9 @@ namespace emomusic::nn {
 /// Test-time augmentation: none; average with the mirror image; ten crops (4 corners + centre,
 /// each also mirrored) resized back to the input size.
 enum class Tta { kNone, kFlip, kTenCrop };
-Tta parse_tta(const std::string& name);  ///< "none", "flip", "tencrop"; throws UsageError
+/// The names of Tta's values, in its order: "none", "flip", "tencrop".
+const std::vector<std::string>& tta_names();
+Tta parse_tta(const std::string& name);  ///< a name of tta_names(); throws UsageError
 std::string to_string(Tta tta);
 
 struct ClassifierOptions {

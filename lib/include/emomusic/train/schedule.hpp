@@ -5,11 +5,15 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace emomusic::train {
 
+/// The schedule kinds ScheduleOptions::kind may name: "cosine", "plateau".
+const std::vector<std::string>& schedule_names();
+
 struct ScheduleOptions {
-  std::string kind = "cosine";  ///< "cosine" or "plateau"
+  std::string kind = "cosine";  ///< one of schedule_names()
   double base_lr = 2e-3;
   double warmup_epochs = 1;
   double min_lr_ratio = 0.01;  ///< cosine floor, as a fraction of base_lr

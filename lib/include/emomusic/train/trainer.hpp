@@ -16,11 +16,16 @@
 
 namespace emomusic::train {
 
+/// The optimizers TrainOptions::optimizer may name: "adamw", "sgd".
+const std::vector<std::string>& optimizer_names();
+/// The weightings TrainOptions::class_weights may name: "none", "sqrt", "inverse".
+const std::vector<std::string>& class_weight_names();
+
 struct TrainOptions {
   nn::ArchSpec arch;
   int epochs = 30;
   int batch_size = 64;
-  std::string optimizer = "adamw";  ///< "adamw" or "sgd" (Nesterov momentum)
+  std::string optimizer = "adamw";  ///< one of optimizer_names(); sgd uses Nesterov momentum
   double weight_decay = 5e-4;
   double momentum = 0.9;
   ScheduleOptions schedule;

@@ -34,7 +34,7 @@ struct DetectSummary {
   std::int64_t frames = 0;         ///< frames analysed
   std::int64_t faces = 0;          ///< faces found in them
   double seconds = 0;              ///< wall-clock time of the run
-  std::optional<Emotion> settled;  ///< the --once result
+  std::optional<Emotion> settled;  ///< the result of a run that stops at the first settled mood
   bool interrupted = false;        ///< stopped early by Ctrl-C/SIGTERM (core/interrupt.hpp)
   std::int64_t bad_frames = 0;     ///< video frames skipped because they did not decode
 };

@@ -13,7 +13,10 @@ namespace emomusic::vision {
 /// "haar": Haar frontal face (the default, most reliable); "lbp": LBP frontal face (faster, misses
 /// more faces).
 enum class DetectorKind { kHaar, kLbp };
-DetectorKind parse_detector(const std::string& name);  ///< throws UsageError
+/// The names of DetectorKind's values, in its order: "haar", "lbp".
+const std::vector<std::string>& detector_names();
+DetectorKind parse_detector(
+    const std::string& name);  ///< a name of detector_names(); else UsageError
 std::string to_string(DetectorKind kind);
 
 struct DetectorOptions {

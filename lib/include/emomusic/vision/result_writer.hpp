@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "emomusic/vision/face_emotion.hpp"
 
@@ -14,7 +15,9 @@ namespace emomusic::vision {
 /// ({"source","frame","time","faces":[{"box":[x,y,w,h],"track","emotion","probabilities":{…}}]}).
 /// csv: a header, then a row per face with the 7 probabilities as columns.
 enum class OutputFormat { kText, kJson, kJsonl, kCsv };
-OutputFormat parse_output_format(const std::string& name);  ///< throws UsageError
+/// The names of OutputFormat's values, in its order: "text", "json", "jsonl", "csv".
+const std::vector<std::string>& output_format_names();
+OutputFormat parse_output_format(const std::string& name);  ///< a name of output_format_names()
 
 /// One face as `detect --format json` writes it: {"box": [x, y, w, h], "emotion": …,
 /// "probabilities": {the 7 names in label order}, "track": N (only when tracked)}. Ordered, so

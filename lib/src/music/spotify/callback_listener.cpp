@@ -85,8 +85,8 @@ CallbackListener::CallbackListener(int port) {
       ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     const std::string why = std::strerror(errno);
     ::close(fd_);
-    throw ServiceError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for the login (" +
-                       why + "); choose another port with --port");
+    throw PortInUseError("cannot listen on 127.0.0.1:" + std::to_string(port) + " for the login (" +
+                         why + "); choose another port");
   }
   port_ = ntohs(addr.sin_port);
 }

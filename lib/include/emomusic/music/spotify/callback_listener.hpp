@@ -7,11 +7,18 @@
 #include <map>
 #include <string>
 
+#include "emomusic/core/error.hpp"
+
 namespace emomusic::spotify {
+
+/// The login port is taken; a front end catches this type to name its port option.
+struct PortInUseError : ServiceError {
+  using ServiceError::ServiceError;
+};
 
 class CallbackListener {
  public:
-  /// Binds 127.0.0.1:`port` (0 picks a free port). Throws ServiceError when the port is taken.
+  /// Binds 127.0.0.1:`port` (0 picks a free port). Throws PortInUseError when the port is taken.
   explicit CallbackListener(int port = 0);
   ~CallbackListener();
   CallbackListener(const CallbackListener&) = delete;
