@@ -65,5 +65,17 @@ TEST(CsvReader, TextAfterClosingQuoteIsAnError) {
   EXPECT_THROW(read_all("a\n\"x\"y,z\n"), InputError);
 }
 
+TEST(CsvQuote, QuotesOnlyWhatNeedsItAndReadsBackUnchanged) {
+  EXPECT_EQ(csv_quote("plain text"), "plain text");
+  const std::vector<std::string> fields = {"a,b", "say \"hi\"", "two\nlines", "cr\r", ""};
+  std::string line;
+  for (const auto& f : fields) line += (line.empty() ? "" : ",") + csv_quote(f);
+  std::istringstream in(line + "\n");
+  CsvReader reader(in, "quoted.csv");
+  std::vector<std::string> back;
+  ASSERT_TRUE(reader.next(back));
+  EXPECT_EQ(back, fields);
+}
+
 }  // namespace
 }  // namespace emomusic::music

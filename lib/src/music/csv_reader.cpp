@@ -8,6 +8,16 @@ namespace {
 constexpr int kEof = std::char_traits<char>::eof();
 }
 
+std::string csv_quote(const std::string& field) {
+  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string out = "\"";
+  for (const char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 CsvReader::CsvReader(std::istream& in, std::string source, char delimiter)
     : buf_(in.rdbuf()), source_(std::move(source)), delimiter_(delimiter) {
   // Spreadsheet programs write a UTF-8 byte-order mark that would otherwise end up in the first

@@ -4,20 +4,11 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
+#include "emomusic/music/csv_reader.hpp"
 
 namespace emomusic::music {
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // The stored label may come from any writer of the file: one line, no terminal control bytes.
 std::string shown(const std::string& source) {
@@ -57,7 +48,7 @@ void write_csv(std::ostream& out, const HistoryReport& report) {
   out << "utc,time,emotion,confidence,source\n";
   for (const auto& e : report.entries) {
     out << utc_timestamp(e.time) << ',' << e.time << ',' << emomusic::to_string(e.emotion) << ','
-        << fmt::format("{:.4g}", e.confidence) << ',' << csv_field(valid_utf8(e.source)) << '\n';
+        << fmt::format("{:.4g}", e.confidence) << ',' << csv_quote(valid_utf8(e.source)) << '\n';
   }
 }
 

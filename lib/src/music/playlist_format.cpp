@@ -8,6 +8,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
+#include "emomusic/music/csv_reader.hpp"
 
 namespace emomusic::music {
 
@@ -43,16 +44,6 @@ json to_json(const Recommendation& r, int rank) {
         {"distance", r.distance}, {"target", r.target}, {"step", r.step}, {"steps", r.steps}};
   }
   return j;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Line-based formats (the table, M3U) hold one track per line: a line break or another control
@@ -113,15 +104,15 @@ void write_csv(std::ostream& out, const std::vector<Recommendation>& playlist) {
     const Track& t = r.track;
     std::string artists;
     for (const auto& a : t.artists) artists += (artists.empty() ? "" : ";") + a;
-    out << ++rank << ',' << t.id << ',' << csv_field(t.name) << ',' << csv_field(artists) << ','
-        << csv_field(t.album) << ',' << csv_field(t.genre) << ','
+    out << ++rank << ',' << t.id << ',' << csv_quote(t.name) << ',' << csv_quote(artists) << ','
+        << csv_quote(t.album) << ',' << csv_quote(t.genre) << ','
         << (t.year > 0 ? std::to_string(t.year) : "") << ','
         << (t.popularity >= 0 ? std::to_string(t.popularity) : "") << ','
         << (t.explicit_lyrics ? "true" : "false") << ',' << optional_number(t.valence, "{:.4g}")
         << ',' << optional_number(t.energy, "{:.4g}") << ','
         << optional_number(t.danceability, "{:.4g}") << ',' << optional_number(t.tempo, "{:.1f}")
         << ',' << optional_number(t.acousticness, "{:.4g}") << ',' << t.uri() << ',' << t.url()
-        << ',' << optional_number(r.distance, "{:.4f}") << ',' << csv_field(r.target) << '\n';
+        << ',' << optional_number(r.distance, "{:.4f}") << ',' << csv_quote(r.target) << '\n';
   }
 }
 

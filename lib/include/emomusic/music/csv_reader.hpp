@@ -15,6 +15,11 @@ namespace emomusic::music {
 /// memory small whatever the file holds (a 1 GB line, or a million commas).
 inline constexpr std::size_t kMaxCsvRecordBytes = 1 << 20;
 
+/// `field` as one RFC 4180 field: quoted (inner quotes doubled) when it holds a comma, a quote or
+/// a line break, so that CsvReader reads it back unchanged. For the CSV outputs of playlists and
+/// the mood history.
+std::string csv_quote(const std::string& field);
+
 class CsvReader {
  public:
   /// `source` names the input in error messages ("tracks.csv").
