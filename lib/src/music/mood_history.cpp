@@ -13,6 +13,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
+#include "sqlite_file.hpp"
 
 namespace emomusic::music {
 namespace fs = std::filesystem;
@@ -210,166 +211,26 @@ FeedbackKind feedback_kind_from_string(std::string_view text) {
   throw UsageError("unknown feedback '" + excerpt(text) + "'; expected like or skip");
 }
 
-// A prepared statement that is finalised however the scope is left.
-class MoodHistory::Statement {
- public:
-  Statement(const MoodHistory& history, const char* sql) : history_(history) {
-    const int rc = sqlite3_prepare_v2(history.db_, sql, -1, &stmt_, nullptr);
-    if (rc != SQLITE_OK) history.fail(rc, "read");
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
+namespace {
 
-  void bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+using detail::SqliteFile;
+using detail::SqliteStatement;
+using detail::SqliteTransaction;
 
-  /// true while there is a row; throws on error.
-  bool step(const char* doing) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    history_.fail(rc, doing);
-  }
+const detail::SqliteKind kHistoryKind{"mood history", "move it aside to start a new one",
+                                      "another emomusic writing to it?",
+                                      "name a new file for the history"};
 
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double real(int col) const { return sqlite3_column_double(stmt_, col); }
-
- private:
-  const MoodHistory& history_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// BEGIN IMMEDIATE takes the write lock at once: a second writer waits for it (busy timeout)
-// instead of failing when it tries to upgrade a read lock half-way through.
-class MoodHistory::Transaction {
- public:
-  explicit Transaction(MoodHistory& history) : history_(history) {
-    history_.exec("BEGIN IMMEDIATE");
-  }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(history_.db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    history_.exec("COMMIT");
-    done_ = true;
-  }
-
- private:
-  MoodHistory& history_;
-  bool done_ = false;
-};
+}  // namespace
 
 MoodHistory::MoodHistory(const fs::path& path, Mode mode, int busy_timeout_ms) : path_(path) {
-  if (mode == Mode::kReadOnly && !fs::exists(path)) {
-    throw InputError("mood history " + path.string() + " does not exist");
-  }
-  if (mode == Mode::kReadWrite && path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      throw InputError("cannot create " + path.parent_path().string() + ": " + ec.message());
-    }
-  }
-  const int flags =
-      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw InputError("cannot open mood history " + path.string() + ": " + why);
-  }
-  try {
-    sqlite3_busy_timeout(db_, busy_timeout_ms);
-    // The first read is where SQLite notices a file that is not a database, or a lock.
-    long long found = 0;
-    {
-      Statement version(*this, "PRAGMA user_version");
-      version.step("read");
-      found = version.integer(0);
-    }
-    if (found > kSchemaVersion) {
-      throw InputError("mood history " + path.string() + " has schema version " +
-                       std::to_string(found) + "; this emomusic reads up to " +
-                       std::to_string(kSchemaVersion) + " (upgrade emomusic)");
-    }
-    if (mode == Mode::kReadWrite && found == 0) create_schema();
-    for (const char* table : {"moods", "feedback"}) {
-      Statement has(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-      has.bind(1, std::string(table));
-      if (!has.step("read")) {
-        throw InputError(path.string() + " is a SQLite database but not an emomusic mood history " +
-                         "(it has no " + table + " table)");
-      }
-    }
-  } catch (...) {
-    sqlite3_close(db_);
-    throw;
-  }
+  const auto file_mode =
+      mode == Mode::kReadOnly ? SqliteFile::Mode::kReadOnly : SqliteFile::Mode::kReadWrite;
+  file_ = std::make_unique<SqliteFile>(path, file_mode, busy_timeout_ms, kHistoryKind);
+  file_->open_schema(file_mode, kSchema, kSchemaVersion, {"moods", "feedback"});
 }
 
-void MoodHistory::create_schema() {
-  Transaction transaction(*this);
-  // Read again under the write lock: another process may have created the schema meanwhile.
-  {
-    Statement version(*this, "PRAGMA user_version");
-    version.step("read");
-    if (version.integer(0) != 0) return;  // the transaction rolls back an empty change
-  }
-  // Only an empty database becomes a history: another program's database gets no table.
-  bool has_tables = false;
-  {
-    Statement any_table(*this, "SELECT 1 FROM sqlite_master");
-    has_tables = any_table.step("read");
-  }
-  if (has_tables) {
-    throw InputError(path_.string() +
-                     " is a SQLite database but not an emomusic mood history (it holds other "
-                     "tables); name a new file for the history");
-  }
-  exec(kSchema);
-  exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
-  transaction.commit();
-}
-
-MoodHistory::~MoodHistory() {
-  sqlite3_close(db_);
-}
-
-void MoodHistory::fail(int rc, const std::string& doing) const {
-  const std::string where = "mood history " + path_.string();
-  const std::string detail = sqlite3_errmsg(db_);
-  switch (rc & 0xff) {
-    case SQLITE_NOTADB:
-      throw InputError(path_.string() + " is not a SQLite database (" + detail + ")");
-    case SQLITE_CORRUPT:
-      throw InputError(where + " is corrupt (" + detail + "); move it aside to start a new one");
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      throw UnavailableError(where + " is locked by another writer; try again in a moment");
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      throw InputError(where + ": cannot " + doing + " it (" + detail + ")");
-    default:
-      throw Error(ExitCode::kFailure, where + ": " + doing + " failed: " + detail);
-  }
-}
-
-void MoodHistory::exec(const char* sql) const {
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(rc, "write");
-}
+MoodHistory::~MoodHistory() = default;
 
 void MoodHistory::record(const MoodEntry& entry) {
   if (entry.time < 0) {
@@ -381,8 +242,8 @@ void MoodHistory::record(const MoodEntry& entry) {
   }
   check_label(entry.source, "mood entry: source");
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(*this,
-              "INSERT INTO moods (time, emotion, confidence, source) VALUES (?1, ?2, ?3, ?4)");
+  SqliteStatement s(
+      *file_, "INSERT INTO moods (time, emotion, confidence, source) VALUES (?1, ?2, ?3, ?4)");
   s.bind(1, entry.time);
   s.bind(2, std::string(emomusic::to_string(entry.emotion)));
   s.bind(3, entry.confidence);
@@ -392,9 +253,9 @@ void MoodHistory::record(const MoodEntry& entry) {
 
 std::vector<MoodEntry> MoodHistory::entries(std::int64_t since, std::int64_t until) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(*this,
-              "SELECT id, time, emotion, confidence, source FROM moods "
-              "WHERE time >= ?1 AND time < ?2 ORDER BY time DESC, id DESC");
+  SqliteStatement s(*file_,
+                    "SELECT id, time, emotion, confidence, source FROM moods "
+                    "WHERE time >= ?1 AND time < ?2 ORDER BY time DESC, id DESC");
   s.bind(1, since);
   s.bind(2, until);
   std::vector<MoodEntry> out;
@@ -447,9 +308,9 @@ void MoodHistory::record_feedback(const FeedbackEntry& entry) {
     artists.push_back(std::move(name));
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(*this,
-              "INSERT INTO feedback (time, track_id, artists, emotion, kind) "
-              "VALUES (?1, ?2, ?3, ?4, ?5)");
+  SqliteStatement s(*file_,
+                    "INSERT INTO feedback (time, track_id, artists, emotion, kind) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)");
   s.bind(1, entry.time);
   s.bind(2, *id);
   s.bind(3, dump_json(artists));
@@ -460,9 +321,9 @@ void MoodHistory::record_feedback(const FeedbackEntry& entry) {
 
 Feedback MoodHistory::feedback(Emotion emotion) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(*this,
-              "SELECT id, track_id, artists, kind FROM feedback WHERE emotion = ?1 "
-              "ORDER BY time, id");
+  SqliteStatement s(*file_,
+                    "SELECT id, track_id, artists, kind FROM feedback WHERE emotion = ?1 "
+                    "ORDER BY time, id");
   s.bind(1, std::string(emomusic::to_string(emotion)));
   // Replayed oldest first, so that the latest word on each track and artist is what stays.
   std::map<std::string, bool> track_liked;
@@ -493,12 +354,12 @@ Feedback MoodHistory::feedback(Emotion emotion) const {
 
 ClearedCounts MoodHistory::clear() {
   std::lock_guard<std::mutex> lock(mutex_);
-  Transaction transaction(*this);
+  SqliteTransaction transaction(*file_);
   ClearedCounts cleared;
-  exec("DELETE FROM moods");
-  cleared.moods = sqlite3_changes(db_);
-  exec("DELETE FROM feedback");
-  cleared.feedback = sqlite3_changes(db_);
+  file_->exec("DELETE FROM moods");
+  cleared.moods = sqlite3_changes(file_->handle());
+  file_->exec("DELETE FROM feedback");
+  cleared.feedback = sqlite3_changes(file_->handle());
   transaction.commit();
   return cleared;
 }

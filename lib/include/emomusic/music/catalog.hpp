@@ -11,9 +11,13 @@
 
 #include "emomusic/music/track.hpp"
 
-struct sqlite3;
-
 namespace emomusic::music {
+
+namespace detail {
+class SqliteFile;
+class SqliteStatement;
+class SqliteTransaction;
+}  // namespace detail
 
 /// $XDG_DATA_HOME/emomusic/catalog.db (see core/paths.hpp).
 std::filesystem::path default_catalog_path();
@@ -66,20 +70,13 @@ class Catalog {
     void commit();
 
    private:
-    Catalog& catalog_;
-    bool done_ = false;
+    std::unique_ptr<detail::SqliteTransaction> transaction_;
   };
 
  private:
-  friend class Transaction;
-  class Statement;
-
-  void exec(const char* sql) const;
-  [[noreturn]] void fail(int rc, const std::string& doing) const;
-
   std::filesystem::path path_;
-  sqlite3* db_ = nullptr;
-  std::unique_ptr<Statement> upsert_;  ///< prepared once: imports upsert many thousand rows
+  std::unique_ptr<detail::SqliteFile> file_;
+  std::unique_ptr<detail::SqliteStatement> upsert_;  ///< prepared once: imports upsert many rows
 };
 
 }  // namespace emomusic::music

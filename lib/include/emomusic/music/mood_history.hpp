@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,9 +22,11 @@
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/music/ranking.hpp"
 
-struct sqlite3;
-
 namespace emomusic::music {
+
+namespace detail {
+class SqliteFile;
+}  // namespace detail
 
 /// $XDG_DATA_HOME/emomusic/history.db (see core/paths.hpp).
 std::filesystem::path default_history_path();
@@ -151,15 +154,8 @@ class MoodHistory {
   ClearedCounts clear();
 
  private:
-  class Statement;
-  class Transaction;
-
-  void exec(const char* sql) const;
-  [[noreturn]] void fail(int rc, const std::string& doing) const;
-  void create_schema();
-
   std::filesystem::path path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<detail::SqliteFile> file_;
   mutable std::mutex mutex_;
 };
 

@@ -1,0 +1,168 @@
+#include "sqlite_file.hpp"
+
+#include <sqlite3.h>
+
+#include <system_error>
+
+#include "emomusic/core/error.hpp"
+
+namespace emomusic::music::detail {
+namespace fs = std::filesystem;
+
+SqliteFile::SqliteFile(const fs::path& path, Mode mode, int busy_timeout_ms, SqliteKind kind)
+    : path_(path), kind_(std::move(kind)) {
+  if (mode == Mode::kReadOnly && !fs::exists(path)) {
+    throw InputError(kind_.name + " " + path.string() + " does not exist");
+  }
+  if (mode == Mode::kReadWrite && path.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw InputError("cannot create " + path.parent_path().string() + ": " + ec.message());
+    }
+  }
+  const int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw InputError("cannot open " + kind_.name + " " + path.string() + ": " + why);
+  }
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+}
+
+SqliteFile::~SqliteFile() {
+  sqlite3_close(db_);
+}
+
+void SqliteFile::open_schema(Mode mode, const char* schema, int version,
+                             std::initializer_list<const char*> tables) {
+  const auto read_version = [&] {
+    SqliteStatement s(*this, "PRAGMA user_version");
+    s.step("read");
+    return s.integer(0);
+  };
+  const long long found = read_version();
+  if (found > version) {
+    throw InputError(kind_.name + " " + path_.string() + " has schema version " +
+                     std::to_string(found) + "; this emomusic reads up to " +
+                     std::to_string(version) + " (upgrade emomusic)");
+  }
+  if (mode == Mode::kReadWrite && found == 0) {
+    SqliteTransaction transaction(*this);
+    // Read again under the write lock: another process may have created the schema meanwhile.
+    if (read_version() == 0) {
+      // Only an empty database becomes ours: another program's database gets no table.
+      bool has_tables = false;
+      {
+        SqliteStatement any_table(*this, "SELECT 1 FROM sqlite_master");
+        has_tables = any_table.step("read");
+      }
+      if (has_tables) {
+        throw InputError(path_.string() + " is a SQLite database but not an emomusic " +
+                         kind_.name + " (it holds other tables); " + kind_.if_not_ours);
+      }
+      exec(schema);
+      exec(("PRAGMA user_version = " + std::to_string(version)).c_str());
+      transaction.commit();
+    }
+  }
+  for (const char* table : tables) {
+    SqliteStatement has(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    has.bind(1, std::string(table));
+    if (!has.step("read")) {
+      throw InputError(path_.string() + " is a SQLite database but not an emomusic " + kind_.name +
+                       " (it has no " + table + " table)");
+    }
+  }
+}
+
+void SqliteFile::exec(const char* sql) const {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(rc, "write");
+}
+
+void SqliteFile::fail(int rc, const std::string& doing) const {
+  const std::string where = kind_.name + " " + path_.string();
+  const std::string detail = sqlite3_errmsg(db_);
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+      throw InputError(path_.string() + " is not a SQLite database (" + detail + "); name a " +
+                       kind_.name + " file made by emomusic");
+    case SQLITE_CORRUPT:
+      throw InputError(where + " is corrupt (" + detail + "); " + kind_.if_corrupt);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw UnavailableError(where + " is locked by another process (" + kind_.if_busy +
+                             "); try again when it has finished");
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      throw InputError(where + ": cannot " + doing + " it (" + detail + ")");
+    default:
+      throw Error(ExitCode::kFailure, where + ": " + doing + " failed: " + detail);
+  }
+}
+
+SqliteStatement::SqliteStatement(const SqliteFile& file, const char* sql) : file_(file) {
+  const int rc = sqlite3_prepare_v2(file.handle(), sql, -1, &stmt_, nullptr);
+  if (rc != SQLITE_OK) file.fail(rc, "read");
+}
+
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
+
+void SqliteStatement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void SqliteStatement::bind(int i, const std::string& v) {
+  sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void SqliteStatement::bind(int i, long long v) {
+  sqlite3_bind_int64(stmt_, i, v);
+}
+void SqliteStatement::bind(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+}
+void SqliteStatement::bind_null(int i) {
+  sqlite3_bind_null(stmt_, i);
+}
+
+bool SqliteStatement::step(const char* doing) {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  file_.fail(rc, doing);
+}
+
+bool SqliteStatement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::string SqliteStatement::text(int col) const {
+  const auto* p = sqlite3_column_text(stmt_, col);
+  return p ? reinterpret_cast<const char*>(p) : "";
+}
+long long SqliteStatement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double SqliteStatement::real(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
+
+SqliteTransaction::SqliteTransaction(const SqliteFile& file) : file_(file) {
+  file_.exec("BEGIN IMMEDIATE");
+}
+SqliteTransaction::~SqliteTransaction() {
+  if (!done_) sqlite3_exec(file_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+void SqliteTransaction::commit() {
+  file_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace emomusic::music::detail
