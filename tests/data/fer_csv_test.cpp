@@ -8,6 +8,8 @@
 namespace emomusic::data {
 namespace {
 
+using test::pixels;
+
 LoadOptions strict() {
   LoadOptions o;
   o.use_cache = false;
@@ -29,12 +31,6 @@ std::string error_for(const std::string& bad_line, int* line_no = nullptr) {
     return e.what();
   }
   return "no error";
-}
-
-std::string pixels(int count, int value = 7) {
-  std::string s;
-  for (int i = 0; i < count; ++i) s += (i ? " " : "") + std::to_string(value);
-  return s;
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 namespace emomusic::data {
 namespace {
 
+using test::pixels;
+
 LoadOptions quiet(bool skip_bad = false) {
   LoadOptions o;
   o.use_cache = false;
@@ -26,12 +28,6 @@ std::string load_error(const std::filesystem::path& path, bool skip_bad = false)
     return e.what();
   }
   return "no error";
-}
-
-std::string pixels(int count, int value = 7) {
-  std::string s;
-  for (int i = 0; i < count; ++i) s += (i ? " " : "") + std::to_string(value);
-  return s;
 }
 
 std::string good_csv() {

@@ -51,4 +51,26 @@ std::vector<Track> grid_tracks(int per_side) {
   return tracks;
 }
 
+std::vector<Waypoint> at(double valence, double energy) {
+  FeatureTarget t;
+  t.valence = valence;
+  t.energy = energy;
+  return {{"target", t}};
+}
+
+RankOptions exact(int limit) {
+  RankOptions o;
+  o.limit = limit;
+  o.variety = 0;
+  o.diversity = 0;
+  o.max_per_artist = 1000;
+  return o;
+}
+
+std::vector<std::string> ids(const std::vector<Recommendation>& playlist) {
+  std::vector<std::string> out;
+  for (const auto& r : playlist) out.push_back(r.track.id);
+  return out;
+}
+
 }  // namespace emomusic::music::test

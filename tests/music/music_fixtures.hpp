@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/music/ranking.hpp"
 #include "emomusic/music/track.hpp"
 
 namespace emomusic::music::test {
@@ -36,5 +37,14 @@ std::string kaggle_row(int index, const std::string& id, const std::string& arti
 
 /// A catalog-like list for ranking: tracks on a valence × energy grid, one artist each.
 std::vector<Track> grid_tracks(int per_side);
+
+/// One waypoint at (valence, energy): a ranking target with only those two features.
+std::vector<Waypoint> at(double valence, double energy);
+
+/// Rank options that rank by distance alone: no randomness, no diversity, no artist cap.
+RankOptions exact(int limit);
+
+/// The track ids of a playlist, in order.
+std::vector<std::string> ids(const std::vector<Recommendation>& playlist);
 
 }  // namespace emomusic::music::test

@@ -12,27 +12,9 @@
 namespace emomusic::music {
 namespace {
 
-std::vector<Waypoint> at(double valence, double energy) {
-  FeatureTarget t;
-  t.valence = valence;
-  t.energy = energy;
-  return {{"target", t}};
-}
-
-RankOptions exact(int limit) {
-  RankOptions o;
-  o.limit = limit;
-  o.variety = 0;
-  o.diversity = 0;
-  o.max_per_artist = 1000;
-  return o;
-}
-
-std::vector<std::string> ids(const std::vector<Recommendation>& playlist) {
-  std::vector<std::string> out;
-  for (const auto& r : playlist) out.push_back(r.track.id);
-  return out;
-}
+using test::at;
+using test::exact;
+using test::ids;
 
 TEST(FeatureDistance, IsWeightedRmsOverKnownFeatures) {
   Track t;

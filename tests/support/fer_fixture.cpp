@@ -52,4 +52,10 @@ void write_gzip(const std::filesystem::path& path, const std::string& text) {
   gzclose(f);
 }
 
+std::string pixels(int count, int value) {
+  std::string s;
+  for (int i = 0; i < count; ++i) s += (i ? " " : "") + std::to_string(value);
+  return s;
+}
+
 }  // namespace emomusic::test

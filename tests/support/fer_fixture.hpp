@@ -17,6 +17,9 @@ struct FerRow {
 /// A learnable synthetic face: class k gets a bright band at a class-specific height, plus noise.
 FerRow synthetic_row(int label, const std::string& usage, std::uint32_t seed);
 
+/// The pixels field of a FER2013 row: `count` copies of `value`, space-separated.
+std::string pixels(int count, int value = 7);
+
 /// `emotion,pixels,Usage` CSV text with a header.
 std::string fer_csv(const std::vector<FerRow>& rows);
 
