@@ -6,17 +6,19 @@
 
 namespace emomusic::app {
 
-void add_dataset_options(CLI::App& cmd, DatasetOptions& o) {
-  cmd.add_option("--data", o.data,
-                 "FER2013 CSV (emotion,pixels,Usage; plain or .gz), a folder "
-                 "ROOT/{train,test}/<class>/*.jpg, "
-                 "or a packed .safetensors dataset; a pipe such as <(zcat …) is read once, "
-                 "without the cache")
-      ->required();
+CLI::Option* add_dataset_options(CLI::App& cmd, DatasetOptions& o, bool data_required) {
+  auto* data =
+      cmd.add_option("--data", o.data,
+                     "FER2013 CSV (emotion,pixels,Usage; plain or .gz), a folder "
+                     "ROOT/{train,test}/<class>/*.jpg, "
+                     "or a packed .safetensors dataset; a pipe such as <(zcat …) is read once, "
+                     "without the cache")
+          ->required(data_required);
   cmd.add_flag("--skip-bad", o.skip_bad, "Report and skip bad rows/images instead of stopping");
   cmd.add_flag("--no-cache", o.no_cache, "Do not read or write the packed dataset cache");
   cmd.add_option("--cache-dir", o.cache_dir, "Folder of the packed dataset cache")
       ->capture_default_str();
+  return data;
 }
 
 data::FaceDataset load_dataset(const DatasetOptions& o, bool show_progress) {

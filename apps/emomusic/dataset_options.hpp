@@ -16,7 +16,8 @@ struct DatasetOptions {
   std::filesystem::path cache_dir;  ///< empty: $XDG_CACHE_HOME/emomusic/datasets
 };
 
-void add_dataset_options(CLI::App& cmd, DatasetOptions& o);
+/// Adds --data and its options; returns --data, which is required unless `data_required` is false.
+CLI::Option* add_dataset_options(CLI::App& cmd, DatasetOptions& o, bool data_required = true);
 
 /// Loads with the options; logs how many rows were skipped and where the cache is.
 data::FaceDataset load_dataset(const DatasetOptions& o, bool show_progress);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <opencv2/highgui.hpp>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
@@ -38,8 +39,10 @@ void setup_detect(CLI::App& app, Command& command) {
                   "Emotion model (default: $EMOMUSIC_MODEL or the shipped one); repeat it for an "
                   "ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
-  sub->add_option("--tta", o->tta, "Test-time augmentation: " + join_names(nn::tta_names()))
-      ->capture_default_str()
+  sub->add_option("--tta", o->tta,
+                  "Test-time augmentation: " + join_names(nn::tta_names()) +
+                      " (default: " + vision::kStillImageTta + " for images, " +
+                      vision::kStreamTta + " for video and camera)")
       ->check(CLI::IsMember(nn::tta_names()));
   sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
       ->capture_default_str()
@@ -122,7 +125,10 @@ int run_detect(const DetectOptions& o) {
       o.cascade.empty()
           ? with_hint<UnavailableError>("--cascade FILE names one", [&] { return FaceDetector(d); })
           : FaceDetector(d);
-  const FaceClassifierOptions c{o.models, o.device, o.tta};
+  const FaceClassifierOptions c{o.models, o.device,
+                                !o.tta.empty() ? o.tta
+                                : stills       ? kStillImageTta
+                                               : kStreamTta};
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());
@@ -145,7 +151,16 @@ int run_detect(const DetectOptions& o) {
   EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
   StreamOptions s;
   s.every = o.every;
-  s.show = o.show;
+  // The window is the front end's: the library hands over each annotated frame.
+  constexpr const char* kWindow = "emomusic detect";
+  if (o.show) {
+    cv::namedWindow(kWindow, cv::WINDOW_AUTOSIZE);
+    s.on_frame = [kWindow](const cv::Mat& annotated) {
+      cv::imshow(kWindow, annotated);
+      const int key = cv::waitKey(1);
+      return key != 'q' && key != 27;  // q or Esc
+    };
+  }
   s.output = o.output;
   s.tracker.smoothing = o.smoothing;
   s.once = o.once;

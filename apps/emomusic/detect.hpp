@@ -20,7 +20,7 @@ struct DetectOptions {
   std::vector<std::string> dirs;
   std::vector<std::filesystem::path> models;  ///< empty: the default model; more: an ensemble
   std::string device = "cpu";
-  std::string tta = "none";
+  std::string tta;  ///< empty: vision::kStillImageTta for images, kStreamTta for streams
   std::string detector = "haar";
   std::string cascade;  ///< empty: the installed one for --detector
   int min_face = vision::DetectorOptions{}.min_face;

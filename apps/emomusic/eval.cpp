@@ -12,6 +12,10 @@
 #include "emomusic/plot/confusion_matrix.hpp"
 #include "emomusic/train/evaluate.hpp"
 #include "ml_commands.hpp"
+#if defined(EMOMUSIC_WITH_VISION) && defined(EMOMUSIC_WITH_MUSIC)
+#include "emomusic/session/photo_evaluation.hpp"
+#define EMOMUSIC_EVAL_PHOTOS 1
+#endif
 
 namespace emomusic::app {
 
@@ -23,11 +27,20 @@ void setup_eval(CLI::App& app, Command& command) {
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
       "  emomusic eval --model runs/vgg.safetensors --data fer2013.csv.gz --tta tencrop --json\n"
       "  emomusic eval --data fer2013.csv.gz --plot confusion.png\n"
-      "  emomusic eval --model a.safetensors --model b.safetensors --data fer2013.csv.gz");
+      "  emomusic eval --model a.safetensors --model b.safetensors --data fer2013.csv.gz\n"
+      "  emomusic eval --photos faces/labels.csv --tta none   # photos: detect, crop, classify");
   cmd->add_option("--model", o->models,
                   "Model file (default: the shipped model, or $EMOMUSIC_MODEL); repeat it to "
                   "measure an ensemble that averages the models' probabilities");
-  add_dataset_options(*cmd, o->dataset);
+  auto* data = add_dataset_options(*cmd, o->dataset, /*data_required=*/false);
+#ifdef EMOMUSIC_EVAL_PHOTOS
+  auto* photos =
+      cmd->add_option("--photos", o->photos,
+                      "Measure the whole pipeline (face detection, crop, classification) on "
+                      "labelled photographs: a CSV of path,label lines, paths relative to it")
+          ->excludes(data);
+  data->excludes(photos);
+#endif
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
                   "PrivateTest when present, else PublicTest)");
@@ -45,12 +58,62 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->callback([o, &command] { command = [o] { return run_eval(*o); }; });
 }
 
+namespace {
+
+std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
+  if (!o.models.empty()) return o.models;
+  return {with_hint<ModelError>("--model FILE names one", [] { return default_model_path(); })};
+}
+
+#ifdef EMOMUSIC_EVAL_PHOTOS
+int run_photo_eval(const EvalOptions& o) {
+  vision::FaceClassifierOptions co;
+  co.models = models_to_evaluate(o);
+  co.device = o.device;
+  co.tta = o.tta;
+  const std::string name = nn::describe_models(co.models);
+  // The model first: a bad model path fails in a second, not after the photos are listed.
+  vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
+  const auto photos = session::read_labelled_photos(o.photos);
+  spdlog::info("evaluating {} on {} photos of {} (tta {})", name, photos.size(), o.photos.string(),
+               o.tta);
+  const auto result = session::evaluate_photos(pipeline, photos, !o.json);
+  for (const auto& failure : result.failures) spdlog::error("{}", failure);
+  if (o.json) {
+    auto j = result.to_json();
+    j["model"] = name;
+    j["photos_file"] = o.photos.string();
+    j["tta"] = o.tta;
+    std::cout << dump_json(j, 2) << std::endl;
+  } else {
+    std::cout << fmt::format("{} on {} (whole pipeline, tta {})\n", name, o.photos.string(), o.tta)
+              << result.to_text();
+  }
+  if (!o.plot.empty()) {
+    plot::plot_confusion_matrix(
+        result.metrics.confusion, result.metrics.classes, o.plot,
+        fmt::format("{} on {} (tta {})", name, o.photos.parent_path().filename().string(), o.tta));
+    spdlog::info("confusion matrix: {}", o.plot.string());
+  }
+  if (result.failures.size() == photos.size()) return static_cast<int>(ExitCode::kBadInput);
+  if (result.metrics.n == 0 && result.failures.empty()) {
+    spdlog::error("no face was found in any of the {} photos", photos.size());
+    return static_cast<int>(ExitCode::kNotFound);
+  }
+  return static_cast<int>(result.failures.empty() ? ExitCode::kOk : ExitCode::kPartial);
+}
+#endif
+
+}  // namespace
+
 int run_eval(const EvalOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
+#ifdef EMOMUSIC_EVAL_PHOTOS
+  if (!o.photos.empty()) return run_photo_eval(o);
+#endif
+  if (o.dataset.data.empty()) throw UsageError("eval needs --data (or --photos)");
   nn::ClassifierOptions co;
-  co.models = o.models.empty() ? std::vector{with_hint<ModelError>(
-                                     "--model FILE names one", [] { return default_model_path(); })}
-                               : o.models;
+  co.models = models_to_evaluate(o);
   co.device = o.device;
   co.tta = nn::parse_tta(o.tta);
   // Load the model before the data: a bad model path should fail in a second, not after parsing.

@@ -9,6 +9,9 @@ namespace emomusic::app {
 struct EvalOptions {
   std::vector<std::filesystem::path> models;  ///< empty: the shipped model; more: an ensemble
   DatasetOptions dataset;
+  /// Instead of a dataset of crops: a labels file of photographs (path,label), run through the
+  /// whole pipeline (face detection, crop, classification).
+  std::filesystem::path photos;
   std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
   std::string tta = "tencrop";  ///< the most accurate for the shipped model (see its card)
   bool json = false;

@@ -60,18 +60,31 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--out", t.out,
                   "Best model (safetensors); curves, metrics CSV and checkpoint go beside it")
       ->capture_default_str();
+  auto* init = cmd->add_option("--init", t.init,
+                               "Start from this model's weights (fine-tuning); its architecture "
+                               "replaces --arch and the options that shape it");
   cmd->add_option("--arch", t.arch.name, "Architecture")
       ->check(CLI::IsMember(nn::architecture_names()))
+      ->capture_default_str()
+      ->excludes(init);
+  cmd->add_option("--equalize", o->equalize,
+                  "Contrast normalisation of each face, kept in the model for inference: " +
+                      join_names(nn::equalize_names()))
+      ->check(CLI::IsMember(nn::equalize_names()))
       ->capture_default_str();
   cmd->add_option("--channels", o->channels, "vgg: channels per stage (width and depth)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(init);
   cmd->add_option("--convs-per-stage", t.arch.convs_per_stage, "vgg: 3x3 convolutions per stage")
       ->check(CLI::Range(1, 8))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(init);
   cmd->add_option("--hidden", t.arch.hidden, "vgg: hidden dense units (0: none)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(init);
   cmd->add_option("--dropout", t.arch.dropout, "Dropout before the dense layers")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(init);
   cmd->add_option("--epochs", t.epochs, "Epochs")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -82,8 +95,15 @@ void setup_train(CLI::App& app, Command& command) {
                   join_names(train::optimizer_names()) + " (sgd with Nesterov momentum)")
       ->check(CLI::IsMember(train::optimizer_names()))
       ->capture_default_str();
-  cmd->add_option("--lr", t.schedule.base_lr, "Peak learning rate")
+  cmd->add_option("--lr", t.schedule.base_lr,
+                  "Peak learning rate (after warm-up, before decay), for --batch-size images per "
+                  "step, or for --lr-batch images if given")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--lr-batch", t.lr_reference_batch,
+                  "The batch size --lr is meant for; the peak rate is scaled from it to "
+                  "--batch-size, linearly for sgd, by the square root for adamw (0: --lr as given)")
+      ->check(CLI::Range(0, 4096))
       ->capture_default_str();
   cmd->add_option("--weight-decay", t.weight_decay, "Weight decay")->capture_default_str();
   cmd->add_option("--momentum", t.momentum, "sgd momentum")->capture_default_str();
@@ -119,9 +139,34 @@ void setup_train(CLI::App& app, Command& command) {
                   "Augmentation: random erasing probability")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  cmd->add_option("--brightness", t.augmentation.brightness,
+                  "Camera augmentation: largest brightness shift, fraction of full scale")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--contrast", t.augmentation.contrast,
+                  "Camera augmentation: contrast factor in [1/(1+C), 1+C]")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  cmd->add_option("--gamma", t.augmentation.gamma, "Camera augmentation: gamma in [1/(1+G), 1+G]")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  cmd->add_option("--blur-prob", t.augmentation.blur_probability,
+                  "Camera augmentation: share of faces blurred")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--noise", t.augmentation.noise,
+                  "Camera augmentation: largest sensor-noise std, fraction of full scale")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--val-split", o->val_split, "Validation split (default: PublicTest, else Test)");
   cmd->add_option("--limit", o->limit, "Train on a random subset of N images (quick runs)");
   cmd->add_option("--device", t.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--precision", o->precision,
+                  "Arithmetic of the training steps: " + join_names(train::precision_names()) +
+                      " (bf16: autocast, for GPU tensor cores and CPUs with AMX or AVX-512 BF16); "
+                      "validation and the saved model are fp32")
+      ->check(CLI::IsMember(train::precision_names()))
+      ->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")
       ->capture_default_str();
   cmd->add_option("--seed", t.seed, "Random seed")->capture_default_str();
@@ -138,6 +183,8 @@ void setup_train(CLI::App& app, Command& command) {
 int run_train(const TrainCommandOptions& options) {
   TrainCommandOptions o = options;
   if (o.train.arch.name == "vgg") o.train.arch.channels = parse_channels(o.channels);
+  o.train.equalize = nn::parse_equalize(o.equalize);
+  o.train.precision = train::parse_precision(o.precision);
   o.train.show_progress = true;
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
 
@@ -188,6 +235,8 @@ int run_train(const TrainCommandOptions& options) {
         {"batch_size", o.train.batch_size},
         {"optimizer", o.train.optimizer},
         {"lr", o.train.schedule.base_lr},
+        {"lr_batch", o.train.lr_reference_batch},
+        {"precision", o.precision},
         {"schedule", o.train.schedule.kind},
         {"warmup", o.train.schedule.warmup_epochs},
         {"weight_decay", o.train.weight_decay},

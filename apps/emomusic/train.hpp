@@ -13,6 +13,8 @@ struct TrainCommandOptions {
   std::string val_split;      ///< empty: PublicTest, else Test
   std::int64_t limit = 0;     ///< use only this many training images (quick runs); 0 = all
   std::string channels = "32,64,128,256";
+  std::string equalize = "none";   ///< a name of nn::equalize_names()
+  std::string precision = "fp32";  ///< a name of train::precision_names()
 };
 
 void setup_train(CLI::App& app, Command& command);

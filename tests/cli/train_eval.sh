@@ -61,4 +61,31 @@ head -c 1000 "$WORK/m.safetensors" >"$WORK/cut.safetensors"
 expect_exit 4 "$EMOMUSIC" eval --model "$WORK/cut.safetensors" --data "$WORK/fer.csv"
 expect_in "$WORK/err" "cut.safetensors"
 expect_exit 4 "$EMOMUSIC" eval --model "$WORK/none.safetensors" --data "$WORK/fer.csv"
+# Fine-tuning: --init takes the model's weights and architecture, --equalize is kept in the file.
+expect_exit 0 "$EMOMUSIC" train --data "$WORK/fer.csv" --init "$WORK/m.safetensors" \
+  --equalize histogram --out "$WORK/t.safetensors" --epochs 1 --batch-size 16 --threads 1 -q
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/t.safetensors" --data "$WORK/fer.csv" --json
+expect_in "$WORK/out" '"n": 42'
+expect_exit 2 "$EMOMUSIC" train --data "$WORK/fer.csv" --init "$WORK/m.safetensors" --arch baseline \
+  --out "$WORK/u.safetensors" --epochs 1 --batch-size 16
+expect_exit 4 "$EMOMUSIC" train --data "$WORK/fer.csv" --init "$WORK/cut.safetensors" \
+  --out "$WORK/u.safetensors" --epochs 1 --batch-size 16
+expect_in "$WORK/err" "cut.safetensors"
+
+# Photos through the whole pipeline: a grey picture holds no face (exit 7); a missing photo is
+# reported and the rest goes on (exit 5); neither --data nor --photos is a usage error.
+{ printf 'P5\n64 64\n255\n'; head -c 4096 /dev/zero | tr '\0' '\200'; } >"$WORK/grey.pgm"
+printf 'path,label\ngrey.pgm,happy\n' >"$WORK/labels.csv"
+expect_exit 7 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv"
+expect_in "$WORK/out" "1 photos: a face in 0, none found in 1"
+printf 'grey.pgm,happy\nmissing.jpg,sad\n' >"$WORK/labels.csv"
+expect_exit 5 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv" --json
+expect_in "$WORK/err" "missing.jpg"
+expect_in "$WORK/out" '"without_face": 1'
+printf 'grey.pgm,cheerful\n' >"$WORK/labels.csv"
+expect_exit 3 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv"
+expect_in "$WORK/err" "labels.csv:1: unknown label 'cheerful'"
+expect_exit 2 "$EMOMUSIC" eval --model "$WORK/m.safetensors"
+expect_exit 2 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv" \
+  --data "$WORK/fer.csv"
 echo "train_eval: all checks passed"

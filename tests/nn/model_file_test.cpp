@@ -145,6 +145,8 @@ TEST(ModelFile, AbsurdArchitectureInTheMetadataIsAModelError) {
       {"input", R"({"size":48,"mean":0.5,"std":-0.2})"},
       {"input", R"({"size":48,"mean":1e999,"std":0.25})"},
       {"input", R"({"size":48,"mean":0.5,"std":"wide"})"},
+      {"input", R"({"size":48,"equalize":"sideways","mean":0.5,"std":0.25})"},
+      {"input", R"({"size":48,"equalize":1,"mean":0.5,"std":0.25})"},
   };
   const auto start = std::chrono::steady_clock::now();
   int i = 0;
@@ -155,6 +157,26 @@ TEST(ModelFile, AbsurdArchitectureInTheMetadataIsAModelError) {
     EXPECT_NE(m.find("metadata"), std::string::npos) << value << ": " << m;
   }
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+}
+
+TEST(ModelFile, EqualisationIsKeptAndOlderFilesHaveNone) {
+  test::TempDir dir;
+  auto spec = small_spec();
+  spec.input.equalize = Equalize::kHistogram;
+  auto net = make_network(spec.arch, spec.input.size, 7);
+  save_model(dir / "eq.safetensors", net, spec, {});
+  EXPECT_EQ(load_model(dir / "eq.safetensors").spec.input.equalize, Equalize::kHistogram);
+
+  // Files written before the field existed were fed raw faces.
+  SafetensorsFile old = small_model_file();
+  old.metadata["input"] = R"({"size":48,"mean":0.5,"std":0.25})";
+  save_safetensors(dir / "old.safetensors", old);
+  EXPECT_EQ(load_model(dir / "old.safetensors").spec.input.equalize, Equalize::kNone);
+}
+
+TEST(ModelSpec, EqualizeNamesRoundTrip) {
+  for (const auto& name : equalize_names()) EXPECT_EQ(to_string(parse_equalize(name)), name);
+  EXPECT_THROW(parse_equalize("clahe"), UsageError);
 }
 
 // Metadata within the bounds but larger than the tensors: compared before the (85 MB) network

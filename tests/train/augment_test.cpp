@@ -15,7 +15,78 @@ AugmentOptions nothing() {
   return o;
 }
 
+AugmentOptions no_camera() {
+  AugmentOptions o;
+  o.brightness = o.contrast = o.gamma = o.blur_probability = o.noise = 0;
+  return o;
+}
+
+torch::Tensor grey_faces(int64_t n, int level) {
+  return torch::full({n, 48, 48}, level, torch::kUInt8);
+}
+
 }  // namespace
+
+TEST(CameraEffects, AllOffReturnsTheFacesUnchanged) {
+  torch::manual_seed(10);
+  const auto faces = torch::randint(0, 256, {6, 48, 48}, torch::kUInt8);
+  EXPECT_TRUE(torch::equal(camera_effects(faces, no_camera()), faces));
+}
+
+TEST(CameraEffects, DefaultsKeepShapeAndDtypeAndChangeTheFaces) {
+  torch::manual_seed(11);
+  const auto faces = torch::randint(0, 256, {16, 1, 48, 48}, torch::kUInt8);
+  const auto out = camera_effects(faces, AugmentOptions{});
+  EXPECT_EQ(out.sizes(), faces.sizes());
+  EXPECT_EQ(out.dtype(), torch::kUInt8);
+  EXPECT_FALSE(torch::equal(out, faces));
+}
+
+TEST(CameraEffects, BrightnessMovesEachFaceWithinItsBound) {
+  torch::manual_seed(12);
+  auto o = no_camera();
+  o.brightness = 0.2;
+  const auto shift = camera_effects(grey_faces(200, 128), o).to(torch::kFloat32) - 128;
+  // Each face moves as a whole, by at most 0.2 × 255 = 51 levels, in both directions.
+  EXPECT_TRUE(torch::equal(shift.amax({1, 2}), shift.amin({1, 2})));
+  const auto per_face = shift.amax({1, 2});
+  EXPECT_LE(per_face.abs().max().item<float>(), 52);
+  EXPECT_LT(per_face.min().item<float>(), -30);
+  EXPECT_GT(per_face.max().item<float>(), 30);
+}
+
+TEST(CameraEffects, ContrastAndGammaKeepTheOrderOfGreyLevels) {
+  torch::manual_seed(13);
+  auto o = no_camera();
+  o.contrast = 0.5;
+  o.gamma = 0.5;
+  // A ramp: every face stays a non-decreasing ramp (monotone maps), but not the same one.
+  const auto ramp = torch::arange(0, 256, 256.0 / 48).to(torch::kUInt8).expand({32, 48, 48});
+  const auto out = camera_effects(ramp.contiguous(), o).to(torch::kInt32);
+  EXPECT_TRUE((out.diff(1, 2) >= 0).all().item<bool>());
+  EXPECT_GT((out - ramp.to(torch::kInt32)).abs().sum().item<int64_t>(), 32 * 48 * 48);
+}
+
+TEST(CameraEffects, BlurSoftensEdgesAndNoiseRoughensFlatFaces) {
+  torch::manual_seed(14);
+  auto blur = no_camera();
+  blur.blur_probability = 1.0;
+  auto bars = grey_faces(8, 40);
+  bars.narrow(2, 0, 24).fill_(220);  // a vertical edge in the middle of each face
+  const auto blurred = camera_effects(bars, blur).to(torch::kFloat32);
+  // Next to the edge the levels are mixed; far from it they are not.
+  EXPECT_TRUE((blurred.select(2, 24) > 41).all().item<bool>());
+  EXPECT_TRUE((blurred.select(2, 23) < 219).all().item<bool>());
+  EXPECT_TRUE((blurred.select(2, 40) == 40).all().item<bool>());
+
+  auto noise = no_camera();
+  noise.noise = 0.05;
+  const auto noisy = camera_effects(grey_faces(64, 128), noise).to(torch::kFloat32);
+  const auto spread = noisy.std({1, 2});
+  EXPECT_LT(spread.max().item<float>(), 0.05 * 255 * 1.2);
+  EXPECT_GT(spread.max().item<float>(), 4);
+  EXPECT_NEAR(noisy.mean().item<float>(), 128, 1.0);
+}
 
 TEST(Augment, IdentitySettingsReturnTheInput) {
   torch::manual_seed(0);

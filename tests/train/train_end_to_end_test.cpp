@@ -86,6 +86,46 @@ TEST_F(TrainEndToEnd, ResumeContinuesFromTheCheckpoint) {
   EXPECT_THROW(train_model(other, all_.split("Training"), all_.split("PublicTest")), ModelError);
 }
 
+TEST_F(TrainEndToEnd, FineTuningStartsFromTheInitialModel) {
+  options_.epochs = 5;
+  const auto first = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  ASSERT_GT(first.best_val_accuracy, 0.5);
+
+  // Another architecture is asked for, and a rate too small to learn anything in one epoch: the
+  // run can only score like the first model if it starts from its weights and architecture.
+  TrainOptions tune = options_;
+  tune.init = options_.out;
+  tune.out = dir_ / "tuned.safetensors";
+  tune.arch.channels = {4};
+  tune.epochs = 1;
+  tune.schedule.base_lr = 1e-7;
+  tune.augment = false;
+  const auto tuned = train_model(tune, all_.split("Training"), all_.split("PublicTest"));
+  EXPECT_GT(tuned.history[0].val_accuracy, first.best_val_accuracy - 0.15);
+  const auto model = nn::load_model(tune.out);
+  EXPECT_EQ(model.spec.arch.channels, (std::vector<int>{8, 16}));
+  EXPECT_EQ(model.training.at("initial_weights"), "model.safetensors");
+
+  // From scratch with that rate, the small network stays near chance.
+  TrainOptions scratch = tune;
+  scratch.init.clear();
+  scratch.out = dir_ / "scratch.safetensors";
+  const auto cold = train_model(scratch, all_.split("Training"), all_.split("PublicTest"));
+  EXPECT_LT(cold.history[0].val_accuracy, first.best_val_accuracy - 0.15);
+}
+
+TEST_F(TrainEndToEnd, EqualisationIsMeasuredAndRecordedInTheModel) {
+  options_.epochs = 1;
+  options_.equalize = nn::Equalize::kHistogram;
+  train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  const auto input = nn::load_model(options_.out).spec.input;
+  EXPECT_EQ(input.equalize, nn::Equalize::kHistogram);
+  // Equalised faces spread over the whole range: mean near 1/2, std near that of a uniform
+  // distribution on [0, 1] (0.29), whatever the raw faces' levels were.
+  EXPECT_NEAR(input.mean, 0.5, 0.05);
+  EXPECT_NEAR(input.std, 0.29, 0.04);
+}
+
 TEST_F(TrainEndToEnd, InterruptKeepsTheCheckpointAndSaysHowToResume) {
   options_.epochs = 1;
   train_model(options_, all_.split("Training"), all_.split("PublicTest"));

@@ -24,8 +24,34 @@ TEST(FaceCrop, GrayscaleTakesOpenCvBgrOrder) {
   EXPECT_EQ(to_gray(gray).at<uchar>(0, 0), 7);
 }
 
+// Training equalises faces with torch (nn::equalize_histograms), a camera frame's face is the same
+// crop: both must give exactly OpenCV's equalizeHist, the reference users know.
+TEST(Equalize, TrainingEqualisationIsOpenCvsEqualizeHist) {
+  cv::RNG rng(21);
+  std::vector<cv::Mat> faces;
+  for (const auto& [lo, hi] : std::vector<std::pair<int, int>>{{0, 256}, {90, 140}, {250, 256}}) {
+    cv::Mat f(48, 48, CV_8UC1);
+    rng.fill(f, cv::RNG::UNIFORM, lo, hi);
+    faces.push_back(f);
+  }
+  cv::Mat two(48, 48, CV_8UC1, cv::Scalar(30));
+  two(cv::Rect(0, 0, 10, 48)).setTo(200);
+  faces.push_back(two);
+  faces.emplace_back(48, 48, CV_8UC1, cv::Scalar(77));  // one grey: OpenCV leaves it as it is
+  cv::Mat ramp(37, 53, CV_8UC1);                        // not square, not 48
+  for (int y = 0; y < ramp.rows; ++y)
+    for (int x = 0; x < ramp.cols; ++x) ramp.at<uchar>(y, x) = static_cast<uchar>((x * y) % 97);
+  faces.push_back(ramp);
+  for (std::size_t i = 0; i < faces.size(); ++i) {
+    cv::Mat expected;
+    cv::equalizeHist(faces[i], expected);
+    EXPECT_EQ(cv::norm(test::equalize_through_nn(faces[i]), expected, cv::NORM_INF), 0)
+        << "face " << i;
+  }
+}
+
 TEST(FaceCrop, DefaultMarginIsPinned) {
-  EXPECT_DOUBLE_EQ(kDefaultFaceMargin, 0.0);
+  EXPECT_DOUBLE_EQ(kDefaultFaceMargin, -0.1);
 }
 
 TEST(FaceCrop, BoxGrowsByTheMarginOnEverySide) {
@@ -125,6 +151,27 @@ TEST_F(FaceClassifierTest, BatchMatchesSingleFacesThroughNn) {
     EXPECT_NEAR(sum, 1.0f, 1e-4);
   }
   EXPECT_TRUE(classifier.classify({}).empty());
+}
+
+TEST_F(FaceClassifierTest, AnEqualizingModelIsFedEqualisedFaces) {
+  test::write_tiny_equalizing_model(dir_ / "eq.safetensors");
+  // A dim, flat face and the same face with its contrast stretched: no two grey levels merge,
+  // so equalised they are one image, and the model must see them so.
+  cv::Mat dim(48, 48, CV_8UC1);
+  cv::RNG(5).fill(dim, cv::RNG::UNIFORM, 60, 120);
+  cv::Mat bright;
+  dim.convertTo(bright, CV_8UC1, 2.0, -100);  // 60..119 → 20..138, each level its own
+  FaceClassifier equalizing({{dir_ / "eq.safetensors"}});
+  const auto eq = equalizing.classify({dim, bright});
+  FaceClassifier raw({{dir_ / "m.safetensors"}});
+  const auto plain = raw.classify({dim, bright});
+  float eq_gap = 0, raw_gap = 0;
+  for (int e = 0; e < kEmotionCount; ++e) {
+    eq_gap = std::max(eq_gap, std::abs(eq[0][e] - eq[1][e]));
+    raw_gap = std::max(raw_gap, std::abs(plain[0][e] - plain[1][e]));
+  }
+  EXPECT_EQ(eq_gap, 0.0f);
+  EXPECT_GT(raw_gap, 1e-4) << "the test's two faces do not differ for a model without it";
 }
 
 TEST_F(FaceClassifierTest, ReportsClassesInLabelOrderWhateverTheModelOrder) {

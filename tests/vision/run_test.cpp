@@ -255,6 +255,27 @@ TEST_F(RunTest, OnceGivesUpWhenNoFaceAppears) {
   EXPECT_EQ(finish_run(analyse_stream(p, again, {}, &writer)), ExitCode::kNotFound);
 }
 
+TEST_F(RunTest, TheFrontEndSeesEachAnnotatedFrameAndCanStopTheStream) {
+  write_video(dir_ / "blank.avi",
+              std::vector<cv::Mat>(20, cv::Mat(120, 160, CV_8UC3, cv::Scalar(60, 60, 60))));
+  auto p = pipeline();
+  auto source = VideoSource::open((dir_ / "blank.avi").string());
+  std::ostringstream out;
+  ResultWriter writer(out, OutputFormat::kJsonl);
+  StreamOptions o;
+  std::vector<cv::Size> seen;
+  o.on_frame = [&](const cv::Mat& annotated) {
+    seen.push_back(annotated.size());
+    return seen.size() < 4;  // the user closed the window at the 4th frame
+  };
+  const auto summary = analyse_stream(p, source, o, &writer);
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], cv::Size(160, 120));
+  EXPECT_EQ(summary.frames, 4);
+  EXPECT_FALSE(summary.interrupted);
+  EXPECT_EQ(parse_jsonl(out.str()).size(), 4u);
+}
+
 TEST_F(RunTest, InterruptedStreamFinishesItsOutput) {
   write_video(dir_ / "blank.avi",
               std::vector<cv::Mat>(30, cv::Mat(120, 160, CV_8UC3, cv::Scalar(60, 60, 60))));

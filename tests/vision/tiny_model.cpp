@@ -40,6 +40,23 @@ void write_tiny_model(const std::filesystem::path& path, const std::vector<std::
   write_model(path, spec, classes);
 }
 
+void write_tiny_equalizing_model(const std::filesystem::path& path) {
+  nn::ModelSpec spec;
+  spec.arch.channels = {8, 16};
+  spec.arch.hidden = 16;
+  spec.input.equalize = nn::Equalize::kHistogram;
+  write_model(path, spec, {});
+}
+
+cv::Mat equalize_through_nn(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const cv::Mat packed = gray.clone();
+  const auto out = nn::equalize_histograms(
+                       torch::from_blob(packed.data, {1, packed.rows, packed.cols}, torch::kUInt8))
+                       .contiguous();
+  return cv::Mat(packed.rows, packed.cols, CV_8UC1, out.data_ptr()).clone();
+}
+
 void write_spoiled_model(const std::filesystem::path& path, const std::string& how) {
   write_tiny_model(path);
   SafetensorsFile file = load_safetensors(path);

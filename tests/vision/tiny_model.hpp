@@ -14,6 +14,12 @@ namespace emomusic::test {
 void write_tiny_model(const std::filesystem::path& path,
                       const std::vector<std::string>& classes = {});
 
+/// write_tiny_model() for a model whose input spec asks for histogram equalisation.
+void write_tiny_equalizing_model(const std::filesystem::path& path);
+
+/// A grayscale image (CV_8UC1) through nn::equalize_histograms, the equalisation training uses.
+cv::Mat equalize_through_nn(const cv::Mat& gray);
+
 /// write_tiny_model(), then spoiled as `how` says, for the tests of bad model files:
 /// "huge-channels" (metadata asks for 10^6 channels), "huge-input" (input size 100000),
 /// "deep" (convs_per_stage 10^8), "nan" (a NaN weight), "std0" (normalisation std 0),

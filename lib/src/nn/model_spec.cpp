@@ -1,5 +1,6 @@
 #include "emomusic/nn/model_spec.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 
@@ -87,12 +88,38 @@ void from_json(const json& j, ArchSpec& a) {
   a.dropout = j.value("dropout", a.dropout);
 }
 
+const std::vector<std::string>& equalize_names() {
+  static const std::vector<std::string> names{"none", "histogram"};
+  return names;
+}
+
+Equalize parse_equalize(const std::string& name) {
+  const auto& names = equalize_names();
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<Equalize>(it - names.begin());
+  throw UsageError("unknown equalisation '" + excerpt(name, 40) + "'; expected " +
+                   join_names(names));
+}
+
+std::string to_string(Equalize equalize) {
+  return equalize_names().at(static_cast<std::size_t>(equalize));
+}
+
 void to_json(json& j, const InputSpec& s) {
-  j = {{"size", s.size}, {"channels", 1}, {"mean", s.mean}, {"std", s.std}, {"scale", "pixel/255"}};
+  j = {{"size", s.size}, {"channels", 1}, {"equalize", to_string(s.equalize)},
+       {"mean", s.mean}, {"std", s.std},  {"scale", "pixel/255"}};
 }
 
 void from_json(const json& j, InputSpec& s) {
   s.size = integer_or(j, "size", s.size);
+  if (const auto it = j.find("equalize"); it != j.end()) {
+    if (!it->is_string()) throw json::type_error::create(302, "'equalize' must be a string", &*it);
+    try {
+      s.equalize = parse_equalize(it->get<std::string>());
+    } catch (const UsageError& e) {
+      throw json::type_error::create(302, e.what(), &*it);
+    }
+  }
   s.mean = j.value("mean", s.mean);
   s.std = j.value("std", s.std);
 }

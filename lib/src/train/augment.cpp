@@ -4,6 +4,58 @@
 
 namespace emomusic::train {
 
+namespace {
+
+// One random draw per face, as a column [N,1,1,1] that broadcasts over its pixels.
+torch::Tensor per_face(const torch::Tensor& values) {
+  return values.view({-1, 1, 1, 1});
+}
+
+// A normalised 5×5 Gaussian kernel per face, [N,1,5,5], for a grouped convolution.
+torch::Tensor gaussian_kernels(const torch::Tensor& sigma) {
+  const auto r = torch::arange(-2, 3, sigma.options()).view({1, 5});
+  const auto g = torch::exp(-(r * r) / (2 * sigma.view({-1, 1}).pow(2)));
+  const auto k = g.unsqueeze(2) * g.unsqueeze(1);
+  return (k / k.sum({1, 2}, true)).unsqueeze(1);
+}
+
+}  // namespace
+
+torch::Tensor camera_effects(const torch::Tensor& faces_u8, const AugmentOptions& o) {
+  torch::NoGradGuard no_grad;
+  auto x = (faces_u8.dim() == 3 ? faces_u8.unsqueeze(1) : faces_u8).to(torch::kFloat32) / 255.0;
+  const auto n = x.size(0);
+  const auto opts = x.options();
+  const auto uniform = [&](double lo, double hi) {
+    return per_face(torch::rand({n}, opts) * (hi - lo) + lo);
+  };
+  const auto log_uniform = [&](double spread) {
+    return torch::exp(uniform(-std::log1p(spread), std::log1p(spread)));
+  };
+  if (o.gamma > 0) x = x.clamp_min(0).pow(log_uniform(o.gamma));
+  if (o.contrast > 0) {
+    const auto mean = x.mean({2, 3}, true);
+    x = (x - mean) * log_uniform(o.contrast) + mean;
+  }
+  if (o.brightness > 0) x = x + uniform(-o.brightness, o.brightness);
+  if (o.blur_probability > 0) {
+    // Every face goes through a kernel; those not chosen get a near-delta one (sigma 0.05),
+    // which keeps the whole batch in one grouped convolution.
+    const auto chosen = torch::rand({n}, opts) < o.blur_probability;
+    const auto sigma =
+        torch::where(chosen, torch::rand({n}, opts) * 0.9 + 0.3, torch::full({n}, 0.05, opts));
+    const auto padded = torch::nn::functional::pad(
+        x.view({1, n, x.size(2), x.size(3)}),
+        torch::nn::functional::PadFuncOptions({2, 2, 2, 2}).mode(torch::kReflect));
+    x = torch::nn::functional::conv2d(padded, gaussian_kernels(sigma),
+                                      torch::nn::functional::Conv2dFuncOptions().groups(n))
+            .view_as(x);
+  }
+  if (o.noise > 0) x = x + torch::randn_like(x) * uniform(0, o.noise);
+  // Back to 8 bits, as a camera delivers them: clipped and quantised.
+  return x.mul_(255.0).round_().clamp_(0, 255).to(torch::kUInt8).view(faces_u8.sizes());
+}
+
 torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   torch::NoGradGuard no_grad;
   const auto n = x.size(0);

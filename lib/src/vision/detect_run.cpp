@@ -8,7 +8,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
-#include <opencv2/highgui.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 #include <set>
@@ -102,8 +101,6 @@ class AnnotatedVideo {
   cv::VideoWriter writer_;
   bool committed_ = false;
 };
-
-constexpr const char* kWindow = "emomusic detect";
 
 // The input files, known both by real path (catches symlinks and ../ spellings) and by device and
 // inode (catches hard links), so that no output can replace one of them.
@@ -243,10 +240,6 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   if (options.once && options.timeout_s <= 0) {
     throw UsageError(fmt::format("the timeout must be positive, not {}", options.timeout_s));
   }
-  if (options.show) {
-    require_display();
-    cv::namedWindow(kWindow, cv::WINDOW_AUTOSIZE);
-  }
   const auto start = Clock::now();
   FaceTracker tracker(options.tracker, options.stability);
   std::optional<AnnotatedVideo> video;
@@ -293,18 +286,13 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
     const double dt = std::chrono::duration<double>(Clock::now() - last).count();
     last = Clock::now();
     if (dt > 0) fps = fps ? 0.9 * *fps + 0.1 / dt : 1.0 / dt;
-    if (options.show || video) {
+    if (options.on_frame || video) {
       annotate(frame.image, faces, fps);
       if (video) video->write(frame.image);
-      if (options.show) {
-        cv::imshow(kWindow, frame.image);
-        const int key = cv::waitKey(1);
-        if (key == 'q' || key == 27) break;
-      }
+      if (options.on_frame && !options.on_frame(frame.image)) break;
     }
   }
   if (video) video->commit();
-  if (options.show) cv::destroyWindow(kWindow);
   if (writer) writer->finish();
   summary.seconds = seconds_since(start);
   summary.bad_frames = static_cast<std::int64_t>(source.bad_frames().size());

@@ -27,9 +27,21 @@ struct ArchSpec {
 /// infinity (constant training images have std 0).
 inline constexpr double kMinInputStd = 0.001;
 
+/// Contrast normalisation of each face before the network. Histogram equalisation spreads a
+/// face's grey levels over the whole range, so a dim webcam face and a bright studio face reach
+/// the network alike; a model trained with it must be fed with it, hence it lives in InputSpec.
+enum class Equalize { kNone, kHistogram };
+/// The names of Equalize's values, in its order: "none", "histogram".
+const std::vector<std::string>& equalize_names();
+/// A name of equalize_names(); throws UsageError naming the value otherwise.
+Equalize parse_equalize(const std::string& name);
+std::string to_string(Equalize equalize);
+
 /// How a face must be prepared before it enters the network; training and inference share it.
 struct InputSpec {
-  int size = 48;      ///< square side in pixels (grayscale); 16..512 (nn/network.hpp)
+  int size = 48;  ///< square side in pixels (grayscale); 16..512 (nn/network.hpp)
+  /// Applied to the uint8 face before mean/std; model files without the field have none.
+  Equalize equalize = Equalize::kNone;
   double mean = 0.5;  ///< of pixel/255 over the training images; a model file's is in [0, 1]
   double std = 0.25;  ///< of pixel/255 over the training images; a model file's is in [0.001, 1]
 };

@@ -4,6 +4,7 @@
 /// annotated output and --once.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -16,8 +17,11 @@
 namespace emomusic::vision {
 
 struct StreamOptions {
-  int every = 1;                 ///< analyse every Nth frame (annotated output keeps all)
-  bool show = false;             ///< a window with the annotated frames; q or Esc stops
+  int every = 1;  ///< analyse every Nth frame (annotated output keeps all)
+  /// Called with every frame, annotated (boxes, labels, bars, FPS), e.g. to show it in a window
+  /// the front end owns; returning false ends the stream. Empty: frames are only annotated for
+  /// `output`.
+  std::function<bool(const cv::Mat& annotated)> on_frame;
   std::filesystem::path output;  ///< annotated video; empty: frames are not stored
   TrackerOptions tracker;
   /// Stop at the first face whose smoothed emotion is stable (StabilityOptions) and return it,
@@ -57,7 +61,7 @@ DetectSummary analyse_images(EmotionPipeline& pipeline,
                              const std::vector<std::filesystem::path>& images, ResultWriter& writer,
                              const std::filesystem::path& output = {});
 
-/// Analyses a stream until it ends, the window is closed, an interrupt is requested, or (with
+/// Analyses a stream until it ends, on_frame returns false, an interrupt is requested, or (with
 /// `once`) an emotion settles. Frames that do not decode are logged, skipped and counted in
 /// `bad_frames`. Throws InputError when `options.output` is the video being read (or a link to
 /// it), or when the video declares frames but none of them decodes. `writer` may be null with

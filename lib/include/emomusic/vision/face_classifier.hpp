@@ -13,6 +13,13 @@
 
 namespace emomusic::vision {
 
+/// The test-time augmentation detect uses when none is asked for. Still images get ten crops:
+/// on the taiwanese-dev photographs they add 2–4 points (docs/vision.md) for about 10× the
+/// network's time (some 30 ms a face on one core), nothing next to reading a photo. Video and
+/// camera frames get none: real time comes first there.
+inline constexpr const char* kStillImageTta = "tencrop";
+inline constexpr const char* kStreamTta = "none";
+
 struct FaceClassifierOptions {
   /// Empty: the default model (core/paths.hpp); more than one: an ensemble (nn/classifier.hpp).
   std::vector<std::filesystem::path> models;
