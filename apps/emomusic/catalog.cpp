@@ -83,6 +83,7 @@ int run_catalog_import(const CatalogImportOptions& o) {
                                            [&] { return music::parse_column_map(o.column_map); });
   }
   options.strict = o.strict;
+  options.cancel = interrupt_token();
   std::vector<std::filesystem::path> files(o.files.begin(), o.files.end());
   const auto path = catalog_path(o.catalog);
   const auto reports = with_hint<music::UnknownLayoutError>(

@@ -143,7 +143,8 @@ int run_detect(const DetectOptions& o) {
     if (images.empty()) throw InputError("no images to analyse in the given folders");
     EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
     ResultWriter writer(std::cout, format);
-    return static_cast<int>(finish_run(analyse_images(pipeline, images, writer, o.output)));
+    return static_cast<int>(
+        finish_run(analyse_images(pipeline, images, writer, o.output, interrupt_token())));
   }
 
   // The camera or video is opened before the model is loaded, so a missing one fails fast.
@@ -166,6 +167,7 @@ int run_detect(const DetectOptions& o) {
   s.once = o.once;
   s.stability = {o.stable_seconds, o.stable_confidence};
   s.timeout_s = o.timeout;
+  s.cancel = interrupt_token();
   if (o.once) {
     const auto summary = analyse_stream(pipeline, source, s, nullptr);
     std::cout << to_string(*summary.settled) << std::endl;

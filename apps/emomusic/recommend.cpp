@@ -49,6 +49,7 @@ Emotion emotion_of(const RecommendOptions& o) {
     install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
     StreamOptions once;
     once.once = true;
+    once.cancel = interrupt_token();
     const Emotion e = *analyse_stream(pipeline, *camera, once, nullptr).settled;
     spdlog::info("camera {}: {}", o.from_camera, to_string(e));
     return e;

@@ -73,7 +73,7 @@ int run_serve(const ServeOptions& o) {
       spdlog::warn("could not run xdg-open; open {} yourself", url);
     }
   }
-  server.run();
+  server.run(interrupt_token());
   spdlog::info("stopped");
   return 0;
 }

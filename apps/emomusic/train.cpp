@@ -187,6 +187,7 @@ int run_train(const TrainCommandOptions& options) {
   o.train.precision = train::parse_precision(o.precision);
   o.train.show_progress = true;
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
+  o.train.cancel = interrupt_token();
 
   // Before the data is loaded: refusing to replace a run should take a second, not a parse.
   try {

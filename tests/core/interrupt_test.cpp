@@ -21,6 +21,23 @@ TEST(Interrupt, FirstSignalIsARequestNotAKill) {
   EXPECT_FALSE(interrupt_requested());
 }
 
+TEST(Interrupt, TheInterruptTokenFollowsTheSignalAndItsOwnCancel) {
+  install_interrupt_handlers();
+  clear_interrupt();
+  const CancelToken token = interrupt_token();
+  CancelToken other = interrupt_token();
+  const CancelToken plain;
+  other.cancel();  // its own flag: neither the signal's nor the first token's
+  EXPECT_FALSE(token.cancelled());
+  EXPECT_TRUE(other.cancelled());
+  EXPECT_FALSE(interrupt_requested());
+  ASSERT_EQ(std::raise(SIGINT), 0);
+  EXPECT_TRUE(token.cancelled());
+  EXPECT_FALSE(plain.cancelled()) << "a token of its own does not hear signals";
+  clear_interrupt();
+  EXPECT_FALSE(token.cancelled());
+}
+
 TEST(Interrupt, SecondSignalEndsTheProcessTheDefaultWay) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(

@@ -1,7 +1,9 @@
 #include "emomusic/music/catalog_import.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,10 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
+#include <fstream>
 #include <thread>
 
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/music/catalog.hpp"
 #include "music_fixtures.hpp"
 #include "test_support.hpp"
@@ -422,12 +424,52 @@ TEST_F(CatalogImport, AnInterruptedImportChangesNothingAndLeavesNoFiles) {
   std::string rows = test::kMoodsHeader;
   for (int i = 0; i < 50; ++i) rows += test::moods_row(make_id(i), "T", "A");
   write_file(dir / "a.csv", rows);
-  request_interrupt();
-  EXPECT_THROW(import({"a.csv"}), InterruptedError);
-  clear_interrupt();
+  ImportOptions cancelled;
+  cancelled.cancel.cancel();
+  EXPECT_THROW(import({"a.csv"}, cancelled), InterruptedError);
   EXPECT_FALSE(fs::exists(db));
   for (const auto& entry : fs::directory_iterator(dir.path())) {
     EXPECT_EQ(entry.path().extension(), ".csv") << "left behind: " << entry.path();
+  }
+  // Another import, with a token of its own, is not stopped by that one.
+  EXPECT_EQ(import({"a.csv"})[0].imported, 50);
+}
+
+TEST_F(CatalogImport, AnImportCancelledHalfWayRollsBackWhatItHadAdded) {
+  write_file(dir / "old.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(100), "Old", "O"));
+  import({"old.csv"});
+  const auto before = snapshot(db);
+  std::string rows = test::kMoodsHeader;
+  for (int i = 0; i < 50; ++i) rows += test::moods_row(make_id(i), "T", "A");
+  write_file(dir / "first.csv", rows);
+  // The second file is a pipe: the import opens it only once the first file's 50 rows are in its
+  // transaction, and the writer cancels before it sends the header and a row in one write.
+  const fs::path pipe = dir / "second.csv";
+  ASSERT_EQ(mkfifo(pipe.c_str(), 0600), 0);
+  ImportOptions options;
+  std::thread writer([&, token = options.cancel]() mutable {
+    std::ofstream out(pipe);  // blocks until the import opens the pipe
+    token.cancel();
+    out << test::kMoodsHeader << test::moods_row(make_id(60), "New", "N") << std::flush;
+  });
+  try {
+    import({"first.csv", "second.csv"}, options);
+    ADD_FAILURE() << "the import went on after its token was cancelled";
+  } catch (const InterruptedError& e) {
+    EXPECT_NE(std::string(e.what()).find("second.csv:2"), std::string::npos) << e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "the import failed otherwise: " << e.what();
+  }
+  // A reader of our own, so that the writer neither waits forever (had the import failed before
+  // opening the pipe) nor finds it without readers.
+  const int rescue = ::open(pipe.c_str(), O_RDONLY | O_NONBLOCK);
+  writer.join();
+  ::close(rescue);
+  EXPECT_EQ(snapshot(db), before);
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    EXPECT_TRUE(entry.path().extension() == ".csv" || entry.path() == db)
+        << "left behind: " << entry.path();
   }
 }
 

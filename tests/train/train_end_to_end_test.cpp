@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <exception>
+#include <thread>
+
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -135,13 +138,13 @@ TEST_F(TrainEndToEnd, InterruptKeepsTheCheckpointAndSaysHowToResume) {
 
   options_.epochs = 3;
   options_.resume = true;
-  request_interrupt();
+  TrainOptions interrupted = options_;
+  interrupted.cancel = CancelToken();
+  interrupted.cancel.cancel();
   try {
-    train_model(options_, all_.split("Training"), all_.split("PublicTest"));
-    clear_interrupt();
-    FAIL() << "training went on after an interrupt";
+    train_model(interrupted, all_.split("Training"), all_.split("PublicTest"));
+    FAIL() << "training went on after its token was cancelled";
   } catch (const InterruptedError& e) {
-    clear_interrupt();
     const std::string m = e.what();
     EXPECT_NE(m.find("interrupted in epoch 2"), std::string::npos) << m;
     EXPECT_NE(m.find("holds epoch 1, from which training can resume"), std::string::npos) << m;
@@ -151,6 +154,58 @@ TEST_F(TrainEndToEnd, InterruptKeepsTheCheckpointAndSaysHowToResume) {
   // And the resume it recommends works.
   const auto resumed = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
   EXPECT_EQ(resumed.history.size(), 3u);
+}
+
+TEST_F(TrainEndToEnd, CancellingOneRunLeavesAnotherRunning) {
+  const auto train = all_.split("Training");
+  const auto val = all_.split("PublicTest");
+  TrainOptions stopped = options_;
+  stopped.out = dir_ / "stopped.safetensors";
+  stopped.epochs = 500;  // far longer than the test waits: only the token can end it in time
+  TrainOptions other = options_;
+  other.out = dir_ / "other.safetensors";
+  other.epochs = 3;
+  other.cancel = CancelToken();  // a copy of options_ would share stopped's token
+
+  std::exception_ptr stopped_error;
+  std::thread stopped_run([&] {
+    try {
+      train_model(stopped, train, val);
+    } catch (...) {
+      stopped_error = std::current_exception();
+    }
+  });
+  TrainResult other_result;
+  std::exception_ptr other_error;
+  std::thread other_run([&] {
+    try {
+      other_result = train_model(other, train, val);
+    } catch (...) {
+      other_error = std::current_exception();
+    }
+  });
+  // Cancelled in the middle of the run: once its first epoch is saved, while the other trains.
+  const auto checkpoint = artifacts_for(stopped).checkpoint;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(checkpoint) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  stopped.cancel.cancel();
+  stopped_run.join();
+  other_run.join();
+
+  ASSERT_TRUE(stopped_error) << "the cancelled run trained all its epochs";
+  try {
+    std::rethrow_exception(stopped_error);
+  } catch (const InterruptedError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("from which training can resume"), std::string::npos) << m;
+  } catch (const std::exception& e) {
+    FAIL() << "the cancelled run failed otherwise: " << e.what();
+  }
+  ASSERT_FALSE(other_error) << "the run whose token nobody touched did not finish";
+  EXPECT_EQ(other_result.history.size(), 3u);
+  EXPECT_TRUE(fs::exists(other.out));
 }
 
 TEST_F(TrainEndToEnd, RefusesToReplaceAnEarlierRunUnlessAskedTo) {

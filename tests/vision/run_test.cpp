@@ -7,7 +7,6 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "taiwanese_faces.hpp"
@@ -34,19 +33,20 @@ void write_video(const fs::path& path, const std::vector<cv::Mat>& frames, doubl
   for (const auto& f : frames) w.write(f);
 }
 
-// Collects what is written and, once armed, requests an interrupt at the next write: as if
-// Ctrl-C arrived while the first result was being printed.
-class InterruptingBuffer : public std::stringbuf {
+// Collects what is written and, once armed, cancels `token` at the next write: as if Ctrl-C
+// arrived while the first result was being printed.
+class CancellingBuffer : public std::stringbuf {
  public:
+  CancelToken token;
   bool armed = false;
 
  protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (armed) request_interrupt();
+    if (armed) token.cancel();
     return std::stringbuf::xsputn(s, n);
   }
   int_type overflow(int_type c) override {
-    if (armed) request_interrupt();
+    if (armed) token.cancel();
     return std::stringbuf::overflow(c);
   }
 };
@@ -281,14 +281,14 @@ TEST_F(RunTest, InterruptedStreamFinishesItsOutput) {
               std::vector<cv::Mat>(30, cv::Mat(120, 160, CV_8UC3, cv::Scalar(60, 60, 60))));
   auto p = pipeline();
   auto source = VideoSource::open((dir_ / "blank.avi").string());
-  InterruptingBuffer buffer;
+  CancellingBuffer buffer;
   std::ostream out(&buffer);
   ResultWriter writer(out, OutputFormat::kJson);
   buffer.armed = true;
   StreamOptions o;
   o.output = dir_ / "annotated.avi";
+  o.cancel = buffer.token;
   const auto summary = analyse_stream(p, source, o, &writer);
-  clear_interrupt();
   EXPECT_TRUE(summary.interrupted);
   EXPECT_EQ(summary.frames, 1);
   // The JSON array is closed, and the annotated video is committed under its name.
@@ -303,13 +303,20 @@ TEST_F(RunTest, InterruptedStreamFinishesItsOutput) {
   }
   EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
 
-  // With --once, an interrupt before an emotion settles is an InterruptedError.
-  request_interrupt();
+  // While that token stays cancelled, a stream with a token of its own reads every frame.
+  auto whole = VideoSource::open((dir_ / "blank.avi").string());
+  std::ostringstream all;
+  ResultWriter all_writer(all, OutputFormat::kJsonl);
+  const auto untouched = analyse_stream(p, whole, {}, &all_writer);
+  EXPECT_FALSE(untouched.interrupted);
+  EXPECT_EQ(untouched.frames, 30);
+
+  // With --once, a cancel before an emotion settles is an InterruptedError.
   auto again = VideoSource::open((dir_ / "blank.avi").string());
   StreamOptions once;
   once.once = true;
+  once.cancel.cancel();
   EXPECT_THROW(analyse_stream(p, again, once, nullptr), InterruptedError);
-  clear_interrupt();
 }
 
 TEST_F(RunTest, InterruptedImageBatchStopsAfterTheCurrentImage) {
@@ -319,12 +326,11 @@ TEST_F(RunTest, InterruptedImageBatchStopsAfterTheCurrentImage) {
     cv::imwrite(images.back().string(), cv::Mat(64, 64, CV_8UC1, cv::Scalar(90)));
   }
   auto p = pipeline();
-  InterruptingBuffer buffer;
+  CancellingBuffer buffer;
   std::ostream out(&buffer);
   ResultWriter writer(out, OutputFormat::kJson);
   buffer.armed = true;
-  const auto summary = analyse_images(p, images, writer);
-  clear_interrupt();
+  const auto summary = analyse_images(p, images, writer, {}, buffer.token);
   EXPECT_TRUE(summary.interrupted);
   EXPECT_EQ(summary.items, 1);
   EXPECT_EQ(nlohmann::json::parse(buffer.str()).size(), 1u);

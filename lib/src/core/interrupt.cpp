@@ -31,11 +31,12 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
+CancelToken interrupt_token() {
+  return CancelToken(&g_requested);
+}
+
 bool interrupt_requested() {
   return g_requested.load();
-}
-void request_interrupt() {
-  g_requested.store(true);
 }
 void clear_interrupt() {
   g_requested.store(false);

@@ -6,7 +6,6 @@
 
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/catalog.hpp"
@@ -31,7 +30,7 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
 
   Progress progress("import " + file.filename().string(), 0, "rows");
   while (reader.next(record)) {
-    if (interrupt_requested()) {
+    if (options.cancel.cancelled()) {
       throw InterruptedError("import interrupted at " + source + ":" +
                              std::to_string(reader.record_line()) + "; the catalog is unchanged");
     }

@@ -16,7 +16,6 @@
 #include <thread>
 
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/mood_history.hpp"
@@ -334,12 +333,12 @@ int WebServer::bind() {
   return d.port;
 }
 
-void WebServer::run() {
+void WebServer::run(const CancelToken& cancel) {
   std::atomic<bool> done{false};
-  // httplib's accept loop knows nothing of signals: a watcher turns an interrupt into stop().
-  std::thread watcher([this, &done] {
+  // httplib's accept loop knows nothing of tokens: a watcher turns a cancellation into stop().
+  std::thread watcher([this, &done, cancel] {
     while (!done) {
-      if (interrupt_requested()) stop();
+      if (cancel.cancelled()) stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });

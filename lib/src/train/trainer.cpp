@@ -11,7 +11,6 @@
 #include "device_scopes.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -348,7 +347,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       const auto idx =
           order.narrow(0, step * o.batch_size,
                        std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
-      if (interrupt_requested()) {
+      if (o.cancel.cancelled()) {
         throw InterruptedError(
             epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}, from which "
                                     "training can resume",

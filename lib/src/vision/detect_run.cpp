@@ -13,7 +13,6 @@
 #include <set>
 
 #include "emomusic/core/atomic_file.hpp"
-#include "emomusic/core/interrupt.hpp"
 #include "emomusic/vision/annotate.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 
@@ -194,7 +193,8 @@ std::vector<fs::path> annotated_image_paths(const std::vector<fs::path>& images,
 }
 
 DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::path>& images,
-                             ResultWriter& writer, const fs::path& output) {
+                             ResultWriter& writer, const fs::path& output,
+                             const CancelToken& cancel) {
   const auto start = Clock::now();
   // All destinations are settled before the first image, so a clash stops the run before it
   // writes anything.
@@ -202,7 +202,7 @@ DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::pa
   DetectSummary summary;
   for (std::size_t i = 0; i < images.size(); ++i) {
     const auto& path = images[i];
-    if ((summary.interrupted = interrupt_requested())) break;
+    if ((summary.interrupted = cancel.cancelled())) break;
     ++summary.items;
     const std::string name = path.string();
     cv::Mat image;
@@ -261,7 +261,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   Frame frame;
   std::size_t bad_reported = 0;
   std::int64_t decoded = 0;
-  while (!(summary.interrupted = interrupt_requested()) && source.read(frame)) {
+  while (!(summary.interrupted = options.cancel.cancelled()) && source.read(frame)) {
     ++decoded;
     for (; bad_reported < source.bad_frames().size(); ++bad_reported) {
       spdlog::error("{}: frame {} could not be decoded; skipped", source.name(),

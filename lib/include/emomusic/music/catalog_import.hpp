@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/core/cancel.hpp"
 #include "emomusic/music/csv_layout.hpp"
 
 namespace emomusic::music {
@@ -37,13 +38,16 @@ struct ImportOptions {
   /// How long to wait for another writer (an import still running) before giving up with
   /// UnavailableError; imports of big files take tens of seconds.
   int lock_timeout_ms = 60000;
+  /// Checked before every record; once cancelled, the import stops with InterruptedError and
+  /// nothing of it lands. Copies of the options share it.
+  CancelToken cancel;
 };
 
 /// Imports `files` into the catalog at `catalog_path`, creating it if needed. Text that is not
 /// UTF-8 is read as Windows-1252. Concurrent imports are serialised: each one's rows land, and a
 /// writer that waits longer than `lock_timeout_ms` fails. Throws InputError (unreadable file,
 /// broken CSV quoting, unknown layout, or in strict mode a bad record), UnavailableError (catalog
-/// locked) and InterruptedError (Ctrl-C, core/interrupt.hpp); in every such case the catalog is
+/// locked) and InterruptedError (`options.cancel`, e.g. Ctrl-C); in every such case the catalog is
 /// left as it was and no temporary file is left behind.
 std::vector<ImportReport> import_csv_files(const std::filesystem::path& catalog_path,
                                            const std::vector<std::filesystem::path>& files,

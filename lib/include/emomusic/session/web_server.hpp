@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "emomusic/core/cancel.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 
 namespace emomusic::session {
@@ -62,8 +63,9 @@ class WebServer {
   /// Binds host:port and returns the port. Throws UnavailableError when it cannot (in use, no
   /// such address).
   int bind();
-  /// Serves until stop() or an interrupt request (core/interrupt.hpp). Call bind() first.
-  void run();
+  /// Serves until stop() or until `cancel` is cancelled (seen within 0.1 s; e.g. Ctrl-C through
+  /// interrupt_token()). Call bind() first.
+  void run(const CancelToken& cancel = {});
   /// Makes run() return; safe from any thread.
   void stop();
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/core/cancel.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/data/dataset.hpp"
 #include "emomusic/nn/model_spec.hpp"
@@ -76,6 +77,9 @@ struct TrainOptions {
   bool overwrite = false;
   bool show_progress = true;
   nlohmann::json provenance;  ///< recorded in the model's training summary (command, data, …)
+  /// Checked before every step; once cancelled, train_model() throws InterruptedError and leaves
+  /// the checkpoint of the last finished epoch as it was. Copies of the options share it.
+  CancelToken cancel;
 };
 
 struct EpochRecord {
@@ -114,7 +118,9 @@ void check_outputs(const TrainOptions& options);
 
 /// Trains on `train` and validates on `val` (may be empty: then the last epoch's model is kept).
 /// Writes the best model to options.out, a checkpoint every epoch, the metrics CSV and the
-/// training-curve pictures.
+/// training-curve pictures. Runs with their own files may go on at once in different threads;
+/// the LibTorch thread count and random seed they set are process-wide, so they are then not
+/// reproducible.
 TrainResult train_model(const TrainOptions& options, const data::FaceDataset& train,
                         const data::FaceDataset& val);
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "emomusic/core/cancel.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/vision/emotion_pipeline.hpp"
 #include "emomusic/vision/face_tracker.hpp"
@@ -29,6 +30,9 @@ struct StreamOptions {
   bool once = false;
   StabilityOptions stability;
   double timeout_s = 15;  ///< with `once`: give up after this many seconds of stream time
+  /// Checked before every frame; once cancelled, the stream ends as if the video had
+  /// (DetectSummary::interrupted). Copies of the options share it.
+  CancelToken cancel;
 };
 
 struct DetectSummary {
@@ -39,7 +43,7 @@ struct DetectSummary {
   std::int64_t faces = 0;          ///< faces found in them
   double seconds = 0;              ///< wall-clock time of the run
   std::optional<Emotion> settled;  ///< the result of a run that stops at the first settled mood
-  bool interrupted = false;        ///< stopped early by Ctrl-C/SIGTERM (core/interrupt.hpp)
+  bool interrupted = false;        ///< stopped early by its CancelToken (e.g. Ctrl-C)
   std::int64_t bad_frames = 0;     ///< video frames skipped because they did not decode
 };
 
@@ -56,17 +60,19 @@ std::vector<std::filesystem::path> annotated_image_paths(
 /// Analyses images one by one; each unreadable image or image without a face is logged to stderr
 /// and counted, and the rest go on. `output`: annotated copies (a file for one image, a folder for
 /// several; annotated_image_paths(), whose InputError comes before any image is read); empty:
-/// none.
+/// none. `cancel` is checked before every image; once cancelled, the batch ends there
+/// (DetectSummary::interrupted) with its output finished.
 DetectSummary analyse_images(EmotionPipeline& pipeline,
                              const std::vector<std::filesystem::path>& images, ResultWriter& writer,
-                             const std::filesystem::path& output = {});
+                             const std::filesystem::path& output = {},
+                             const CancelToken& cancel = {});
 
-/// Analyses a stream until it ends, on_frame returns false, an interrupt is requested, or (with
-/// `once`) an emotion settles. Frames that do not decode are logged, skipped and counted in
+/// Analyses a stream until it ends, on_frame returns false, `options.cancel` is cancelled, or
+/// (with `once`) an emotion settles. Frames that do not decode are logged, skipped and counted in
 /// `bad_frames`. Throws InputError when `options.output` is the video being read (or a link to
 /// it), or when the video declares frames but none of them decodes. `writer` may be null with
 /// `once`. With `once`, throws NotFoundError when no face appears, or none settles, within the
-/// timeout or before the stream ends, and InterruptedError when interrupted first. Output is
+/// timeout or before the stream ends, and InterruptedError when cancelled first. Output is
 /// finished either way.
 DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
                              const StreamOptions& options, ResultWriter* writer);
