@@ -36,7 +36,8 @@ void setup_detect(CLI::App& app, Command& command) {
   camera->excludes(video, image, dir);
   video->excludes(image, dir);
   sub->add_option("--model", o->models,
-                  "Emotion model (default: $EMOMUSIC_MODEL or the shipped one); repeat it for an "
+                  "Emotion model (default: $EMOMUSIC_MODEL, else the shipped one; for images the "
+                  "shipped ensemble of two); repeat it for an "
                   "ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--tta", o->tta,
@@ -125,10 +126,11 @@ int run_detect(const DetectOptions& o) {
       o.cascade.empty()
           ? with_hint<UnavailableError>("--cascade FILE names one", [&] { return FaceDetector(d); })
           : FaceDetector(d);
-  const FaceClassifierOptions c{o.models, o.device,
-                                !o.tta.empty() ? o.tta
-                                : stills       ? kStillImageTta
-                                               : kStreamTta};
+  FaceClassifierOptions c = with_hint<ModelError>("--model FILE names one", [&] {
+    return default_classifier_options(stills ? InputKind::kStill : InputKind::kStream, o.models,
+                                      o.tta);
+  });
+  c.device = o.device;
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());

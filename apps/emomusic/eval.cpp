@@ -29,9 +29,10 @@ void setup_eval(CLI::App& app, Command& command) {
       "  emomusic eval --data fer2013.csv.gz --plot confusion.png\n"
       "  emomusic eval --model a.safetensors --model b.safetensors --data fer2013.csv.gz\n"
       "  emomusic eval --photos faces/labels.csv --tta none   # photos: detect, crop, classify");
-  cmd->add_option("--model", o->models,
-                  "Model file (default: the shipped model, or $EMOMUSIC_MODEL); repeat it to "
-                  "measure an ensemble that averages the models' probabilities");
+  cmd->add_option(
+      "--model", o->models,
+      "Model file (default: $EMOMUSIC_MODEL, else the shipped ensemble of two); repeat it to "
+      "measure an ensemble that averages the models' probabilities");
   auto* data = add_dataset_options(*cmd, o->dataset, /*data_required=*/false);
 #ifdef EMOMUSIC_EVAL_PHOTOS
   auto* photos =
@@ -62,7 +63,14 @@ namespace {
 
 std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
   if (!o.models.empty()) return o.models;
-  return {with_hint<ModelError>("--model FILE names one", [] { return default_model_path(); })};
+  return with_hint<ModelError>("--model FILE names one",
+                               [] { return default_model_paths(ModelUse::kOffline); });
+}
+
+// The models as a picture's title names them: the names of two files do not fit its width.
+std::string plot_name(const std::vector<std::filesystem::path>& models) {
+  return models.size() == 1 ? models.front().filename().string()
+                            : fmt::format("ensemble of {} models", models.size());
 }
 
 #ifdef EMOMUSIC_EVAL_PHOTOS
@@ -90,9 +98,9 @@ int run_photo_eval(const EvalOptions& o) {
               << result.to_text();
   }
   if (!o.plot.empty()) {
-    plot::plot_confusion_matrix(
-        result.metrics.confusion, result.metrics.classes, o.plot,
-        fmt::format("{} on {} (tta {})", name, o.photos.parent_path().filename().string(), o.tta));
+    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
+                                fmt::format("{} on {} (tta {})", plot_name(co.models),
+                                            o.photos.parent_path().filename().string(), o.tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   if (result.failures.size() == photos.size()) return static_cast<int>(ExitCode::kBadInput);
@@ -149,8 +157,9 @@ int run_eval(const EvalOptions& o) {
               << result.metrics.to_text();
   }
   if (!o.plot.empty()) {
-    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
-                                fmt::format("{} on {} (tta {})", name, split, o.tta));
+    plot::plot_confusion_matrix(
+        result.metrics.confusion, result.metrics.classes, o.plot,
+        fmt::format("{} on {} (tta {})", plot_name(co.models), split, o.tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   return 0;

@@ -43,8 +43,10 @@ Emotion emotion_of(const RecommendOptions& o) {
   } else {
     camera.emplace(VideoSource::camera(o.from_camera));
   }
-  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}),
-                           FaceClassifier({o.models, "cpu", "none"}));
+  const auto classifier = with_hint<ModelError>("--model FILE names one", [&] {
+    return default_classifier_options(camera ? InputKind::kStream : InputKind::kStill, o.models);
+  });
+  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}), FaceClassifier(classifier));
   if (camera) {
     install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
     StreamOptions once;

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/paths.hpp"
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -40,14 +41,18 @@ std::vector<CardClaim> card_claims() {
 }  // namespace
 
 TEST(ShippedModel, LoadsWithCompleteMetadata) {
-  ASSERT_TRUE(fs::exists(kModel)) << kModel << " is missing";
-  EXPECT_LE(fs::file_size(kModel), 50u << 20) << "the shipped model must stay under 50 MB";
-  const auto m = nn::load_model(kModel);
-  const auto& names = emotion_names();
-  EXPECT_EQ(m.spec.classes, std::vector<std::string>(names.begin(), names.end()));
-  EXPECT_EQ(m.spec.input.size, 48);
-  EXPECT_TRUE(m.training.contains("command")) << "the card must be able to say how it was trained";
-  EXPECT_TRUE(m.training.contains("val_accuracy"));
+  const fs::path member = fs::path(EMOMUSIC_TEST_SOURCE_DIR) / kEnsembleMemberModel;
+  for (const auto& file : {kModel, member}) {
+    ASSERT_TRUE(fs::exists(file)) << file << " is missing";
+    EXPECT_LE(fs::file_size(file), 50u << 20) << "a shipped model must stay under 50 MB";
+    const auto m = nn::load_model(file);
+    const auto& names = emotion_names();
+    EXPECT_EQ(m.spec.classes, std::vector<std::string>(names.begin(), names.end()));
+    EXPECT_EQ(m.spec.input.size, 48);
+    EXPECT_TRUE(m.training.contains("command"))
+        << "the card must say how " << file << " was trained";
+    EXPECT_TRUE(m.training.contains("val_accuracy"));
+  }
   EXPECT_FALSE(card_claims().empty()) << kCard << " states no CI reference figure";
 }
 

@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/paths.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 #include "emomusic/vision/face_crop.hpp"
 #include "test_support.hpp"
@@ -172,6 +173,22 @@ TEST_F(FaceClassifierTest, AnEqualizingModelIsFedEqualisedFaces) {
   }
   EXPECT_EQ(eq_gap, 0.0f);
   EXPECT_GT(raw_gap, 1e-4) << "the test's two faces do not differ for a model without it";
+}
+
+TEST(DefaultClassifier, PhotosGetTheEnsembleAndTenCropsStreamsTheFastModel) {
+  if (!find_shipped_file("models/emotion.safetensors") || std::getenv("EMOMUSIC_MODEL")) {
+    GTEST_SKIP() << "needs the shipped model and no EMOMUSIC_MODEL";
+  }
+  const auto stream = default_classifier_options(InputKind::kStream);
+  EXPECT_EQ(stream.models, default_model_paths(ModelUse::kRealTime));
+  EXPECT_EQ(stream.tta, "none");
+  const auto still = default_classifier_options(InputKind::kStill);
+  EXPECT_EQ(still.models, default_model_paths(ModelUse::kOffline));
+  EXPECT_EQ(still.tta, "tencrop");
+  // What the user chose stands.
+  const auto chosen = default_classifier_options(InputKind::kStill, {"a.safetensors"}, "flip");
+  EXPECT_EQ(chosen.models, std::vector<std::filesystem::path>{"a.safetensors"});
+  EXPECT_EQ(chosen.tta, "flip");
 }
 
 TEST_F(FaceClassifierTest, ReportsClassesInLabelOrderWhateverTheModelOrder) {

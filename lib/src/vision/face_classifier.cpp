@@ -3,9 +3,22 @@
 #include <stdexcept>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/paths.hpp"
 #include "emomusic/nn/classifier.hpp"
 
 namespace emomusic::vision {
+
+FaceClassifierOptions default_classifier_options(InputKind kind,
+                                                 std::vector<std::filesystem::path> models,
+                                                 std::string tta) {
+  const bool still = kind == InputKind::kStill;
+  FaceClassifierOptions o;
+  o.models = !models.empty()
+                 ? std::move(models)
+                 : default_model_paths(still ? ModelUse::kOffline : ModelUse::kRealTime);
+  o.tta = !tta.empty() ? std::move(tta) : still ? kStillImageTta : kStreamTta;
+  return o;
+}
 
 struct FaceClassifier::Impl {
   std::unique_ptr<nn::EmotionClassifier> classifier;

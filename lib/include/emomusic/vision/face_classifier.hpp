@@ -27,6 +27,17 @@ struct FaceClassifierOptions {
   std::string tta = "none";    ///< none, flip, tencrop (nn/classifier.hpp)
 };
 
+/// What is being classified: still photos (offline work) or video and camera frames (real time).
+enum class InputKind { kStill, kStream };
+
+/// The classifier options for `kind`, where the user's choices (`models`, `tta`) are empty:
+/// photos get the shipped ensemble (default_model_paths(ModelUse::kOffline)) and
+/// kStillImageTta, streams the one fast model and kStreamTta. Throws ModelError when no model is
+/// given and none is shipped.
+FaceClassifierOptions default_classifier_options(InputKind kind,
+                                                 std::vector<std::filesystem::path> models = {},
+                                                 std::string tta = {});
+
 class FaceClassifier {
  public:
   /// Loads the model; throws ModelError when it is missing, invalid, or its classes are not the 7
