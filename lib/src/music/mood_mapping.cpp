@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 
@@ -80,14 +81,11 @@ const std::vector<std::string>& strategy_names() {
 }
 
 std::string_view to_string(Strategy s) {
-  return strategy_names().at(static_cast<std::size_t>(s));
+  return name_of(strategy_names(), s);
 }
 
 Strategy strategy_from_string(std::string_view text) {
-  const auto& names = strategy_names();
-  const auto it = std::find(names.begin(), names.end(), text);
-  if (it != names.end()) return static_cast<Strategy>(it - names.begin());
-  throw UsageError("unknown mode '" + excerpt(text, 40) + "'; expected " + join_names(names));
+  return parse_named<Strategy>(strategy_names(), text, "mode");
 }
 
 MoodMapping MoodMapping::load(const fs::path& path) {

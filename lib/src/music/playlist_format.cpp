@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/csv_reader.hpp"
 
@@ -136,10 +137,7 @@ const std::vector<std::string>& playlist_format_names() {
 }
 
 PlaylistFormat playlist_format_from_string(std::string_view text) {
-  const auto& names = playlist_format_names();
-  const auto it = std::find(names.begin(), names.end(), text);
-  if (it != names.end()) return static_cast<PlaylistFormat>(it - names.begin());
-  throw UsageError("unknown format '" + excerpt(text, 40) + "'; expected " + join_names(names));
+  return parse_named<PlaylistFormat>(playlist_format_names(), text, "format");
 }
 
 json playlist_to_json(const std::vector<Recommendation>& playlist) {

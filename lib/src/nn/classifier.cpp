@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -16,15 +17,11 @@ const std::vector<std::string>& tta_names() {
 }
 
 Tta parse_tta(const std::string& name) {
-  const auto& names = tta_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<Tta>(it - names.begin());
-  throw UsageError("unknown test-time augmentation '" + excerpt(name, 40) + "'; expected " +
-                   join_names(names));
+  return parse_named<Tta>(tta_names(), name, "test-time augmentation");
 }
 
 std::string to_string(Tta tta) {
-  return tta_names().at(static_cast<std::size_t>(tta));
+  return name_of(tta_names(), tta);
 }
 
 torch::Tensor tta_log_probabilities(EmotionNetImpl& net, const torch::Tensor& x, Tta tta) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 
 namespace emomusic::nn {
@@ -94,15 +95,11 @@ const std::vector<std::string>& equalize_names() {
 }
 
 Equalize parse_equalize(const std::string& name) {
-  const auto& names = equalize_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<Equalize>(it - names.begin());
-  throw UsageError("unknown equalisation '" + excerpt(name, 40) + "'; expected " +
-                   join_names(names));
+  return parse_named<Equalize>(equalize_names(), name, "equalisation");
 }
 
 std::string to_string(Equalize equalize) {
-  return equalize_names().at(static_cast<std::size_t>(equalize));
+  return name_of(equalize_names(), equalize);
 }
 
 void to_json(json& j, const InputSpec& s) {

@@ -11,6 +11,7 @@
 #include "device_scopes.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -38,13 +39,7 @@ const std::vector<std::string>& precision_names() {
 }
 
 Precision parse_precision(const std::string& name) {
-  const auto& names = precision_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) {
-    throw UsageError("unknown precision '" + excerpt(name, 40) + "'; expected " +
-                     join_names(names));
-  }
-  return static_cast<Precision>(it - names.begin());
+  return parse_named<Precision>(precision_names(), name, "precision");
 }
 
 using nlohmann::json;

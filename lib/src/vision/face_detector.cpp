@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/vision/face_emotion.hpp"
 
@@ -19,15 +20,11 @@ const std::vector<std::string>& detector_names() {
 }
 
 DetectorKind parse_detector(const std::string& name) {
-  const auto& names = detector_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<DetectorKind>(it - names.begin());
-  throw UsageError("unknown face detector '" + excerpt(name, 40) + "'; expected " +
-                   join_names(names));
+  return parse_named<DetectorKind>(detector_names(), name, "face detector");
 }
 
 std::string to_string(DetectorKind kind) {
-  return detector_names().at(static_cast<std::size_t>(kind));
+  return name_of(detector_names(), kind);
 }
 
 fs::path find_cascade(DetectorKind kind) {

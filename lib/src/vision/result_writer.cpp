@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 
 namespace emomusic::vision {
@@ -17,11 +18,7 @@ const std::vector<std::string>& output_format_names() {
 }
 
 OutputFormat parse_output_format(const std::string& name) {
-  const auto& names = output_format_names();
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it != names.end()) return static_cast<OutputFormat>(it - names.begin());
-  throw UsageError("unknown output format '" + excerpt(name, 40) + "'; expected " +
-                   join_names(names));
+  return parse_named<OutputFormat>(output_format_names(), name, "output format");
 }
 
 nlohmann::ordered_json to_json(const FaceEmotion& f) {
