@@ -103,12 +103,10 @@ int run_photo_eval(const EvalOptions& o) {
                                             o.photos.parent_path().filename().string(), o.tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
-  if (result.failures.size() == photos.size()) return static_cast<int>(ExitCode::kBadInput);
   if (result.metrics.n == 0 && result.failures.empty()) {
     spdlog::error("no face was found in any of the {} photos", photos.size());
-    return static_cast<int>(ExitCode::kNotFound);
   }
-  return static_cast<int>(result.failures.empty() ? ExitCode::kOk : ExitCode::kPartial);
+  return static_cast<int>(result.exit_code());
 }
 #endif
 

@@ -57,4 +57,11 @@ TEST(DumpJson, ReplacesIllFormedUtf8InsteadOfThrowing) {
 }
 
 }  // namespace
+TEST(TrimWhitespace, DropsSpacesTabsAndLineEndsAtBothEndsOnly) {
+  EXPECT_EQ(trim_whitespace(" \t a b\r\n"), "a b");
+  EXPECT_EQ(trim_whitespace("x"), "x");
+  EXPECT_EQ(trim_whitespace(" \r\n\t "), "");
+  EXPECT_EQ(trim_whitespace(""), "");
+}
+
 }  // namespace emomusic

@@ -74,12 +74,28 @@ TEST(PhotoEvaluation, GoesOnPastBadPhotosAndCountsPhotosWithoutAFace) {
   EXPECT_NE(r.failures[0].find("broken.jpg"), std::string::npos) << r.failures[0];
   EXPECT_NE(r.failures[1].find("missing.jpg"), std::string::npos) << r.failures[1];
   EXPECT_EQ(r.metrics.n, 0);
+  EXPECT_EQ(r.exit_code(), ExitCode::kPartial);
   const auto j = r.to_json();
   EXPECT_EQ(j.at("without_face"), 2);
   EXPECT_EQ(j.at("failures").size(), 2u);
   EXPECT_NE(r.to_text().find("4 photos: a face in 0, none found in 2, 2 could not be read"),
             std::string::npos)
       << r.to_text();
+}
+
+TEST(PhotoEvaluation, ExitCodeSaysWhetherAnythingWasMeasured) {
+  PhotoEvaluation r;
+  r.photos = 2;
+  r.without_face = 2;
+  EXPECT_EQ(r.exit_code(), ExitCode::kNotFound);
+  r.without_face = 0;
+  r.failures = {"a.jpg: missing", "b.jpg: missing"};
+  EXPECT_EQ(r.exit_code(), ExitCode::kBadInput);
+  r.failures.pop_back();
+  r.metrics.n = 1;
+  EXPECT_EQ(r.exit_code(), ExitCode::kPartial);
+  r.failures.clear();
+  EXPECT_EQ(r.exit_code(), ExitCode::kOk);
 }
 
 TEST(PhotoEvaluation, EveryFoundFaceIsCountedUnderItsLabel) {

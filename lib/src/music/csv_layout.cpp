@@ -35,18 +35,14 @@ constexpr Field kRequired[] = {Field::kId, Field::kName, Field::kArtists, Field:
                                Field::kEnergy};
 
 std::string lower_trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  std::string out(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+  std::string out(trim_whitespace(s));
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
 std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
+  return std::string(trim_whitespace(s));
 }
 
 std::optional<std::size_t> find_column(const std::vector<std::string>& header,

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "emomusic/core/text.hpp"
+
 namespace emomusic::music {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -22,7 +18,7 @@ std::vector<std::string> split_genres(std::string_view list) {
   size_t start = 0;
   while (start <= list.size()) {
     const size_t end = std::min(list.find(';', start), list.size());
-    std::string g(trim(list.substr(start, end - start)));
+    std::string g(trim_whitespace(list.substr(start, end - start)));
     std::transform(g.begin(), g.end(), g.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (!g.empty() && std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
@@ -53,7 +49,7 @@ bool is_spotify_id(std::string_view id) {
 }
 
 std::optional<std::string> normalize_track_id(std::string_view text) {
-  std::string_view s = trim(text);
+  std::string_view s = trim_whitespace(text);
   constexpr std::string_view kUri = "spotify:track:";
   constexpr std::string_view kLinks[] = {"https://open.spotify.com/track/",
                                          "http://open.spotify.com/track/",

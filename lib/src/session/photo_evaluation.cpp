@@ -12,16 +12,6 @@
 namespace emomusic::session {
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
-
-}  // namespace
-
 std::vector<LabelledPhoto> read_labelled_photos(const fs::path& labels_file) {
   std::ifstream in(labels_file, std::ios::binary);
   if (!in) throw InputError(labels_file.string() + ": cannot be read");
@@ -29,7 +19,7 @@ std::vector<LabelledPhoto> read_labelled_photos(const fs::path& labels_file) {
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    line = trim(line);
+    line = std::string(trim_whitespace(line));
     if (line.empty()) continue;
     // The label is after the last comma, so a path may hold commas.
     const auto comma = line.rfind(',');
@@ -37,8 +27,8 @@ std::vector<LabelledPhoto> read_labelled_photos(const fs::path& labels_file) {
     if (comma == std::string::npos) {
       throw InputError(where() + ": expected 'path,label', got '" + excerpt(line) + "'");
     }
-    const std::string path = trim(line.substr(0, comma));
-    const std::string label = trim(line.substr(comma + 1));
+    const std::string path(trim_whitespace(std::string_view(line).substr(0, comma)));
+    const std::string label(trim_whitespace(std::string_view(line).substr(comma + 1)));
     if (photos.empty() && path == "path" && label == "label") continue;  // the header
     const auto emotion = parse_emotion(label);
     if (!emotion) {
@@ -86,6 +76,12 @@ nlohmann::json PhotoEvaluation::to_json() const {
   j["without_face"] = without_face;
   j["failures"] = failures;
   return j;
+}
+
+ExitCode PhotoEvaluation::exit_code() const {
+  if (photos > 0 && failures.size() == static_cast<std::size_t>(photos)) return ExitCode::kBadInput;
+  if (metrics.n == 0 && failures.empty()) return ExitCode::kNotFound;
+  return failures.empty() ? ExitCode::kOk : ExitCode::kPartial;
 }
 
 std::string PhotoEvaluation::to_text() const {

@@ -27,6 +27,9 @@ std::string utf8_from_legacy(std::string_view text);
 /// control bytes written as \n, \t or \xNN, so a message stays one short line.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 80);
 
+/// `text` without the spaces, tabs and line ends at either end (a view into it).
+std::string_view trim_whitespace(std::string_view text);
+
 /// The allowed names of an option for a message: "a", "a or b", "a, b or c".
 std::string join_names(const std::vector<std::string>& names);
 
