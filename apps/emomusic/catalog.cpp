@@ -94,13 +94,7 @@ int run_catalog_import(const CatalogImportOptions& o) {
   for (const auto& r : reports) {
     for (const auto& p : r.problems) spdlog::warn("skipped {}", p.message());
     skipped += static_cast<long>(r.problems.size());
-    json problems = json::array();
-    for (const auto& p : r.problems) problems.push_back({{"line", p.line}, {"reason", p.reason}});
-    out["files"].push_back({{"file", r.source},
-                            {"layout", r.layout},
-                            {"records", r.records},
-                            {"imported", r.imported},
-                            {"skipped", problems}});
+    out["files"].push_back(music::to_json(r));
     if (!o.json) {
       std::cout << fmt::format("{}: {} of {} rows imported (layout {}), {} skipped\n", r.source,
                                r.imported, r.records, r.layout, r.problems.size());
@@ -119,21 +113,7 @@ int run_catalog_stats(const CatalogStatsOptions& o) {
   const auto path = catalog_path(o.catalog);
   const music::CatalogStats s = music::Catalog(path, music::Catalog::Mode::kReadOnly).stats();
   if (o.json) {
-    json genres = json::array();
-    for (const auto& [g, n] : s.top_genres) genres.push_back({{"genre", g}, {"tracks", n}});
-    std::cout << dump_json(json{{"catalog", path.string()},
-                                {"tracks", s.tracks},
-                                {"artists", s.artists},
-                                {"with_genre", s.with_genre},
-                                {"with_year", s.with_year},
-                                {"first_year", s.first_year},
-                                {"last_year", s.last_year},
-                                {"explicit", s.explicit_tracks},
-                                {"mean_valence", s.mean_valence},
-                                {"mean_energy", s.mean_energy},
-                                {"top_genres", genres}},
-                           2)
-              << '\n';
+    std::cout << dump_json(music::to_json(s, path), 2) << '\n';
     return 0;
   }
   std::cout << fmt::format("catalog      {}\ntracks       {}\nartists      {}\n", path.string(),

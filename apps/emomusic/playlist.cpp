@@ -46,11 +46,7 @@ int run_playlist(const PlaylistOptions& options) {
   spotify::SpotifyClient client(spotify_config(options.spotify));
   const auto created = client.create_playlist(options.name, uris, options.description);
   if (options.json) {
-    std::cout << dump_json({{"id", created.id},
-                            {"uri", created.uri},
-                            {"url", created.url},
-                            {"tracks_added", created.tracks_added}})
-              << "\n";
+    std::cout << dump_json(spotify::to_json(created)) << "\n";
   } else {
     std::cout << created.url << "\n";
   }

@@ -16,7 +16,6 @@
 #include "emomusic/session/playlist.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/client.hpp"
-#include "emomusic/music/spotify/playlist_bridge.hpp"
 #endif
 #ifdef EMOMUSIC_WITH_VISION
 #include "emomusic/vision/detect_run.hpp"
@@ -226,11 +225,14 @@ int run_recommend(const RecommendOptions& o) {
 #ifdef EMOMUSIC_WITH_SPOTIFY
   if (!o.create_playlist.empty()) {
     std::cout.flush();
-    const auto created =
-        client->create_playlist(o.create_playlist, spotify::playlist_uris(playlist));
+    const auto saved = session::save_to_spotify(*client, o.create_playlist, result);
     // stderr, so that stdout stays one playlist in the chosen format.
-    std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" ("
-              << created.tracks_added << " tracks): " << created.url << std::endl;
+    std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" (" << saved.tracks_added
+              << " tracks";
+    if (saved.tracks_left_out > 0) {
+      std::cerr << "; " << saved.tracks_left_out << " catalog tracks without a Spotify id left out";
+    }
+    std::cerr << "): " << saved.url << std::endl;
   }
 #endif
   return 0;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/session/web_server.hpp"
 #include "ml_commands.hpp"
@@ -39,6 +40,12 @@ void setup_serve(CLI::App& app, Command& command) {
   sub->add_option("--threads", options->threads, "Request workers")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  sub->add_flag("--no-spotify", options->no_spotify,
+                "Stay offline even when Spotify credentials are set (they fill playlists the "
+                "catalog cannot, and \"Save to Spotify\" needs them and `emomusic login`)");
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  add_spotify_options(*sub, options->spotify);
+#endif
   sub->callback([options, &command] { command = [options] { return run_serve(*options); }; });
 }
 
@@ -52,6 +59,16 @@ int run_serve(const ServeOptions& o) {
   server_options.record_moods = !o.no_history;
   server_options.version = EMOMUSIC_VERSION;
   server_options.threads = o.threads;
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  if (!o.no_spotify) {
+    try {
+      server_options.spotify =
+          session::WebSpotify{spotify_config(o.spotify), spotify::load_credentials(false)};
+    } catch (const UsageError& e) {
+      spdlog::info("Spotify not used: {}", e.what());
+    }
+  }
+#endif
 
   session::WebServer server(server_options);
   server.bind();

@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "command.hpp"
+#ifdef EMOMUSIC_WITH_SPOTIFY
+#include "spotify_options.hpp"
+#endif
 
 namespace emomusic::app {
 
@@ -19,6 +22,10 @@ struct ServeOptions {
   bool no_history = false;
   bool open = false;
   int threads = 8;
+  bool no_spotify = false;
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  SpotifyOptions spotify;
+#endif
 };
 
 void setup_serve(CLI::App& app, Command& command);

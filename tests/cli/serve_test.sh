@@ -153,11 +153,30 @@ if kill -0 "$SERVER" 2>/dev/null; then fail "SIGINT did not stop the server"; el
   SERVER=
 fi
 
-# --host other than 127.0.0.1 warns that there is no authentication.
-"$BIN" serve --host 0.0.0.0 --port 0 >"$WORK/stdout2" 2>"$WORK/stderr2" &
+# --host 0.0.0.0 warns that there is no authentication, prints the loopback URL, answers to the
+# machine's addresses (a LAN client's Host is an IP literal) and still refuses names (DNS
+# rebinding) and other origins. --open hands the URL to xdg-open (a stand-in on PATH here).
+mkdir -p "$WORK/bin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/opened"\n' "$WORK" >"$WORK/bin/xdg-open"
+chmod +x "$WORK/bin/xdg-open"
+PATH="$WORK/bin:$PATH" "$BIN" serve --host 0.0.0.0 --port 0 --open >"$WORK/stdout2" 2>"$WORK/stderr2" &
 SERVER=$!
 for _ in $(seq 1 200); do [ -s "$WORK/stdout2" ] && break; sleep 0.1; done
 grep -q "no authentication" "$WORK/stderr2" || fail "--host 0.0.0.0 gave no warning: $(cat "$WORK/stderr2")"
+URL=$(head -1 "$WORK/stdout2")
+case "$URL" in
+  http://127.0.0.1:*/) ;;
+  *) fail "--host 0.0.0.0 printed \"$URL\", not the loopback URL" ;;
+esac
+PORT=${URL##*:}; PORT=${PORT%/}
+for _ in $(seq 1 50); do [ -s "$WORK/opened" ] && break; sleep 0.1; done
+[ "$(cat "$WORK/opened" 2>/dev/null)" = "$URL" ] || fail "--open did not open $URL: '$(cat "$WORK/opened" 2>/dev/null)'"
+expect_status 200 "LAN address as Host" GET /api/health -H "Host: 192.0.2.7:$PORT"
+expect_status 200 "IPv6 address as Host" GET /api/health -H "Host: [2001:db8::7]:$PORT"
+expect_status 200 "LAN page's own Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://192.0.2.7:$PORT"
+expect_status 403 "a name as Host on 0.0.0.0" GET /api/health -H "Host: evil.example:$PORT"
+expect_status 403 "another port as Host on 0.0.0.0" GET /api/health -H "Host: 192.0.2.7:1"
+expect_status 403 "another IP's page as Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://203.0.113.9:$PORT"
 
 if [ "$failures" -gt 0 ]; then
   echo "serve: $failures check(s) failed" >&2

@@ -197,6 +197,14 @@ TEST_F(CatalogImport, KaggleRowsWithBadPopularityOrExplicitAreReported) {
   ASSERT_EQ(reports[0].problems.size(), 2u);
   EXPECT_NE(reports[0].problems[0].reason.find("explicit"), std::string::npos);
   EXPECT_NE(reports[0].problems[1].reason.find("popularity"), std::string::npos);
+  // The JSON form the CLI and a server print: each skipped row with its line and reason.
+  const nlohmann::json j = to_json(reports[0]);
+  EXPECT_EQ(j["records"], 2);
+  EXPECT_EQ(j["imported"], 0);
+  ASSERT_EQ(j["skipped"].size(), 2u);
+  EXPECT_EQ(j["skipped"][1]["line"], reports[0].problems[1].line);
+  EXPECT_EQ(j["skipped"][1]["reason"], reports[0].problems[1].reason);
+  EXPECT_EQ(j["file"], reports[0].source);
 }
 
 TEST_F(CatalogImport, StrictModeImportsNothingWhenARowIsBad) {
@@ -524,6 +532,12 @@ TEST_F(CatalogImport, SearchAndStats) {
   EXPECT_EQ(s.explicit_tracks, 1);
   ASSERT_FALSE(s.top_genres.empty());
   EXPECT_EQ(s.top_genres[0], (std::pair<std::string, long>{"rock", 2}));
+  const nlohmann::json j = to_json(s, db);
+  EXPECT_EQ(j["catalog"], db.string());
+  EXPECT_EQ(j["tracks"], 3);
+  EXPECT_EQ(j["explicit"], 1);
+  EXPECT_EQ(j["top_genres"][0]["genre"], "rock");
+  EXPECT_EQ(j["top_genres"][0]["tracks"], 2);
 }
 
 }  // namespace

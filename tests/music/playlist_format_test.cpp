@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -48,6 +49,16 @@ TEST(PlaylistFormat, JsonListsTracksWithWhy) {
   EXPECT_TRUE(j[0]["year"].is_null());
   EXPECT_TRUE(j[0]["tempo"].is_null());
   EXPECT_EQ(j[1]["year"], 2014);
+}
+
+TEST(PlaylistFormat, ASpotifyTopUpTrackSaysWhereItCameFrom) {
+  Recommendation r;
+  r.track.id = "4cOdK2wGLETKBW3PvgPWqT";
+  r.distance = std::nan("");
+  r.target = "spotify search: happy";
+  const auto j = playlist_to_json({r});
+  EXPECT_TRUE(j[0]["why"]["distance"].is_null());
+  EXPECT_EQ(j[0]["why"]["target"], "spotify search: happy");
 }
 
 TEST(PlaylistFormat, CsvIsQuotedAndReadsBack) {

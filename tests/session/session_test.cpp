@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <string>
 
+#include "../vision/taiwanese_faces.hpp"
 #include "../vision/tiny_model.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
@@ -12,6 +13,7 @@
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/playlist.hpp"
 #include "emomusic/session/web_server.hpp"
+#include "emomusic/vision/image_inputs.hpp"
 #include "test_support.hpp"
 
 namespace emomusic::session {
@@ -102,6 +104,41 @@ TEST(FaceAnalyzer, RefusesWhatIsNotAnImage) {
   std::vector<uchar> png;
   cv::imencode(".png", cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 90, 90)), png);
   EXPECT_TRUE(analyzer.analyse(std::string(png.begin(), png.end()), "grey").empty());
+}
+
+std::string jpeg_of(const cv::Mat& image) {
+  std::vector<uchar> bytes;
+  cv::imencode(".jpg", image, bytes);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+TEST(MoodSessions, AnalyseSearchesNearTheFollowedFaceBetweenWholeFrameScans) {
+  EMOMUSIC_REQUIRE_TAIWANESE(faces);
+  const auto photos = test::read_labelled_photos(faces);
+  const cv::Mat a = vision::read_image(photos.front().path);
+  const cv::Mat b = vision::read_image(photos.back().path);
+  TempDir dir;
+  test::write_tiny_model(dir / "tiny.safetensors");
+  FaceAnalyzer analyzer(vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", "none"});
+  const int rescan = analyzer.rescan_every();
+  ASSERT_GT(rescan, 2);
+  MoodSessions sessions(4);
+  ASSERT_EQ(
+      sessions.analyse("s", analyzer, jpeg_of(test::compose_frame({a}, 0)), "f0").faces.size(), 1u);
+  // Someone comes in beside the followed face: between whole-frame scans only the followed face
+  // is looked for, as `detect` does; the scan that follows finds both.
+  const std::string two = jpeg_of(test::compose_frame({a, b}, 8));
+  for (int frame = 1; frame < rescan; ++frame) {
+    EXPECT_EQ(sessions.analyse("s", analyzer, two, "f").faces.size(), 1u) << "frame " << frame;
+  }
+  EXPECT_EQ(sessions.analyse("s", analyzer, two, "f").faces.size(), 2u);
+  // Another session has its own schedule: its first frame is a whole-frame scan.
+  EXPECT_EQ(sessions.analyse("t", analyzer, two, "f").faces.size(), 2u);
+  // Followed faces gone: the next frame searches the whole frame again.
+  const std::string empty = jpeg_of(cv::Mat(480, 640, CV_8UC3, cv::Scalar(128, 128, 128)));
+  EXPECT_TRUE(sessions.analyse("s", analyzer, empty, "f").faces.empty());
+  EXPECT_EQ(sessions.analyse("s", analyzer, jpeg_of(test::compose_frame({b}, 0)), "f").faces.size(),
+            1u);
 }
 
 TEST(MakePlaylist, IsRecommendOverThePlanAndHonoursSkips) {

@@ -8,10 +8,12 @@
 //   CHROMIUM          the browser binary
 //   FAKE_VIDEO        the .y4m file the fake camera plays
 //   FAKE_PHOTO        a face photo to upload with the camera denied (optional)
+//   SPOTIFY_SAVED     when the server is logged in to a (fake) Spotify: "Save to Spotify" is
+//                     pressed, and {"playlist", "ids"} of what the page saved go to this file
 //   PAGE_SCREENSHOT   where to save a screenshot (default build/page.png); -noface.png (the
 //                     camera picture hidden), -narrow.png and -nocamera.png beside it
 import puppeteer from "puppeteer-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 const url = process.env.PAGE_URL;
@@ -123,6 +125,25 @@ try {
   else {
     if (fb.status !== 200) problems.push(`POST /api/feedback answered ${fb.status}`);
     if (fb.headers["x-emomusic-token"] !== token) problems.push("the feedback was sent without the page's token");
+  }
+
+  // 3b. Logged in to Spotify: "Save to Spotify" saves the tracks on screen and links to them.
+  if (process.env.SPOTIFY_SAVED) {
+    await page.waitForSelector("#spotify-save:not([hidden]) #save-spotify:not([disabled])", { timeout: 10000 })
+      .catch(() => { throw new Error("no enabled Save to Spotify button while logged in"); });
+    const ids = await page.$$eval("#playlist li.track", (lis) => lis.map((li) => li.dataset.trackId));
+    await page.click("#save-spotify");
+    const link = await page.waitForSelector("#save-state a#saved-link", { timeout: 15000 })
+      .then((n) => n.evaluate((a) => a.href))
+      .catch(async () => { problems.push("no link after Save to Spotify: " + (await page.$eval("#save-state", (n) => n.textContent))); return null; });
+    if (link) {
+      const m = /^https:\/\/open\.spotify\.com\/playlist\/([^/?#]+)$/.exec(link);
+      if (!m) problems.push(`odd saved playlist link ${link}`);
+      else writeFileSync(process.env.SPOTIFY_SAVED, JSON.stringify({ playlist: m[1], ids }));
+      log(`saved ${ids.length} tracks to Spotify: ${link}`);
+    }
+  } else if (await page.$eval("#spotify-save", (n) => !n.hidden)) {
+    problems.push("Save to Spotify is offered without a Spotify login");
   }
 
   // 4. The history chart shows the settled mood (the server records it when it settles).

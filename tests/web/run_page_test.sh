@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Browser test of the web page (web/index.html) served by `emomusic serve`: headless chromium
 # with a fake camera that shows faces labelled happy from ../shared/data/faces/taiwanese-dev.
-# Usage: run_page_test.sh path/to/emomusic
+# Usage: run_page_test.sh path/to/emomusic [path/to/fake_spotify_server]
+# With the fake Spotify (tests/music/spotify/fake_spotify_server.cpp), the page is logged in and
+# "Save to Spotify" is checked too: the saved playlist must hold the page's tracks in order.
 # Needs chromium, ffmpeg, node and tests/web/node_modules/puppeteer-core (scripts/install_browser.sh);
 # prints "SKIP: …" and exits 0 when one of them, the face photos or the serve command is missing.
 # PAGE_SCREENSHOT (default build/page.png in the source tree) is where the screenshot goes.
 set -uo pipefail
-EMOMUSIC=${1:?usage: run_page_test.sh path/to/emomusic}
+EMOMUSIC=${1:?usage: run_page_test.sh path/to/emomusic [path/to/fake_spotify_server]}
+FAKE_SPOTIFY=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 FACES=${EMOMUSIC_FACES_DIR:-$ROOT/../shared/data/faces/taiwanese-dev}
@@ -25,8 +28,9 @@ command -v python3 >/dev/null || skip "no python3 to pick a free port"
 [ -f "$FACES/labels.csv" ] || skip "no face photos at $FACES (../shared is absent)"
 
 WORK=$(mktemp -d)
-SERVER_PID=
+SERVER_PID= SPOTIFY_PID=
 cleanup() {
+  [ -n "$SPOTIFY_PID" ] && kill "$SPOTIFY_PID" 2>/dev/null
   if [ -n "$SERVER_PID" ]; then
     kill "$SERVER_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -57,6 +61,18 @@ ffmpeg -loglevel error -y "${inputs[@]}" \
   -pix_fmt yuv420p "$VIDEO" || fail "ffmpeg could not make the fake camera video"
 echo "fake camera: ${PHOTOS[*]} -> $VIDEO"
 
+if [ -n "$FAKE_SPOTIFY" ]; then
+  mkdir -p "$XDG_DATA_HOME/emomusic"
+  "$FAKE_SPOTIFY" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/spotify-playlists.jsonl" \
+    >"$WORK/spotify.env" &
+  SPOTIFY_PID=$!
+  for _ in $(seq 100); do [ "$(wc -l <"$WORK/spotify.env")" -ge 4 ] && break; sleep 0.1; done
+  while IFS= read -r line; do export "${line?}"; done <"$WORK/spotify.env"
+  [ -n "${SPOTIFY_CLIENT_ID:-}" ] || fail "the fake Spotify did not start"
+  export SPOTIFY_SAVED=$WORK/spotify-saved.json
+  echo "fake Spotify at $EMOMUSIC_SPOTIFY_API_URL, logged in"
+fi
+
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$EMOMUSIC" serve --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -74,6 +90,19 @@ PAGE_URL="http://127.0.0.1:$PORT/" CHROMIUM="$CHROMIUM" FAKE_VIDEO="$VIDEO" FAKE
 PAGE_SCREENSHOT=${PAGE_SCREENSHOT:-$ROOT/build/page.png} \
   node "$HERE/page_test.mjs"
 rc=$?
+# What the page saved is what the fake Spotify holds: the same tracks, in the page's order.
+if [ "$rc" -eq 0 ] && [ -n "$FAKE_SPOTIFY" ]; then
+  kill -TERM "$SPOTIFY_PID"; wait "$SPOTIFY_PID"; SPOTIFY_PID=
+  python3 - "$WORK/spotify-saved.json" "$WORK/spotify-playlists.jsonl" <<'PY' || rc=1
+import json, sys
+saved = json.load(open(sys.argv[1]))
+held = {p["id"]: p["uris"] for p in map(json.loads, open(sys.argv[2]))}
+want = ["spotify:track:" + i for i in saved["ids"]]
+if held.get(saved["playlist"]) != want:
+    sys.exit(f"FAIL: Spotify holds {held.get(saved['playlist'])} for {saved['playlist']}, the page showed {want}")
+print(f"Spotify holds the page's {len(want)} tracks in playlist {saved['playlist']}")
+PY
+fi
 if [ "$rc" -ne 0 ]; then
   echo "--- emomusic serve log (last 40 lines) ---" >&2
   tail -n 40 "$WORK/server.log" >&2

@@ -212,6 +212,22 @@ std::vector<Track> Catalog::search(std::string_view text, int limit) const {
   return out;
 }
 
+nlohmann::json to_json(const CatalogStats& s, const std::filesystem::path& catalog) {
+  nlohmann::json genres = nlohmann::json::array();
+  for (const auto& [g, n] : s.top_genres) genres.push_back({{"genre", g}, {"tracks", n}});
+  return {{"catalog", catalog.string()},
+          {"tracks", s.tracks},
+          {"artists", s.artists},
+          {"with_genre", s.with_genre},
+          {"with_year", s.with_year},
+          {"first_year", s.first_year},
+          {"last_year", s.last_year},
+          {"explicit", s.explicit_tracks},
+          {"mean_valence", s.mean_valence},
+          {"mean_energy", s.mean_energy},
+          {"top_genres", genres}};
+}
+
 CatalogStats Catalog::stats() const {
   CatalogStats st;
   {

@@ -71,6 +71,16 @@ std::string RowProblem::message() const {
   return source + ":" + std::to_string(line) + ": " + reason;
 }
 
+nlohmann::json to_json(const ImportReport& r) {
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& p : r.problems) skipped.push_back({{"line", p.line}, {"reason", p.reason}});
+  return {{"file", r.source},
+          {"layout", r.layout},
+          {"records", r.records},
+          {"imported", r.imported},
+          {"skipped", skipped}};
+}
+
 std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,
                                            const std::vector<fs::path>& files,
                                            const ImportOptions& options) {

@@ -40,10 +40,12 @@ json to_json(const Recommendation& r, int rank) {
             {"acousticness", feature(t.acousticness)},
             {"uri", t.uri()},
             {"url", t.url()}};
-  if (!std::isnan(r.distance)) {
-    j["why"] = {
-        {"distance", r.distance}, {"target", r.target}, {"step", r.step}, {"steps", r.steps}};
-  }
+  // A track from the Spotify top-up has no distance (its features are unknown); its target says
+  // where it came from.
+  j["why"] = {{"distance", std::isnan(r.distance) ? json(nullptr) : json(r.distance)},
+              {"target", r.target},
+              {"step", r.step},
+              {"steps", r.steps}};
   return j;
 }
 

@@ -15,7 +15,8 @@ FaceAnalyzer::FaceAnalyzer(const vision::FaceClassifierOptions& classifier)
                 vision::FaceClassifier(classifier)) {}
 
 std::vector<vision::FaceEmotion> FaceAnalyzer::analyse(const std::string& bytes,
-                                                       const std::string& name) {
+                                                       const std::string& name,
+                                                       const std::vector<cv::Rect>& near) {
   if (bytes.size() > kMaxUploadBytes) {
     throw InputError(fmt::format("{} is {} bytes, more than the limit of {} bytes", name,
                                  bytes.size(), kMaxUploadBytes));
@@ -23,7 +24,11 @@ std::vector<vision::FaceEmotion> FaceAnalyzer::analyse(const std::string& bytes,
   // Decoding is the costly part of an upload that needs no shared state: outside the lock.
   const cv::Mat image = vision::decode_image(bytes, name);
   std::lock_guard<std::mutex> lock(mutex_);
-  return pipeline_.analyse(image);
+  return near.empty() ? pipeline_.analyse(image) : pipeline_.analyse_near(image, near);
+}
+
+int FaceAnalyzer::rescan_every() const {
+  return pipeline_.detector().options().rescan_every;
 }
 
 nlohmann::ordered_json to_json(const FrameAnalysis& analysis) {
@@ -81,12 +86,33 @@ MoodSessions::Session& MoodSessions::session(const std::string& id) {
 }
 
 FrameAnalysis MoodSessions::update(const std::string& id, std::vector<vision::FaceEmotion> faces) {
+  return update(id, std::move(faces), true);
+}
+
+FrameAnalysis MoodSessions::analyse(const std::string& id, FaceAnalyzer& analyzer,
+                                    const std::string& bytes, const std::string& name) {
+  std::vector<cv::Rect> near;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const Session& s = session(id);
+    if (s.frames_since_scan + 1 < analyzer.rescan_every()) near = s.boxes;
+  }
+  // Outside the sessions' lock: other sessions' frames go on while this one is analysed.
+  auto faces = analyzer.analyse(bytes, name, near);
+  return update(id, std::move(faces), near.empty());
+}
+
+FrameAnalysis MoodSessions::update(const std::string& id, std::vector<vision::FaceEmotion> faces,
+                                   bool whole_frame) {
   std::lock_guard<std::mutex> lock(mutex_);
   Session& s = session(id);
   const double t =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   FrameAnalysis out;
   out.faces = s.tracker.update(std::move(faces), t);
+  s.frames_since_scan = whole_frame ? 0 : s.frames_since_scan + 1;
+  s.boxes.clear();
+  for (const auto& f : out.faces) s.boxes.push_back(f.box);
   if (const auto e = s.tracker.stable_emotion(t)) {
     SettledMood mood;
     mood.emotion = *e;

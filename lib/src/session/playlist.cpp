@@ -5,6 +5,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/playlist_format.hpp"
+#include "emomusic/music/track.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/playlist_bridge.hpp"
 #endif
@@ -34,22 +35,76 @@ Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping&
   out.feedback = rank.feedback;
   out.tracks =
       recommend(candidates.tracks, out.plan.waypoints, mapping.weights(), request.filter, rank);
-#ifdef EMOMUSIC_WITH_SPOTIFY
-  if (spotify != nullptr && static_cast<int>(out.tracks.size()) < request.limit) {
-    const std::size_t before = out.tracks.size();
-    try {
-      spotify::top_up_from_spotify(*spotify, out.plan, request.filter, request.limit, out.tracks);
-      drop_skipped(out.tracks, rank.feedback);  // Spotify does not know what was skipped
-    } catch (const Error& e) {
-      // The offline playlist is still an answer; a Spotify fault only makes it shorter.
-      out.spotify_failure = e.what();
-    }
-    out.from_spotify = static_cast<int>(out.tracks.size() - std::min(before, out.tracks.size()));
-  }
-#else
-  if (spotify != nullptr) throw UnavailableError("this emomusic was built without Spotify support");
-#endif
+  if (spotify != nullptr) top_up_playlist(out, request, *spotify);
   return out;
+}
+
+bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request) {
+  return static_cast<int>(playlist.tracks.size()) < request.limit;
+}
+
+#ifdef EMOMUSIC_WITH_SPOTIFY
+void top_up_playlist(Playlist& playlist, const PlaylistRequest& request,
+                     spotify::SpotifyClient& spotify) {
+  if (!needs_top_up(playlist, request)) return;
+  auto& tracks = playlist.tracks;
+  const std::size_t before = tracks.size();
+  try {
+    spotify::top_up_from_spotify(spotify, playlist.plan, request.filter, request.limit, tracks);
+    music::drop_skipped(tracks, playlist.feedback);  // Spotify does not know what was skipped
+  } catch (const Error& e) {
+    // The offline playlist is still an answer; a Spotify fault only makes it shorter.
+    playlist.spotify_failure = e.what();
+  }
+  playlist.from_spotify += static_cast<int>(tracks.size() - std::min(before, tracks.size()));
+}
+
+SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
+                              const std::vector<std::string>& track_ids,
+                              const std::string& description) {
+  std::vector<std::string> uris;
+  SavedPlaylist saved;
+  for (const auto& id : track_ids) {
+    if (music::is_spotify_id(id)) {
+      uris.push_back("spotify:track:" + id);
+    } else {
+      ++saved.tracks_left_out;
+    }
+  }
+  if (uris.empty()) {
+    throw UsageError("none of the " + std::to_string(track_ids.size()) +
+                     " tracks has a Spotify id, so there is nothing to save in Spotify");
+  }
+  const auto created = spotify.create_playlist(name, uris, description);
+  saved.id = created.id;
+  saved.url = created.url;
+  saved.tracks_added = created.tracks_added;
+  return saved;
+}
+#else
+void top_up_playlist(Playlist&, const PlaylistRequest&, spotify::SpotifyClient&) {
+  throw UnavailableError("this emomusic was built without Spotify support");
+}
+
+SavedPlaylist save_to_spotify(spotify::SpotifyClient&, const std::string&,
+                              const std::vector<std::string>&, const std::string&) {
+  throw UnavailableError("this emomusic was built without Spotify support");
+}
+#endif
+
+SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
+                              const Playlist& playlist, const std::string& description) {
+  std::vector<std::string> ids;
+  ids.reserve(playlist.tracks.size());
+  for (const auto& r : playlist.tracks) ids.push_back(r.track.id);
+  return save_to_spotify(spotify, name, ids, description);
+}
+
+nlohmann::ordered_json to_json(const SavedPlaylist& saved) {
+  return {{"id", saved.id},
+          {"url", saved.url},
+          {"tracks_added", saved.tracks_added},
+          {"tracks_left_out", saved.tracks_left_out}};
 }
 
 nlohmann::ordered_json to_json(const Playlist& playlist) {

@@ -1,5 +1,6 @@
 #include "emomusic/session/web_server.hpp"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -20,11 +21,12 @@
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/mood_mapping.hpp"
+#include "emomusic/music/track.hpp"
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/playlist.hpp"
 #include "emomusic_web_page.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
-#include "emomusic/music/spotify/config.hpp"
+#include "emomusic/music/spotify/client.hpp"
 #include "emomusic/music/spotify/token_store.hpp"
 #endif
 
@@ -92,18 +94,57 @@ std::string session_id(const Request& req) {
   return id;
 }
 
-bool spotify_login_present() {
+bool spotify_login_present(const std::optional<WebSpotify>& spotify) {
 #ifdef EMOMUSIC_WITH_SPOTIFY
+  if (!spotify) return false;
   try {
-    return spotify::load_user_tokens(spotify::SpotifyConfig::from_environment().token_path)
-        .has_value();
+    return spotify::load_user_tokens(spotify->config.token_path).has_value();
   } catch (const std::exception&) {
     return false;
   }
 #else
+  (void)spotify;
   return false;
 #endif
 }
+
+nlohmann::json object_body(const Request& req) {
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::exception& e) {
+    throw BadRequest("the body is not JSON (" + std::string(e.what()) + "): \"" +
+                     excerpt(req.body) + "\"");
+  }
+  if (!body.is_object()) throw BadRequest("the body must be a JSON object");
+  return body;
+}
+
+std::string string_field(const nlohmann::json& body, const char* field) {
+  const auto it = body.find(field);
+  if (it == body.end() || !it->is_string()) {
+    throw BadRequest(std::string("field ") + field + " must be a string");
+  }
+  return it->get<std::string>();
+}
+
+std::vector<std::string> string_array_field(const nlohmann::json& body, const char* field) {
+  std::vector<std::string> out;
+  const auto it = body.find(field);
+  if (it == body.end()) return out;
+  const std::string wrong = std::string("field ") + field + " must be an array of strings";
+  if (!it->is_array()) throw BadRequest(wrong);
+  for (const auto& value : *it) {
+    if (!value.is_string()) throw BadRequest(wrong);
+    out.push_back(value.get<std::string>());
+  }
+  return out;
+}
+
+// Spotify's playlist names are short; a page never sends more, a script must not store a book.
+constexpr std::size_t kMaxPlaylistName = 200;
+// recommend's largest playlist.
+constexpr std::size_t kMaxSavedTracks = 1000;
 
 }  // namespace
 
@@ -128,6 +169,10 @@ struct WebServer::Impl {
   httplib::Server server;
   int port = 0;
   std::set<std::string> hosts;  ///< the Host values this server answers to
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  std::mutex spotify_mutex;
+  std::unique_ptr<spotify::SpotifyClient> spotify_client;  ///< made on first use
+#endif
 
   explicit Impl(WebServerOptions o)
       : options(std::move(o)),
@@ -151,17 +196,61 @@ struct WebServer::Impl {
     return *history;
   }
 
+  // Runs `use` with the server's Spotify client under its lock; false when there is none.
+  template <class F>
+  bool with_spotify(F&& use) {
+#ifdef EMOMUSIC_WITH_SPOTIFY
+    if (!options.spotify) return false;
+    std::lock_guard lock(spotify_mutex);
+    if (!spotify_client) {
+      spotify_client = std::make_unique<spotify::SpotifyClient>(options.spotify->config,
+                                                                options.spotify->credentials);
+    }
+    use(*spotify_client);
+    return true;
+#else
+    (void)use;
+    return false;
+#endif
+  }
+
+  bool bound_to_every_address() const {
+    return options.host == "0.0.0.0" || options.host == "::";
+  }
+
+  // Whether a Host header names this server: one of `hosts`, or, when bound to every address,
+  // any IP literal with this port (machines on the network use the server's LAN address; DNS
+  // rebinding needs a name, never an IP literal).
+  bool is_own_host(const std::string& host) const {
+    if (hosts.count(host) != 0) return true;
+    if (!bound_to_every_address()) return false;
+    const auto colon = host.rfind(':');
+    if (colon == std::string::npos || host.substr(colon + 1) != std::to_string(port)) {
+      return false;
+    }
+    const std::string address = host.substr(0, colon);
+    unsigned char parsed[sizeof(in6_addr)];
+    if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
+      return ::inet_pton(AF_INET6, address.substr(1, address.size() - 2).c_str(), parsed) == 1;
+    }
+    return ::inet_pton(AF_INET, address.c_str(), parsed) == 1;
+  }
+
   HandlerResponse guard(const Request& req, Response& res) const {
     const std::string host = req.get_header_value("Host");
-    if (hosts.count(host) == 0) {
+    if (!is_own_host(host)) {
       reply_error(
           res, 403,
           "this server answers only to Host " + *hosts.begin() + ", not \"" + excerpt(host) + "\"");
       return HandlerResponse::Handled;
     }
+    // The page's own requests carry its origin, which is the Host it was loaded from; another
+    // page (even one on another IP address with this port) has another origin.
     if (req.has_header("Origin")) {
       const std::string origin = req.get_header_value("Origin");
-      if (origin.rfind("http://", 0) != 0 || hosts.count(origin.substr(7)) == 0) {
+      const bool own = origin == "http://" + host ||
+                       (origin.rfind("http://", 0) == 0 && hosts.count(origin.substr(7)) != 0);
+      if (!own) {
         reply_error(res, 403, "requests from origin \"" + excerpt(origin) + "\" are refused");
         return HandlerResponse::Handled;
       }
@@ -185,13 +274,13 @@ struct WebServer::Impl {
       reply(res, 200,
             {{"status", "ok"},
              {"version", options.version},
-             {"spotify_login", spotify_login_present()}});
+             {"spotify", options.spotify.has_value()},
+             {"spotify_login", spotify_login_present(options.spotify)}});
     });
     server.Post("/api/analyze", [this](const Request& req, Response& res) {
       const std::string id = session_id(req);
       if (req.body.empty()) throw BadRequest("the request has no image (empty body)");
-      auto faces = analyzer.analyse(req.body, "the uploaded image");
-      const FrameAnalysis analysis = sessions.update(id, std::move(faces));
+      const FrameAnalysis analysis = sessions.analyse(id, analyzer, req.body, "the uploaded image");
       if (analysis.settled && analysis.settled->changed && options.record_moods) {
         music::MoodEntry entry;
         entry.time = music::utc_now();
@@ -220,35 +309,23 @@ struct WebServer::Impl {
         r.seed = static_cast<std::uint64_t>(int_param(req, "seed", 0, 0, 2'000'000'000));
       }
       r.history = history_path;
-      reply(res, 200, to_json(make_playlist(r, mapping, candidates)));
+      // Ranked without the Spotify lock: only a playlist the catalog cannot fill waits for it.
+      Playlist playlist = make_playlist(r, mapping, candidates);
+      if (needs_top_up(playlist, r)) {
+        with_spotify([&](spotify::SpotifyClient& c) { top_up_playlist(playlist, r, c); });
+      }
+      if (!playlist.spotify_failure.empty()) {
+        spdlog::warn("could not add tracks from Spotify: {}", playlist.spotify_failure);
+      }
+      reply(res, 200, to_json(playlist));
     });
     server.Post("/api/feedback", [this](const Request& req, Response& res) {
-      nlohmann::json body;
-      try {
-        body = nlohmann::json::parse(req.body);
-      } catch (const nlohmann::json::exception& e) {
-        throw BadRequest("the body is not JSON (" + std::string(e.what()) + "): \"" +
-                         excerpt(req.body) + "\"");
-      }
-      if (!body.is_object()) throw BadRequest("the body must be a JSON object");
-      const auto text = [&](const char* field) {
-        const auto it = body.find(field);
-        if (it == body.end() || !it->is_string()) {
-          throw BadRequest(std::string("field ") + field + " must be a string");
-        }
-        return it->get<std::string>();
-      };
+      const nlohmann::json body = object_body(req);
       music::FeedbackEntry entry;
-      entry.track_id = text("track_id");
-      entry.emotion = emotion_from_string(text("emotion"));
-      entry.kind = music::feedback_kind_from_string(text("kind"));
-      if (const auto it = body.find("artists"); it != body.end()) {
-        if (!it->is_array()) throw BadRequest("field artists must be an array of strings");
-        for (const auto& a : *it) {
-          if (!a.is_string()) throw BadRequest("field artists must be an array of strings");
-          entry.artists.push_back(a.get<std::string>());
-        }
-      }
+      entry.track_id = string_field(body, "track_id");
+      entry.emotion = emotion_from_string(string_field(body, "emotion"));
+      entry.kind = music::feedback_kind_from_string(string_field(body, "kind"));
+      entry.artists = string_array_field(body, "artists");
       entry.time = music::utc_now();
       writable_history().record_feedback(entry);
       reply(res, 200, {{"status", "ok"}});
@@ -256,6 +333,43 @@ struct WebServer::Impl {
     server.Get("/api/history", [this](const Request& req, Response& res) {
       const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
       reply(res, 200, music::read_history(history_path, days, music::utc_now()).to_json());
+    });
+    server.Post("/api/spotify/playlist", [this](const Request& req, Response& res) {
+      const nlohmann::json body = object_body(req);
+      const std::string name(trim_whitespace(string_field(body, "name")));
+      if (name.empty() || name.size() > kMaxPlaylistName) {
+        throw BadRequest(fmt::format("field name must hold 1 to {} bytes of text, not \"{}\"",
+                                     kMaxPlaylistName, excerpt(name)));
+      }
+      std::vector<std::string> ids = string_array_field(body, "track_ids");
+      if (ids.empty() || ids.size() > kMaxSavedTracks) {
+        throw BadRequest(fmt::format("field track_ids must hold 1 to {} track ids, not {}",
+                                     kMaxSavedTracks, ids.size()));
+      }
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto id = music::normalize_track_id(ids[i]);
+        if (!id) {
+          throw BadRequest(fmt::format("field track_ids[{}] is not a Spotify track id: \"{}\"", i,
+                                       excerpt(ids[i])));
+        }
+        ids[i] = *id;
+      }
+      std::string description = "Made by emomusic";
+      if (body.contains("emotion")) {
+        const Emotion emotion = emotion_from_string(string_field(body, "emotion"));
+        description += fmt::format(" for a {} mood", to_string(emotion));
+      }
+      SavedPlaylist saved;
+      const bool has_spotify = with_spotify(
+          [&](spotify::SpotifyClient& c) { saved = save_to_spotify(c, name, ids, description); });
+      if (!has_spotify) {
+        throw UnavailableError(
+            "this server has no Spotify: set the app's credentials and run `emomusic login`, "
+            "then start it again");
+      }
+      spdlog::info("saved the Spotify playlist \"{}\" ({} tracks): {}", name, saved.tracks_added,
+                   saved.url);
+      reply(res, 200, to_json(saved));
     });
   }
 
@@ -273,6 +387,8 @@ struct WebServer::Impl {
         reply_error(res, 404, e.what());
       } catch (const UnavailableError& e) {
         reply_error(res, 503, e.what());
+      } catch (const ServiceError& e) {
+        reply_error(res, 502, e.what());
       } catch (const std::exception& e) {
         spdlog::error("{} {}: {}", req.method, req.path, e.what());
         reply_error(res, 500, std::string("internal error: ") + e.what());
@@ -352,7 +468,10 @@ void WebServer::stop() {
 }
 
 std::string WebServer::url() const {
-  return fmt::format("http://{}:{}/", impl_->options.host, impl_->port);
+  // Bound to every address, the server is still this machine's: the loopback URL always works,
+  // and a browser allows the camera there without HTTPS.
+  const std::string host = impl_->bound_to_every_address() ? "127.0.0.1" : impl_->options.host;
+  return fmt::format("http://{}:{}/", host, impl_->port);
 }
 
 const std::string& WebServer::token() const {

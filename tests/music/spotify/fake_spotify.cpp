@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace emomusic::spotify::test {
@@ -62,6 +63,15 @@ json track(const std::string& id, const std::string& name, const std::string& ar
       {"external_ids", {{"isrc", "USRC1" + id}}},
       {"external_urls", {{"spotify", "https://open.spotify.com/track/" + id}}},
       {"preview_url", nullptr}};
+}
+
+// A track id of Spotify's shape (22 letters and digits), the same for the same seed.
+std::string spotify_id(const std::string& seed) {
+  std::string id;
+  for (const char c : s256(seed) + s256(seed + "+")) {
+    if (std::isalnum(static_cast<unsigned char>(c))) id += c;
+  }
+  return id.substr(0, 22);
 }
 
 // Reads `key:"value"` out of a search query.
@@ -128,6 +138,18 @@ std::vector<std::string> FakeSpotify::playlist_uris(const std::string& playlist_
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = playlists_.find(playlist_id);
   return it == playlists_.end() ? std::vector<std::string>() : it->second;
+}
+
+std::vector<std::string> FakeSpotify::playlist_ids() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return playlist_order_;
+}
+
+std::string FakeSpotify::grant_refresh_token() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string refresh = issue("refresh", true);
+  refresh_tokens_.insert(refresh);
+  return refresh;
 }
 
 int FakeSpotify::add_calls() const {
@@ -302,7 +324,7 @@ void FakeSpotify::routes() {
         items.push_back(nullptr);  // Spotify's result lists may hold nulls
         continue;
       }
-      const std::string id = s256(q).substr(0, 10) + std::to_string(i);
+      const std::string id = spotify_id(q + "#" + std::to_string(i));
       if (!wanted_name.empty()) {
         // A near miss first, then the exact match, as real searches often rank them.
         items.push_back(i == 0 ? track(id, wanted_name + " (Live)", "Cover Band")
@@ -330,7 +352,7 @@ void FakeSpotify::routes() {
                    recommendations_status == 404 ? "Not Found" : "Forbidden");
     json tracks = json::array();
     for (int i = 0; i < std::stoi(req.get_param_value("limit")); ++i) {
-      json t = track("rec" + std::to_string(i), "Recommended " + std::to_string(i),
+      json t = track(spotify_id("rec" + std::to_string(i)), "Recommended " + std::to_string(i),
                      "valence " + req.get_param_value("target_valence"));
       t.erase("album");  // recommendations give simplified tracks
       tracks.push_back(t);
@@ -346,6 +368,7 @@ void FakeSpotify::routes() {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string id = "pl" + std::to_string(++counter_);
     playlists_[id] = {};
+    playlist_order_.push_back(id);
     res.status = 201;
     res.set_content(
         json{{"id", id},

@@ -69,6 +69,10 @@ class FakeSpotify {
   std::vector<std::string> playlist_uris(const std::string& playlist_id) const;
   /// Number of POSTs to /v1/playlists/{id}/items.
   int add_calls() const;
+  /// The ids of the playlists created so far, in order.
+  std::vector<std::string> playlist_ids() const;
+  /// A refresh token of a user who logged in, for a program that plays one without a browser.
+  std::string grant_refresh_token();
 
  private:
   void routes();
@@ -94,6 +98,7 @@ class FakeSpotify {
   };
   std::map<std::string, PendingCode> codes_;
   std::map<std::string, std::vector<std::string>> playlists_;
+  std::vector<std::string> playlist_order_;
   int add_calls_ = 0;
   int counter_ = 0;
 };

@@ -109,6 +109,10 @@ TEST_F(LoginTest, CreatesAPrivatePlaylistInBatchesOf100) {
   EXPECT_EQ(created.url, "https://open.spotify.com/playlist/" + created.id);
   EXPECT_EQ(fake.add_calls(), 3);
   EXPECT_EQ(fake.playlist_uris(created.id), uris);
+  EXPECT_EQ(to_json(created), (nlohmann::json{{"id", created.id},
+                                              {"uri", "spotify:playlist:" + created.id},
+                                              {"url", created.url},
+                                              {"tracks_added", 250}}));
   for (const auto& r : fake.requests()) {
     if (r.path != "/v1/me/playlists") continue;
     EXPECT_EQ(nlohmann::json::parse(r.body).at("public"), false);

@@ -84,13 +84,4 @@ TEST_F(PlaylistBridgeTest, AFullPlaylistAsksNothing) {
   EXPECT_TRUE(fake.requests().empty());
 }
 
-TEST(PlaylistUris, KeepsOrderAndSkipsTracksWithoutASpotifyId) {
-  std::vector<music::Recommendation> playlist = {catalog_pick("4uLU6hMCjMI75M1A2tKUQC", "A"),
-                                                 catalog_pick("not-an-id", "B"),
-                                                 catalog_pick("7GhIk7Il098yCjg4BQjzvb", "C")};
-  EXPECT_EQ(playlist_uris(playlist),
-            (std::vector<std::string>{"spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-                                      "spotify:track:7GhIk7Il098yCjg4BQjzvb"}));
-}
-
 }  // namespace emomusic::spotify::test

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,11 @@ struct CatalogStats {
   double mean_energy = 0;
   std::vector<std::pair<std::string, long>> top_genres;  ///< most frequent first, at most 10
 };
+
+/// The stats as `catalog stats --json` prints them, with the catalog's path:
+/// {"catalog", "tracks", "artists", "with_genre", "with_year", "first_year", "last_year",
+/// "explicit", "mean_valence", "mean_energy", "top_genres": [{"genre", "tracks"}]}.
+nlohmann::json to_json(const CatalogStats& stats, const std::filesystem::path& catalog);
 
 class Catalog {
  public:

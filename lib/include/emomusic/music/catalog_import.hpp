@@ -4,6 +4,7 @@
 /// so a failure half-way leaves the catalog exactly as it was (or absent, if it did not exist).
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct ImportReport {
   long imported = 0;   ///< records upserted, new or not
   std::vector<RowProblem> problems;
 };
+
+/// One file's report as `catalog import --json` lists it: {"file", "layout", "records",
+/// "imported", "skipped": [{"line", "reason"}]}.
+nlohmann::json to_json(const ImportReport& report);
 
 struct ImportOptions {
   /// A user-given column map (parse_column_map); detected from each file's header when absent.

@@ -37,7 +37,13 @@ class FaceAnalyzer {
   /// errors. Throws InputError for empty bytes, more than kMaxUploadBytes, bytes that are not an
   /// image, or an image vision::decode_image() refuses (too many pixels, truncated). The bytes
   /// are never written anywhere.
-  std::vector<vision::FaceEmotion> analyse(const std::string& bytes, const std::string& name);
+  /// With `near` given, faces are looked for only near those boxes of the previous frame
+  /// (vision::EmotionPipeline::analyse_near()), which is several times cheaper.
+  std::vector<vision::FaceEmotion> analyse(const std::string& bytes, const std::string& name,
+                                           const std::vector<cv::Rect>& near = {});
+
+  /// The detector's rescan interval (vision::DetectorOptions::rescan_every).
+  int rescan_every() const;
 
  private:
   std::mutex mutex_;
@@ -74,6 +80,13 @@ class MoodSessions {
   /// Feeds one frame's faces to the session `id` (created when new), timed by the steady clock.
   FrameAnalysis update(const std::string& id, std::vector<vision::FaceEmotion> faces);
 
+  /// One frame of the session `id` through `analyzer`, then update(). As `detect` does with a
+  /// stream, the whole frame is searched every analyzer.rescan_every() frames and whenever the
+  /// session follows no face; in between only near the faces of its previous frame. Throws what
+  /// FaceAnalyzer::analyse() throws, leaving the session as it was.
+  FrameAnalysis analyse(const std::string& id, FaceAnalyzer& analyzer, const std::string& bytes,
+                        const std::string& name);
+
   std::size_t size() const;
 
  private:
@@ -82,8 +95,12 @@ class MoodSessions {
     std::chrono::steady_clock::time_point started;
     std::uint64_t last_used = 0;
     std::optional<Emotion> last_settled;
+    std::vector<cv::Rect> boxes;  ///< the faces of the last frame
+    int frames_since_scan = 0;    ///< frames analysed since the last whole-frame search
   };
   Session& session(const std::string& id);
+  FrameAnalysis update(const std::string& id, std::vector<vision::FaceEmotion> faces,
+                       bool whole_frame);
 
   mutable std::mutex mutex_;
   std::size_t max_sessions_;

@@ -1,13 +1,15 @@
 #pragma once
 /// @file
-/// "Emotion + preferences → playlist": the chain `recommend` and `serve` share. A plan from the
-/// mapping, candidates ranked with the listener's likes and skips, and an optional top-up from
-/// Spotify when the catalog cannot fill the playlist.
+/// "Emotion + preferences → playlist" and "playlist → Spotify playlist": the chains `recommend`
+/// and `serve` share. A plan from the mapping, candidates ranked with the listener's likes and
+/// skips, an optional top-up from Spotify when the catalog cannot fill the playlist, and saving
+/// the result in the listener's Spotify account.
 ///
 /// Thread safety: make_playlist() only reads its MoodMapping and Candidates, so several threads
 /// may call it at once over the same ones; each call opens the history file for the feedback on
-/// its own. A Spotify client passed in is used by that call alone (SpotifyClient is not shared
-/// between threads).
+/// its own. A SpotifyClient is not thread-safe: a caller that shares one (the web server) holds
+/// its own lock around top_up_playlist() and save_to_spotify(), and calls make_playlist() without
+/// a client so that only the rare short playlist waits for that lock.
 
 #include <cstdint>
 #include <filesystem>
@@ -56,14 +58,46 @@ struct Playlist {
   std::string spotify_failure;  ///< why the top-up failed; empty when it did not
 };
 
-/// Plans and ranks a playlist for `request` from `candidates`. When `spotify` is given and the
-/// catalog yields fewer than `request.limit` tracks, fills the rest from Spotify (without the
-/// tracks the feedback skips); a Spotify failure is not an error, it leaves the playlist short
-/// and says why in `spotify_failure`. Throws UsageError for an unknown target or steps < 2,
-/// InputError for an unreadable history, NotFoundError when no track passes the filter.
+/// Plans and ranks a playlist for `request` from `candidates`. When `spotify` is given, tops it up
+/// (top_up_playlist()). Throws UsageError for an unknown target or steps < 2, InputError for an
+/// unreadable history, NotFoundError when no track passes the filter.
 Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
                        const music::Candidates& candidates,
                        spotify::SpotifyClient* spotify = nullptr);
+
+/// True when `playlist` holds fewer tracks than `request` asked for: a Spotify top-up would add.
+bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request);
+
+/// Fills a short playlist up to `request.limit` from Spotify, without the tracks its feedback
+/// skips, and counts them in `from_spotify`. A Spotify failure is not an error: it leaves the
+/// playlist short and says why in `spotify_failure`. Throws UnavailableError in a build without
+/// Spotify.
+void top_up_playlist(Playlist& playlist, const PlaylistRequest& request,
+                     spotify::SpotifyClient& spotify);
+
+/// What saving a playlist in Spotify made.
+struct SavedPlaylist {
+  std::string id;
+  std::string url;  ///< https://open.spotify.com/playlist/<id>
+  std::size_t tracks_added = 0;
+  std::size_t tracks_left_out = 0;  ///< tracks without a Spotify id (catalog-only tracks)
+};
+
+/// "Playlist → Spotify playlist": saves the tracks whose id is a Spotify id, in order, as the
+/// private playlist `name` in the account of the user who ran `emomusic login`; the others (tracks
+/// only the local catalog knows) are counted in `tracks_left_out`. Throws UsageError for an empty
+/// name, no Spotify track or no login, ServiceError when Spotify fails (saying how many tracks
+/// made it), UnavailableError in a build without Spotify.
+SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
+                              const std::vector<std::string>& track_ids,
+                              const std::string& description = "Made by emomusic");
+/// The same for the tracks of `playlist`.
+SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
+                              const Playlist& playlist,
+                              const std::string& description = "Made by emomusic");
+
+/// {"id", "url", "tracks_added", "tracks_left_out"}.
+nlohmann::ordered_json to_json(const SavedPlaylist& saved);
 
 /// The playlist as `recommend -f json` prints it: an array of track objects (music/
 /// playlist_format.hpp). Write it with dump_json().

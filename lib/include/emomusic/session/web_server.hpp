@@ -11,17 +11,26 @@
 ///        &seed=         → the playlist as `recommend -f json` prints it
 ///   POST /api/feedback     {"track_id", "artists": […], "emotion", "kind": "like"|"skip"}
 ///   GET  /api/history?days=N       the HistoryReport JSON
+///   POST /api/spotify/playlist     {"name", "track_ids": […], "emotion"?} → saves them as a
+///        private playlist in the logged-in user's account: {"id", "url", "tracks_added", …};
+///        503 when this server has no Spotify, 502 when Spotify fails
+///
+/// With Spotify set up, a playlist the catalog cannot fill is topped up from Spotify, as
+/// `recommend` does.
 ///
 /// Security: a request whose Host is not this server's own host:port (127.0.0.1, localhost or
-/// the bound host) gets 403, and so does one with an Origin other than http:// + such a host:port
-/// (no DNS rebinding, no cross-site calls). Every POST needs the header X-Emomusic-Token equal to
+/// the bound host; bound to 0.0.0.0 or ::, also any IP literal with this port, so that other
+/// machines can use its LAN address) gets 403, since DNS rebinding needs a name. So does one with
+/// an Origin other than http:// + the Host it was sent to or another of those names (no
+/// cross-site calls). Every POST needs the header X-Emomusic-Token equal to
 /// the token (32 hex characters from std::random_device, new each start), which only the page
 /// carries. Bodies over kMaxUploadBytes get 413. There is no other authentication: bound to
 /// anything but 127.0.0.1, anyone who can load the page can use it.
 ///
 /// Thread safety: requests run on a fixed pool of `threads` workers. The model is one
 /// FaceAnalyzer (one inference at a time, under its mutex); the mapping and catalog are loaded
-/// once and only read; MoodSessions and MoodHistory serialise their own calls. stop() may be
+/// once and only read; MoodSessions and MoodHistory serialise their own calls; the one Spotify
+/// client is used under a mutex, by the requests that need it only. stop() may be
 /// called from any thread. Measured on 2 cores with the shipped model and a 256×256 JPEG: 16
 /// analyses one after another 1.04 s, 16 at once 0.77 s (decoding overlaps, inference queues).
 
@@ -32,9 +41,16 @@
 #include <string>
 
 #include "emomusic/core/cancel.hpp"
+#include "emomusic/music/spotify/config.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 
 namespace emomusic::session {
+
+/// Where the server finds Spotify and as which app.
+struct WebSpotify {
+  spotify::SpotifyConfig config;  ///< its token_path is the login "Save to Spotify" uses
+  spotify::Credentials credentials;
+};
 
 struct WebServerOptions {
   std::string host = "127.0.0.1";
@@ -43,9 +59,10 @@ struct WebServerOptions {
   std::optional<std::filesystem::path> catalog;  ///< absent: music::load_candidates()'s default
   std::filesystem::path mapping;                 ///< empty: the shipped emotion_music.json
   std::filesystem::path history;                 ///< empty: music::default_history_path()
-  bool record_moods = true;  ///< record settled moods (source "page") in the history
-  std::string version;       ///< reported by /api/health
-  int threads = 8;           ///< request workers
+  bool record_moods = true;           ///< record settled moods (source "page") in the history
+  std::optional<WebSpotify> spotify;  ///< absent: offline, no top-up and no saving
+  std::string version;                ///< reported by /api/health
+  int threads = 8;                    ///< request workers
   std::size_t max_sessions = 16;
   int read_timeout_s = 10;
   int write_timeout_s = 10;
@@ -69,7 +86,7 @@ class WebServer {
   /// Makes run() return; safe from any thread.
   void stop();
 
-  /// http://host:port/ once bound.
+  /// http://host:port/ once bound; http://127.0.0.1:port/ when bound to every address.
   std::string url() const;
   /// The token the page carries for writes.
   const std::string& token() const;

@@ -254,6 +254,13 @@ std::optional<std::size_t> SpotifyClient::playlist_size(const std::string& playl
   return std::nullopt;
 }
 
+nlohmann::json to_json(const CreatedPlaylist& created) {
+  return {{"id", created.id},
+          {"uri", created.uri},
+          {"url", created.url},
+          {"tracks_added", created.tracks_added}};
+}
+
 CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
                                                const std::vector<std::string>& uris,
                                                const std::string& description) {

@@ -75,12 +75,4 @@ int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
   return added;
 }
 
-std::vector<std::string> playlist_uris(const std::vector<music::Recommendation>& playlist) {
-  std::vector<std::string> uris;
-  for (const auto& r : playlist) {
-    if (music::is_spotify_id(r.track.id)) uris.push_back(r.track.uri());
-  }
-  return uris;
-}
-
 }  // namespace emomusic::spotify

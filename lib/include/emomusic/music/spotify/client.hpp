@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct CreatedPlaylist {
   std::string url;  ///< https://open.spotify.com/playlist/<id>
   std::size_t tracks_added = 0;
 };
+
+/// {"id", "uri", "url", "tracks_added"}, as `playlist create --json` prints it.
+nlohmann::json to_json(const CreatedPlaylist& created);
 
 class SpotifyClient {
  public:

@@ -1,7 +1,6 @@
 #pragma once
 /// @file
-/// Where the recommender meets Spotify: topping up a catalog playlist with Spotify's own tracks,
-/// and the URIs of a playlist for saving it in the user's account.
+/// Where the recommender meets Spotify: topping up a catalog playlist with Spotify's own tracks.
 
 #include <string>
 #include <vector>
@@ -23,8 +22,5 @@ music::Track to_catalog_track(const TrackInfo& info);
 int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
                         const music::TrackFilter& filter, int limit,
                         std::vector<music::Recommendation>& playlist);
-
-/// spotify:track: URIs of the playlist's tracks, in order, skipping tracks without a Spotify id.
-std::vector<std::string> playlist_uris(const std::vector<music::Recommendation>& playlist);
 
 }  // namespace emomusic::spotify
