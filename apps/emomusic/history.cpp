@@ -46,11 +46,10 @@ int run_history(const HistoryOptions& o) {
   const bool must_exist = !o.db.empty();
 
   if (o.clear) {
-    if (!must_exist && !fs::exists(path)) {
-      std::cout << "nothing to clear: " << path.string() << " does not exist\n";
-      return 0;
+    if (must_exist && !fs::exists(path)) {
+      throw InputError("history file " + path.string() + " does not exist");
     }
-    const auto cleared = music::MoodHistory(path).clear();
+    const auto cleared = music::clear_history(path);
     std::cout << "removed " << cleared.moods << " moods and " << cleared.feedback
               << " likes and skips from " << path.string() << '\n';
     return 0;

@@ -141,6 +141,16 @@ for i in $(seq 1 8); do
   [ "$(cat "$WORK/par$i")" = 200 ] || fail "concurrent request $i: HTTP $(cat "$WORK/par$i")"
 done
 
+# Clearing the history is a write: it needs the token, then nothing is left (the skip above
+# included; the settled mood too when the faces were there).
+expect_status 403 "clear the history without the token" DELETE /api/history
+expect_status 200 "clear the history" DELETE /api/history "${AUTH[@]}"
+grep -q '{"feedback":1,"moods":[01]}' "$WORK/body" || fail "clear: $(cat "$WORK/body")"
+expect_status 200 "history after the clear" GET "/api/history?days=1"
+grep -q '"entries":\[\]' "$WORK/body" || fail "history after the clear: $(head -c 400 "$WORK/body")"
+expect_status 200 "recommend sad after the clear" GET "/api/recommend?emotion=sad&limit=3&seed=1"
+grep -q "\"$FIRST\"" "$WORK/body" || fail "the skipped track $FIRST did not come back after the clear"
+
 # Still serving after all of that.
 expect_status 200 "health at the end" GET /api/health
 kill -0 "$SERVER" 2>/dev/null || fail "the server died"

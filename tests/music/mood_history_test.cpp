@@ -217,6 +217,19 @@ TEST(MoodHistory, ClearRemovesMoodsAndFeedback) {
   EXPECT_EQ(history.entries().size(), 1u);
 }
 
+TEST(MoodHistory, ClearingAMissingHistoryCreatesNothing) {
+  TempDir dir;
+  const ClearedCounts cleared = clear_history(dir / "history.db");
+  EXPECT_EQ(cleared.moods, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "history.db"));
+  {
+    MoodHistory history(dir / "history.db");
+    history.record(mood(kDay0, Emotion::kHappy, 0.5));
+  }
+  EXPECT_EQ(to_json(clear_history(dir / "history.db")),
+            (nlohmann::json{{"moods", 1}, {"feedback", 0}}));
+}
+
 TEST(MoodHistory, RefusesFilesThatAreNotAHistory) {
   TempDir dir;
   // Another program's database: refused, and given no table.

@@ -1,9 +1,9 @@
 // Browser test of web/index.html: headless chromium with a fake camera (a .y4m file of faces)
 // opens the page served by `emomusic serve`, and this checks that the page shows a face's
 // emotion, then a playlist with Spotify and YouTube links, that a skip reaches the server and
-// removes the track, that the history chart is drawn, that the page fits a phone's width, and that
-// the console stays free of errors; then, with the camera denied, that an uploaded photo gets
-// its emotion and a playlist. Run by run_page_test.sh, which sets:
+// removes the track, that the history chart is drawn and can be cleared, that the page fits a
+// phone's width, and that the console stays free of errors; then, with the camera denied, that an
+// uploaded photo gets its emotion and a playlist. Run by run_page_test.sh, which sets:
 //   PAGE_URL          the page (http://127.0.0.1:PORT/)
 //   CHROMIUM          the browser binary
 //   FAKE_VIDEO        the .y4m file the fake camera plays
@@ -171,6 +171,15 @@ try {
   const narrow = shot.replace(/(\.png)?$/, "-narrow.png");
   await page.screenshot({ path: narrow, fullPage: true });
   log(`screenshot (narrow): ${narrow}`);
+
+  // 5b. "Clear…" asks first, then empties the history (a DELETE with the page's token).
+  await page.setViewport({ width: 1280, height: 800 });
+  page.once("dialog", (d) => d.accept());
+  await page.click("#history-clear");
+  await page.waitForFunction(() => /^Removed [1-9]\d* moods/.test(document.querySelector("#history-state").textContent) &&
+      document.querySelector("#history-chart").dataset.state === "ready" &&
+      !document.querySelector("#history-chart circle[data-emotion]"), { timeout: 10000 })
+    .catch(async () => { problems.push("the history was not cleared: " + (await page.$eval("#history-state", (n) => n.textContent))); });
 
   // 6. Without a camera (access denied), the page says so and analyses an uploaded photo.
   if (photoFile) {

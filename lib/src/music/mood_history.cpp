@@ -374,4 +374,13 @@ HistoryReport read_history(const fs::path& path, int days, std::int64_t now) {
   return MoodHistory(path, MoodHistory::Mode::kReadOnly).report(days, now);
 }
 
+ClearedCounts clear_history(const fs::path& path) {
+  if (!fs::exists(path)) return {};
+  return MoodHistory(path).clear();
+}
+
+nlohmann::json to_json(const ClearedCounts& cleared) {
+  return {{"moods", cleared.moods}, {"feedback", cleared.feedback}};
+}
+
 }  // namespace emomusic::music

@@ -334,6 +334,16 @@ struct WebServer::Impl {
       const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
       reply(res, 200, music::read_history(history_path, days, music::utc_now()).to_json());
     });
+    server.Delete("/api/history", [this](const Request&, Response& res) {
+      // Through the server's own handle, whose mutex serialises it with the server's writes; a
+      // missing file stays missing.
+      const music::ClearedCounts cleared = std::filesystem::exists(history_path)
+                                               ? writable_history().clear()
+                                               : music::ClearedCounts{};
+      spdlog::info("cleared the history: {} moods, {} likes and skips", cleared.moods,
+                   cleared.feedback);
+      reply(res, 200, music::to_json(cleared));
+    });
     server.Post("/api/spotify/playlist", [this](const Request& req, Response& res) {
       const nlohmann::json body = object_body(req);
       const std::string name(trim_whitespace(string_field(body, "name")));

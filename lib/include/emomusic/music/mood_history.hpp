@@ -170,4 +170,11 @@ Feedback read_feedback(const std::filesystem::path& path, Emotion emotion);
 /// there is no such file. Throws UsageError for `days` outside 1..kMaxHistoryDays either way.
 HistoryReport read_history(const std::filesystem::path& path, int days, std::int64_t now);
 
+/// MoodHistory::clear() of the history at `path`; nothing (and no file created) when there is no
+/// such file.
+ClearedCounts clear_history(const std::filesystem::path& path);
+
+/// {"moods", "feedback"}: what a clear removed.
+nlohmann::json to_json(const ClearedCounts& cleared);
+
 }  // namespace emomusic::music

@@ -11,6 +11,7 @@
 ///        &seed=         → the playlist as `recommend -f json` prints it
 ///   POST /api/feedback     {"track_id", "artists": […], "emotion", "kind": "like"|"skip"}
 ///   GET  /api/history?days=N       the HistoryReport JSON
+///   DELETE /api/history            removes every mood, like and skip: {"moods", "feedback"}
 ///   POST /api/spotify/playlist     {"name", "track_ids": […], "emotion"?} → saves them as a
 ///        private playlist in the logged-in user's account: {"id", "url", "tracks_added", …};
 ///        503 when this server has no Spotify, 502 when Spotify fails
@@ -22,7 +23,7 @@
 /// the bound host; bound to 0.0.0.0 or ::, also any IP literal with this port, so that other
 /// machines can use its LAN address) gets 403, since DNS rebinding needs a name. So does one with
 /// an Origin other than http:// + the Host it was sent to or another of those names (no
-/// cross-site calls). Every POST needs the header X-Emomusic-Token equal to
+/// cross-site calls). Every POST and DELETE needs the header X-Emomusic-Token equal to
 /// the token (32 hex characters from std::random_device, new each start), which only the page
 /// carries. Bodies over kMaxUploadBytes get 413. There is no other authentication: bound to
 /// anything but 127.0.0.1, anyone who can load the page can use it.
