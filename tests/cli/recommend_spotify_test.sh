@@ -7,22 +7,18 @@ set -u
 BIN=$1
 FAKE=$2
 WORK=$(mktemp -d)
-FAKE_PID=
+. "$(dirname "$0")/../support/fake_spotify.sh"
 cleanup() {
-  [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+  stop_fake_spotify
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-mkdir -p "$XDG_DATA_HOME/emomusic"
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-"$FAKE" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/playlists.jsonl" >"$WORK/env" &
-FAKE_PID=$!
-for _ in $(seq 100); do [ "$(wc -l <"$WORK/env")" -ge 4 ] && break; sleep 0.1; done
-while IFS= read -r line; do export "${line?}"; done <"$WORK/env"
-[ -n "${SPOTIFY_CLIENT_ID:-}" ] || { echo "FAIL: the fake Spotify did not start" >&2; exit 1; }
+start_fake_spotify "$FAKE" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/playlists.jsonl" ||
+  { echo "FAIL: the fake Spotify did not start" >&2; exit 1; }
 
 "$BIN" recommend -e happy -n 5 --seed 1 -f uris --create-playlist "Happy hour" \
   >"$WORK/uris" 2>"$WORK/err" || fail "recommend --create-playlist exited $?: $(cat "$WORK/err")"
@@ -35,7 +31,7 @@ grep -q "$SPOTIFY_CLIENT_SECRET" "$WORK/uris" "$WORK/err" && fail "the client se
 "$BIN" recommend -e happy -n 100 --seed 1 -f json >"$WORK/full.json" 2>"$WORK/err2" ||
   fail "recommend -n 100 exited $?: $(cat "$WORK/err2")"
 
-kill -TERM "$FAKE_PID"; wait "$FAKE_PID"; FAKE_PID=
+stop_fake_spotify
 python3 - "$WORK/uris" "$WORK/playlists.jsonl" "$WORK/full.json" <<'PY' || failures=$((failures + 1))
 import json, sys
 printed = open(sys.argv[1]).read().split()

@@ -28,9 +28,10 @@ command -v python3 >/dev/null || skip "no python3 to pick a free port"
 [ -f "$FACES/labels.csv" ] || skip "no face photos at $FACES (../shared is absent)"
 
 WORK=$(mktemp -d)
-SERVER_PID= SPOTIFY_PID=
+SERVER_PID=
+. "$ROOT/tests/support/fake_spotify.sh"
 cleanup() {
-  [ -n "$SPOTIFY_PID" ] && kill "$SPOTIFY_PID" 2>/dev/null
+  stop_fake_spotify
   if [ -n "$SERVER_PID" ]; then
     kill "$SERVER_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -62,13 +63,8 @@ ffmpeg -loglevel error -y "${inputs[@]}" \
 echo "fake camera: ${PHOTOS[*]} -> $VIDEO"
 
 if [ -n "$FAKE_SPOTIFY" ]; then
-  mkdir -p "$XDG_DATA_HOME/emomusic"
-  "$FAKE_SPOTIFY" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/spotify-playlists.jsonl" \
-    >"$WORK/spotify.env" &
-  SPOTIFY_PID=$!
-  for _ in $(seq 100); do [ "$(wc -l <"$WORK/spotify.env")" -ge 4 ] && break; sleep 0.1; done
-  while IFS= read -r line; do export "${line?}"; done <"$WORK/spotify.env"
-  [ -n "${SPOTIFY_CLIENT_ID:-}" ] || fail "the fake Spotify did not start"
+  start_fake_spotify "$FAKE_SPOTIFY" "$XDG_DATA_HOME/emomusic/spotify_token.json" \
+    "$WORK/spotify-playlists.jsonl" || fail "the fake Spotify did not start"
   export SPOTIFY_SAVED=$WORK/spotify-saved.json
   echo "fake Spotify at $EMOMUSIC_SPOTIFY_API_URL, logged in"
 fi
@@ -92,7 +88,7 @@ PAGE_SCREENSHOT=${PAGE_SCREENSHOT:-$ROOT/build/page.png} \
 rc=$?
 # What the page saved is what the fake Spotify holds: the same tracks, in the page's order.
 if [ "$rc" -eq 0 ] && [ -n "$FAKE_SPOTIFY" ]; then
-  kill -TERM "$SPOTIFY_PID"; wait "$SPOTIFY_PID"; SPOTIFY_PID=
+  stop_fake_spotify
   python3 - "$WORK/spotify-saved.json" "$WORK/spotify-playlists.jsonl" <<'PY' || rc=1
 import json, sys
 saved = json.load(open(sys.argv[1]))
