@@ -18,9 +18,10 @@ namespace emomusic::app {
 void setup_serve(CLI::App& app, Command& command) {
   auto options = std::make_shared<ServeOptions>();
   auto* sub = app.add_subcommand(
-      "serve", std::string(kServeHelp) +
-                   "\nExit codes: 3 unreadable catalog/mapping, 4 bad model, 8 the address "
-                   "cannot be bound.");
+      "serve",
+      std::string(kServeHelp) +
+          "\nExit codes: 3 unreadable catalog, mapping or Spotify credentials file, 4 bad model, "
+          "8 the address cannot be bound.");
   sub->add_option("--host", options->host,
                   "Address to listen on; anything but 127.0.0.1 lets other machines use the page, "
                   "which has no authentication")
