@@ -184,6 +184,29 @@ TEST(MakePlaylist, IsRecommendOverThePlanAndHonoursSkips) {
   EXPECT_THROW(make_playlist(request, mapping, candidates), UsageError);
 }
 
+TEST(MakePlaylist, ACatalogWithoutAFittingTrackIsNotFoundButRankingAloneLeavesItToSpotify) {
+  TempDir dir;
+  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
+  music::Candidates candidates;
+  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
+  PlaylistRequest request;
+  request.emotion = Emotion::kHappy;
+  request.filter.genre = "no-such-genre-here";
+  request.history = dir / "history.db";
+  const Playlist ranked = rank_playlist(request, mapping, candidates);
+  EXPECT_TRUE(ranked.tracks.empty());
+  EXPECT_NE(ranked.catalog_empty.find("no-such-genre-here"), std::string::npos)
+      << ranked.catalog_empty;
+  EXPECT_TRUE(needs_top_up(ranked, request));
+  EXPECT_THROW(require_tracks(ranked), NotFoundError);
+  try {
+    make_playlist(request, mapping, candidates);
+    FAIL() << "no error";
+  } catch (const NotFoundError& e) {
+    EXPECT_EQ(std::string(e.what()), ranked.catalog_empty);
+  }
+}
+
 TEST(WebServer, TokenIs32HexAndNewEachTime) {
   const std::string t = random_token();
   EXPECT_EQ(t.size(), 32u);

@@ -166,6 +166,10 @@ TEST_F(WebServerSpotifyTest, WithoutSpotifyTheServerIsOffline) {
   const auto res = post("/api/spotify/playlist", {{"name", "x"}, {"track_ids", kIds}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 503) << res->body;
+  // A genre the catalog lacks: nothing to play.
+  const auto none = get("/api/recommend?emotion=happy&limit=5&genre=no-such-genre-here");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404) << none->body;
   // A playlist longer than the starter catalog can fill stays short, and nothing asks Spotify.
   const auto playlist = get("/api/recommend?emotion=happy&limit=100&seed=3");
   ASSERT_TRUE(playlist);
@@ -194,6 +198,14 @@ TEST_F(WebServerSpotifyTest, TopsUpAShortPlaylistFromSpotifyWithoutSkippedTracks
   }
   ASSERT_FALSE(from_spotify.empty()) << first->body;
   EXPECT_GT(fake.count("GET", "/v1/search"), 0);
+
+  // A genre the catalog lacks: Spotify fills the whole playlist, in that genre.
+  const auto genre = get("/api/recommend?emotion=happy&limit=5&seed=3&genre=bossa");
+  ASSERT_TRUE(genre);
+  ASSERT_EQ(genre->status, 200) << genre->body;
+  const json bossa = json::parse(genre->body);
+  EXPECT_EQ(bossa.size(), 5u);
+  for (const auto& t : bossa) EXPECT_EQ(t["genre"], "bossa");
 
   // A skip of a Spotify track keeps it out of the next top-up too.
   const auto skip = post("/api/feedback",

@@ -12,8 +12,8 @@
 
 namespace emomusic::session {
 
-Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
-                       const music::Candidates& candidates, spotify::SpotifyClient* spotify) {
+Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
+                       const music::Candidates& candidates) {
   using namespace emomusic::music;
   Playlist out;
   out.plan =
@@ -33,10 +33,29 @@ Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping&
         request.history.empty() ? default_history_path() : request.history, request.emotion);
   }
   out.feedback = rank.feedback;
-  out.tracks =
-      recommend(candidates.tracks, out.plan.waypoints, mapping.weights(), request.filter, rank);
-  if (spotify != nullptr) top_up_playlist(out, request, *spotify);
+  try {
+    out.tracks =
+        recommend(candidates.tracks, out.plan.waypoints, mapping.weights(), request.filter, rank);
+  } catch (const NotFoundError& e) {
+    out.catalog_empty = e.what();
+  }
   return out;
+}
+
+Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
+                       const music::Candidates& candidates, spotify::SpotifyClient* spotify) {
+  Playlist out = rank_playlist(request, mapping, candidates);
+  if (spotify != nullptr) top_up_playlist(out, request, *spotify);
+  require_tracks(out);
+  return out;
+}
+
+void require_tracks(const Playlist& playlist) {
+  if (!playlist.tracks.empty()) return;
+  std::string why = playlist.catalog_empty.empty() ? std::string("no track fits this playlist")
+                                                   : playlist.catalog_empty;
+  if (!playlist.spotify_failure.empty()) why += "; Spotify: " + playlist.spotify_failure;
+  throw NotFoundError(why);
 }
 
 bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request) {

@@ -310,13 +310,14 @@ struct WebServer::Impl {
       }
       r.history = history_path;
       // Ranked without the Spotify lock: only a playlist the catalog cannot fill waits for it.
-      Playlist playlist = make_playlist(r, mapping, candidates);
+      Playlist playlist = rank_playlist(r, mapping, candidates);
       if (needs_top_up(playlist, r)) {
         with_spotify([&](spotify::SpotifyClient& c) { top_up_playlist(playlist, r, c); });
       }
       if (!playlist.spotify_failure.empty()) {
         spdlog::warn("could not add tracks from Spotify: {}", playlist.spotify_failure);
       }
+      require_tracks(playlist);
       reply(res, 200, to_json(playlist));
     });
     server.Post("/api/feedback", [this](const Request& req, Response& res) {

@@ -8,8 +8,8 @@
 /// Thread safety: make_playlist() only reads its MoodMapping and Candidates, so several threads
 /// may call it at once over the same ones; each call opens the history file for the feedback on
 /// its own. A SpotifyClient is not thread-safe: a caller that shares one (the web server) holds
-/// its own lock around top_up_playlist() and save_to_spotify(), and calls make_playlist() without
-/// a client so that only the rare short playlist waits for that lock.
+/// its own lock around top_up_playlist() and save_to_spotify(), and ranks with rank_playlist()
+/// outside it, so that only the rare short playlist waits for that lock.
 
 #include <cstdint>
 #include <filesystem>
@@ -56,14 +56,28 @@ struct Playlist {
   music::Feedback feedback;     ///< the likes and skips that were applied
   int from_spotify = 0;         ///< tracks the Spotify top-up added
   std::string spotify_failure;  ///< why the top-up failed; empty when it did not
+  /// Why the catalog gave no track (no track passes the filter, or all were skipped); empty when
+  /// it gave some.
+  std::string catalog_empty;
 };
 
-/// Plans and ranks a playlist for `request` from `candidates`. When `spotify` is given, tops it up
-/// (top_up_playlist()). Throws UsageError for an unknown target or steps < 2, InputError for an
-/// unreadable history, NotFoundError when no track passes the filter.
+/// Plans and ranks a playlist for `request` from `candidates`, then, when `spotify` is given,
+/// tops it up (top_up_playlist()), and insists on a track (require_tracks()). Throws UsageError
+/// for an unknown target or steps < 2, InputError for an unreadable history, NotFoundError when
+/// neither the catalog nor Spotify has a track that passes the filter.
 Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
                        const music::Candidates& candidates,
                        spotify::SpotifyClient* spotify = nullptr);
+
+/// The first step of make_playlist(), for a caller that tops up under a lock of its own: the
+/// plan and the catalog's tracks. A catalog without a fitting track is not an error here: the
+/// playlist is empty and `catalog_empty` says why, so that Spotify may still fill it.
+Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
+                       const music::Candidates& candidates);
+
+/// The last step of make_playlist(): throws NotFoundError (saying why the catalog, and Spotify
+/// if it was asked, gave nothing) when `playlist` holds no track.
+void require_tracks(const Playlist& playlist);
 
 /// True when `playlist` holds fewer tracks than `request` asked for: a Spotify top-up would add.
 bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request);
