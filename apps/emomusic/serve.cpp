@@ -32,11 +32,12 @@ void setup_serve(CLI::App& app, Command& command) {
   sub->add_option("--model", options->models, "Emotion model (repeat: an ensemble)");
   sub->add_option("--catalog", options->catalog,
                   "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
-  sub->add_option("--history-db", options->history_db,
-                  "History file for moods, likes and skips (default: "
-                  "$XDG_DATA_HOME/emomusic/history.db)");
+  auto* history_db = sub->add_option("--history-db", options->history_db,
+                                     "History file for moods, likes and skips (default: "
+                                     "$XDG_DATA_HOME/emomusic/history.db)");
   sub->add_flag("--no-history", options->no_history,
-                "Do not record the moods the page settles on (likes and skips are still kept)");
+                "Keep nothing on disk: moods, likes and skips last until the server stops")
+      ->excludes(history_db);
   sub->add_flag("--open", options->open, "Open the page in the default browser (xdg-open)");
   sub->add_option("--threads", options->threads, "Request workers")
       ->capture_default_str()
@@ -57,7 +58,7 @@ int run_serve(const ServeOptions& o) {
   server_options.classifier.models = o.models;
   if (!o.catalog.empty()) server_options.catalog = o.catalog;
   server_options.history = o.history_db;
-  server_options.record_moods = !o.no_history;
+  server_options.keep_history = !o.no_history;
   server_options.version = EMOMUSIC_VERSION;
   server_options.threads = o.threads;
 #ifdef EMOMUSIC_WITH_SPOTIFY

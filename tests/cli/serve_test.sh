@@ -188,6 +188,30 @@ expect_status 403 "a name as Host on 0.0.0.0" GET /api/health -H "Host: evil.exa
 expect_status 403 "another port as Host on 0.0.0.0" GET /api/health -H "Host: 192.0.2.7:1"
 expect_status 403 "another IP's page as Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://203.0.113.9:$PORT"
 
+kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=
+
+# --no-history keeps nothing on disk: likes and skips work until the server stops, and then no
+# file is left. It cannot be combined with a history file.
+"$BIN" serve --no-history --history-db "$WORK/h.db" --port 0 >/dev/null 2>"$WORK/stderr3"
+[ $? -eq 2 ] || fail "--no-history with --history-db was not a usage error"
+XDG_DATA_HOME=$WORK/nohistory "$BIN" serve --no-history --port 0 >"$WORK/stdout3" 2>"$WORK/stderr3" &
+SERVER=$!
+for _ in $(seq 1 200); do [ -s "$WORK/stdout3" ] && break; sleep 0.1; done
+URL=$(head -1 "$WORK/stdout3")
+expect_status 200 "health without history" GET /api/health
+grep -q '"history_kept":false' "$WORK/body" || fail "health does not say the history is not kept: $(cat "$WORK/body")"
+expect_status 200 "the page without history" GET /
+TOKEN3=$(grep -o 'name="emomusic-token" content="[0-9a-f]*"' "$WORK/body" | sed 's/.*content="//; s/"$//')
+expect_status 200 "skip without history" POST /api/feedback -H "X-Emomusic-Token: $TOKEN3" \
+  -H "Content-Type: application/json" -d "{\"track_id\":\"$FIRST\",\"artists\":[],\"emotion\":\"sad\",\"kind\":\"skip\"}"
+expect_status 200 "recommend sad after a skip without history" GET "/api/recommend?emotion=sad&limit=3&seed=1"
+grep -q "\"$FIRST\"" "$WORK/body" && fail "without history, the skipped track $FIRST came back"
+expect_status 200 "clear the history in memory" DELETE /api/history -H "X-Emomusic-Token: $TOKEN3"
+grep -q '{"feedback":1,"moods":0}' "$WORK/body" || fail "clear in memory: $(cat "$WORK/body")"
+kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
+left=$(find "$WORK/nohistory" -type f 2>/dev/null)
+[ -z "$left" ] || fail "--no-history left files: $left"
+
 if [ "$failures" -gt 0 ]; then
   echo "serve: $failures check(s) failed" >&2
   exit 1

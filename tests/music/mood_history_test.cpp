@@ -217,6 +217,23 @@ TEST(MoodHistory, ClearRemovesMoodsAndFeedback) {
   EXPECT_EQ(history.entries().size(), 1u);
 }
 
+TEST(MoodHistory, InMemoryHistoriesAreSeparateAndWriteNoFile) {
+  TempDir dir;
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  {
+    MoodHistory a(kInMemoryHistory);
+    MoodHistory b(kInMemoryHistory);
+    a.record(mood(kDay0, Emotion::kHappy, 0.5));
+    a.record_feedback({test::make_id(1), {}, Emotion::kSad, FeedbackKind::kSkip, kDay0});
+    EXPECT_EQ(a.entries().size(), 1u);
+    EXPECT_EQ(a.feedback(Emotion::kSad).skipped_tracks.count(test::make_id(1)), 1u);
+    EXPECT_TRUE(b.entries().empty());
+  }
+  std::filesystem::current_path(before);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(MoodHistory, ClearingAMissingHistoryCreatesNothing) {
   TempDir dir;
   const ClearedCounts cleared = clear_history(dir / "history.db");

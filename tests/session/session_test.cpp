@@ -178,6 +178,15 @@ TEST(MakePlaylist, IsRecommendOverThePlanAndHonoursSkips) {
   for (const auto& r : b.tracks) EXPECT_NE(r.track.id, a.tracks[0].track.id);
   request.use_feedback = false;
   EXPECT_EQ(make_playlist(request, mapping, candidates).tracks[0].track.id, a.tracks[0].track.id);
+  // Feedback given by the caller (a history kept elsewhere) is used instead of the file's.
+  request.use_feedback = true;
+  request.feedback = music::Feedback{};
+  EXPECT_EQ(make_playlist(request, mapping, candidates).tracks[0].track.id, a.tracks[0].track.id);
+  request.feedback->skipped_tracks.insert(a.tracks[1].track.id);
+  for (const auto& r : make_playlist(request, mapping, candidates).tracks) {
+    EXPECT_NE(r.track.id, a.tracks[1].track.id);
+  }
+  request.feedback.reset();
 
   request.target = "nowhere";
   request.strategy = music::Strategy::kLift;

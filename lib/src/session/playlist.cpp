@@ -28,7 +28,9 @@ Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping&
   rank.variety = request.variety;
   rank.seed = request.seed ? *request.seed : std::random_device{}();
   out.seed = rank.seed;
-  if (request.use_feedback) {
+  if (request.feedback) {
+    rank.feedback = *request.feedback;
+  } else if (request.use_feedback) {
     rank.feedback = read_feedback(
         request.history.empty() ? default_history_path() : request.history, request.emotion);
   }

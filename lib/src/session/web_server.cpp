@@ -181,7 +181,9 @@ struct WebServer::Impl {
                                         : music::MoodMapping::load(options.mapping)),
         candidates(music::load_candidates(options.catalog)),
         sessions(options.max_sessions),
-        history_path(options.history.empty() ? music::default_history_path() : options.history) {
+        history_path(!options.keep_history     ? music::kInMemoryHistory
+                     : options.history.empty() ? music::default_history_path()
+                                               : options.history) {
     page.assign(reinterpret_cast<const char*>(kEmomusicWebPage), kEmomusicWebPage_size);
     for (auto at = page.find(kTokenPlaceholder); at != std::string::npos;
          at = page.find(kTokenPlaceholder, at + token.size())) {
@@ -189,11 +191,30 @@ struct WebServer::Impl {
     }
   }
 
-  // Opened on the first write, so that a server that records nothing creates no file.
+  // Opened on the first write (or, in memory, the first use), so that a server that records
+  // nothing creates no file.
   music::MoodHistory& writable_history() {
     std::call_once(history_once,
                    [this] { history = std::make_unique<music::MoodHistory>(history_path); });
     return *history;
+  }
+
+  bool history_in_memory() const {
+    return history_path == music::kInMemoryHistory;
+  }
+
+  // Readers never create the file; a history in memory exists once the server does.
+  music::HistoryReport history_report(int days) {
+    const auto now = music::utc_now();
+    return history_in_memory() ? writable_history().report(days, now)
+                               : music::read_history(history_path, days, now);
+  }
+
+  // Through the server's own handle, whose mutex serialises it with the server's writes; a
+  // missing file stays missing.
+  music::ClearedCounts clear_history() {
+    return history_in_memory() || std::filesystem::exists(history_path) ? writable_history().clear()
+                                                                        : music::ClearedCounts{};
   }
 
   // Runs `use` with the server's Spotify client under its lock; false when there is none.
@@ -274,6 +295,7 @@ struct WebServer::Impl {
       reply(res, 200,
             {{"status", "ok"},
              {"version", options.version},
+             {"history_kept", options.keep_history},
              {"spotify", options.spotify.has_value()},
              {"spotify_login", spotify_login_present(options.spotify)}});
     });
@@ -281,7 +303,7 @@ struct WebServer::Impl {
       const std::string id = session_id(req);
       if (req.body.empty()) throw BadRequest("the request has no image (empty body)");
       const FrameAnalysis analysis = sessions.analyse(id, analyzer, req.body, "the uploaded image");
-      if (analysis.settled && analysis.settled->changed && options.record_moods) {
+      if (analysis.settled && analysis.settled->changed) {
         music::MoodEntry entry;
         entry.time = music::utc_now();
         entry.emotion = analysis.settled->emotion;
@@ -308,7 +330,11 @@ struct WebServer::Impl {
       if (req.has_param("seed")) {
         r.seed = static_cast<std::uint64_t>(int_param(req, "seed", 0, 0, 2'000'000'000));
       }
-      r.history = history_path;
+      if (history_in_memory()) {
+        r.feedback = writable_history().feedback(r.emotion);
+      } else {
+        r.history = history_path;
+      }
       // Ranked without the Spotify lock: only a playlist the catalog cannot fill waits for it.
       Playlist playlist = rank_playlist(r, mapping, candidates);
       if (needs_top_up(playlist, r)) {
@@ -333,14 +359,10 @@ struct WebServer::Impl {
     });
     server.Get("/api/history", [this](const Request& req, Response& res) {
       const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
-      reply(res, 200, music::read_history(history_path, days, music::utc_now()).to_json());
+      reply(res, 200, history_report(days).to_json());
     });
     server.Delete("/api/history", [this](const Request&, Response& res) {
-      // Through the server's own handle, whose mutex serialises it with the server's writes; a
-      // missing file stays missing.
-      const music::ClearedCounts cleared = std::filesystem::exists(history_path)
-                                               ? writable_history().clear()
-                                               : music::ClearedCounts{};
+      const music::ClearedCounts cleared = clear_history();
       spdlog::info("cleared the history: {} moods, {} likes and skips", cleared.moods,
                    cleared.feedback);
       reply(res, 200, music::to_json(cleared));

@@ -159,6 +159,10 @@ class MoodHistory {
   mutable std::mutex mutex_;
 };
 
+/// The path of a history that lives in memory only: SQLite's own name for it. Each MoodHistory
+/// opened on it is a new, empty one, gone when the object is; nothing is written to disk.
+inline const std::filesystem::path kInMemoryHistory = ":memory:";
+
 // Readers that never create the file: a listener who recorded nothing gets no history file
 // from looking at it.
 

@@ -45,6 +45,9 @@ struct PlaylistRequest {
   /// Rank with the likes and skips for the emotion from `history` (a missing file means none).
   bool use_feedback = true;
   std::filesystem::path history;  ///< empty: music::default_history_path()
+  /// Given: these likes and skips (for `emotion`), and `history` is not read. A front end that
+  /// keeps its history elsewhere (the server's in memory) passes them.
+  std::optional<music::Feedback> feedback;
 };
 
 /// The playlist and how it came about.

@@ -5,7 +5,8 @@
 ///
 /// Endpoints (errors are {"error": "…"} with a 4xx status; the server keeps serving):
 ///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
-///   GET  /api/health       {"status": "ok", "version", "spotify_login": bool}
+///   GET  /api/health       {"status": "ok", "version", "history_kept": bool, "spotify": bool,
+///                          "spotify_login": bool}
 ///   POST /api/analyze?session=ID   an image/jpeg or image/png body → FrameAnalysis JSON
 ///   GET  /api/recommend?emotion=&mode=&target=&steps=&limit=&genre=&artist=&years=&no_explicit=
 ///        &seed=         → the playlist as `recommend -f json` prints it
@@ -60,7 +61,10 @@ struct WebServerOptions {
   std::optional<std::filesystem::path> catalog;  ///< absent: music::load_candidates()'s default
   std::filesystem::path mapping;                 ///< empty: the shipped emotion_music.json
   std::filesystem::path history;                 ///< empty: music::default_history_path()
-  bool record_moods = true;           ///< record settled moods (source "page") in the history
+  /// false: keep nothing on disk. Moods, likes and skips go to a history in memory, which the
+  /// page shows and the ranking uses until the server stops; `history` is neither read nor
+  /// written.
+  bool keep_history = true;
   std::optional<WebSpotify> spotify;  ///< absent: offline, no top-up and no saving
   std::string version;                ///< reported by /api/health
   int threads = 8;                    ///< request workers
