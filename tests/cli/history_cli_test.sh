@@ -7,16 +7,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME=$WORK/data   # never touch the user's history or catalog
 DB=$XDG_DATA_HOME/emomusic/history.db
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, output in $WORK/out, stderr in $WORK/err.
-expect() {
-  local code=$1 what=$2; shift 3
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  [ "$got" -eq "$code" ] || fail "$what: exit $got, expected $code; stderr: $(cat "$WORK/err")"
-}
+. "$(dirname "$0")/../support/checks.sh"
 
 # Looking creates nothing: no history yet, an empty one is shown.
 expect 0 "history without a history file" -- "$BIN" history
@@ -126,8 +117,4 @@ python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["entries"] == [
 expect 0 "recommend after clear" -- "$BIN" recommend -e sad -n 100 -f uris --seed 1
 grep -q "$SKIPPED" "$WORK/out" || fail "the track should come back once feedback is cleared"
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "history CLI: all checks passed"
+finish "history CLI"

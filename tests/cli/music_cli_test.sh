@@ -6,16 +6,7 @@ BIN=$1
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export XDG_DATA_HOME=$WORK/data   # never touch the user's catalog
-failures=0
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, output in $WORK/out, stderr in $WORK/err.
-expect() {
-  local code=$1 what=$2; shift 3
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  [ "$got" -eq "$code" ] || fail "$what: exit $got, expected $code; stderr: $(cat "$WORK/err")"
-}
+. "$(dirname "$0")/../support/checks.sh"
 id() { printf 'A%021d' "$1"; }
 
 # Nothing imported yet: the starter catalog answers, through the stdin pipeline.
@@ -127,5 +118,4 @@ code=$?
 [ "$(wc -c <"$WORK/err")" -lt 2000 ] || fail "the error echoes the input: $(wc -c <"$WORK/err") bytes"
 [ $(($(date +%s) - start)) -lt 20 ] || fail "junk on stdin took over 20 s"
 
-[ "$failures" -eq 0 ] && echo "all music CLI checks passed"
-exit $((failures > 0))
+finish "music CLI"

@@ -15,8 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+. "$(dirname "$0")/../support/checks.sh"
 
 start_fake_spotify "$FAKE" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/playlists.jsonl" ||
   { echo "FAIL: the fake Spotify did not start" >&2; exit 1; }
@@ -50,8 +49,4 @@ if len(full) != 100 or not topped:
     sys.exit(f"FAIL: {len(full)} tracks, {len(topped)} from Spotify: no top-up")
 PY
 
-if [ "$failures" -gt 0 ]; then
-  echo "recommend with Spotify: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "recommend with Spotify: all checks passed"
+finish "recommend with Spotify"

@@ -13,8 +13,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+. "$(dirname "$0")/../support/checks.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 0; }
 
 "$BIN" serve --port 0 >"$WORK/stdout" 2>"$WORK/stderr" &
@@ -212,8 +211,4 @@ kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
 left=$(find "$WORK/nohistory" -type f 2>/dev/null)
 [ -z "$left" ] || fail "--no-history left files: $left"
 
-if [ "$failures" -gt 0 ]; then
-  echo "serve: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "serve: all checks passed"
+finish serve
