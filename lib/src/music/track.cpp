@@ -29,8 +29,12 @@ std::vector<std::string> split_genres(std::string_view list) {
 
 }  // namespace
 
+std::string track_uri(std::string_view id) {
+  return "spotify:track:" + std::string(id);
+}
+
 std::string Track::uri() const {
-  return "spotify:track:" + id;
+  return track_uri(id);
 }
 
 std::string Track::url() const {

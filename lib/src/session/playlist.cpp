@@ -87,7 +87,7 @@ SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string
   SavedPlaylist saved;
   for (const auto& id : track_ids) {
     if (music::is_spotify_id(id)) {
-      uris.push_back("spotify:track:" + id);
+      uris.push_back(music::track_uri(id));
     } else {
       ++saved.tracks_left_out;
     }

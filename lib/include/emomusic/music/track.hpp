@@ -48,6 +48,9 @@ struct Track {
 /// True for exactly 22 characters of [0-9A-Za-z].
 bool is_spotify_id(std::string_view id);
 
+/// "spotify:track:<id>", the URI Spotify's playlist requests take.
+std::string track_uri(std::string_view id);
+
 /// Accepts a bare id, a "spotify:track:<id>" URI or an "https://open.spotify.com/track/<id>?si=…"
 /// link, with surrounding whitespace; returns the bare id, or nullopt when it is none of these.
 std::optional<std::string> normalize_track_id(std::string_view text);
