@@ -109,6 +109,10 @@ for i in 1 2 3 4 5 6; do [ -s "$WORK/race$i" ] && fail "concurrent feedback $i: 
 [ "$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from feedback").fetchone()[0])' "$WORK/race.db")" = 6 ] \
   || fail "concurrent feedback was lost"
 
+# Clearing a history file that is not there is an error, and does not create it.
+expect 3 "history --clear --db MISSING" -- "$BIN" history --clear --db "$WORK/missing.db"
+[ -e "$WORK/missing.db" ] && fail "history --clear created $WORK/missing.db"
+
 # Clearing removes moods and feedback: the skipped track comes back.
 expect 0 "history --clear" -- "$BIN" history --clear
 grep -q "removed 4 moods and 2 likes and skips" "$WORK/out" || fail "clear: $(cat "$WORK/out")"
