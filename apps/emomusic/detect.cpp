@@ -97,6 +97,13 @@ void setup_detect(CLI::App& app, Command& command) {
                   "Output on stdout: " + join_names(vision::output_format_names()))
       ->capture_default_str()
       ->check(CLI::IsMember(vision::output_format_names()));
+  sub->footer(
+      "Examples:\n"
+      "  emomusic detect --image photo.jpg                    # one line per face\n"
+      "  emomusic detect --dir ~/Pictures --format csv > faces.csv\n"
+      "  emomusic detect --video clip.mp4 --format jsonl --every 3\n"
+      "  emomusic detect --camera 0 --show                    # live window (q quits)\n"
+      "  mood=$(emomusic detect --camera 0 --once) && emomusic recommend --emotion \"$mood\"");
   sub->callback([o, &command] { command = [o] { return run_detect(*o); }; });
 }
 

@@ -48,6 +48,12 @@ void setup_serve(CLI::App& app, Command& command) {
 #ifdef EMOMUSIC_WITH_SPOTIFY
   add_spotify_options(*sub, options->spotify);
 #endif
+  sub->footer(
+      "Examples:\n"
+      "  emomusic serve                        # http://127.0.0.1:8080/ ; Ctrl-C stops it\n"
+      "  emomusic serve --port 0 --open        # a free port (printed), opened in the browser\n"
+      "  emomusic serve --catalog my.db --no-history --no-spotify\n"
+      "  curl -s http://127.0.0.1:8080/api/health");
   sub->callback([options, &command] { command = [options] { return run_serve(*options); }; });
 }
 

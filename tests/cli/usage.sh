@@ -8,6 +8,12 @@ expect_exit 0 "$EMOMUSIC" --help;          expect_in "$WORK/out" "Subcommands:"
 expect_exit 0 "$EMOMUSIC" --version;       expect_in "$WORK/out" "emomusic "
 expect_exit 0 "$EMOMUSIC" train --help;    expect_in "$WORK/out" "--arch"
 expect_exit 0 "$EMOMUSIC" eval --help;     expect_in "$WORK/out" "--tta"
+# Each command that runs a model shows examples in its help (those this build has).
+expect_exit 0 "$EMOMUSIC" --help; cp "$WORK/out" "$WORK/commands"
+for cmd in train eval detect serve; do
+  grep -q "^  $cmd " "$WORK/commands" || continue
+  expect_exit 0 "$EMOMUSIC" "$cmd" --help; expect_in "$WORK/out" "Examples:"
+done
 expect_exit 2 "$EMOMUSIC";                 expect_in "$WORK/err" "subcommand"
 expect_exit 2 "$EMOMUSIC" frobnicate
 expect_exit 2 "$EMOMUSIC" train;           expect_in "$WORK/err" "--data is required"
