@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: ranking a generated 100k-track catalog (goal: < 50 ms per playlist, median).
+# Builds the benchmark first; configures (Release) only a build folder that has no configuration.
 # Usage: scripts/bench_recommend.sh [tracks] [runs]    (BUILD_DIR=build by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
