@@ -17,6 +17,7 @@ PACKAGES=(
   libsqlite3-dev          # music catalog, Spotify response cache
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; serve; the tests' servers
   libgtest-dev libgmock-dev
+  help2man                # the man page and bash completion, made from --help (scripts/package.sh)
 )
 
 if [ -z "${EMOMUSIC_SKIP_INSTALL:-}" ]; then
