@@ -20,8 +20,9 @@ void setup_serve(CLI::App& app, Command& command) {
   auto* sub = app.add_subcommand(
       "serve",
       std::string(kServeHelp) +
-          "\nExit codes: 3 unreadable catalog, mapping or Spotify credentials file, 4 bad model, "
-          "8 the address cannot be bound.");
+          "\nExit codes: 0 stopped by Ctrl-C or SIGTERM, 3 unreadable catalog, mapping or Spotify "
+          "credentials file, or a history file that is not a history, 4 bad model, 8 the address "
+          "cannot be bound (another server on the port).");
   sub->add_option("--host", options->host,
                   "Address to listen on; anything but 127.0.0.1 lets other machines use the page, "
                   "which has no authentication")
@@ -99,6 +100,7 @@ int run_serve(const ServeOptions& o) {
     }
   }
   server.run(interrupt_token());
+  // A server's normal way to stop is a signal: not an interrupted command (130), a clean stop.
   spdlog::info("stopped");
   return 0;
 }

@@ -88,6 +88,10 @@ expect 2 "feedback: unknown kind" -- "$BIN" feedback love "$SKIPPED" -e sad
 expect 2 "feedback: not a track id" -- "$BIN" feedback skip not-a-track -e sad
 expect 2 "feedback: unknown emotion" -- "$BIN" feedback skip "$SKIPPED" -e grumpy
 expect 2 "feedback: no emotion" -- "$BIN" feedback skip "$SKIPPED"
+# A track has a few artists: 21 are refused naming the field, and nothing is stored.
+MANY=$(printf 'Artist %d;' $(seq 1 21))
+expect 3 "feedback: 21 artists" -- "$BIN" feedback skip "$SKIPPED" -e angry --artists "$MANY"
+grep -q "artists holds more than the limit of 20" "$WORK/err" || fail "21 artists: $(cat "$WORK/err")"
 
 # Files that are not a history: exit 3, and left alone.
 python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table people(name)"); c.commit()' "$WORK/other.db"

@@ -393,7 +393,18 @@ TEST(Feedback, RefusesBadInput) {
   EXPECT_THROW(
       history.record_feedback({test::make_id(1), {}, Emotion::kSad, FeedbackKind::kLike, -1}),
       InputError);
+  // A track has a few artists: a list past the limit is refused, naming the field.
+  std::vector<std::string> many(kMaxFeedbackArtists + 1, "someone");
+  try {
+    history.record_feedback({test::make_id(1), many, Emotion::kSad, FeedbackKind::kLike, 0});
+    ADD_FAILURE() << kMaxFeedbackArtists + 1 << " artists were stored";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("artists"), std::string::npos) << e.what();
+  }
   EXPECT_TRUE(history.feedback(Emotion::kSad).empty());
+  many.pop_back();
+  history.record_feedback({test::make_id(2), many, Emotion::kHappy, FeedbackKind::kLike, 0});
+  EXPECT_EQ(history.feedback(Emotion::kHappy).liked_artists, std::set<std::string>{"someone"});
   // Blank names (from "A;;B" or a trailing ';') are dropped, not refused.
   history.record_feedback(
       {test::make_id(1), {"A", " ", ""}, Emotion::kSad, FeedbackKind::kLike, 0});

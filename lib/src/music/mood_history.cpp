@@ -306,6 +306,10 @@ void MoodHistory::record_feedback(const FeedbackEntry& entry) {
     if (name.empty()) continue;
     check_label(name, "feedback: artist");
     artists.push_back(std::move(name));
+    if (artists.size() > kMaxFeedbackArtists) {
+      throw InputError("feedback: artists holds more than the limit of " +
+                       std::to_string(kMaxFeedbackArtists) + " names");
+    }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   SqliteStatement s(*file_,

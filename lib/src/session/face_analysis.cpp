@@ -22,9 +22,29 @@ std::vector<vision::FaceEmotion> FaceAnalyzer::analyse(const std::string& bytes,
                                  bytes.size(), kMaxUploadBytes));
   }
   // Decoding is the costly part of an upload that needs no shared state: outside the lock.
-  const cv::Mat image = vision::decode_image(bytes, name);
+  const cv::Mat image = decode(bytes, name);
   std::lock_guard<std::mutex> lock(mutex_);
   return near.empty() ? pipeline_.analyse(image) : pipeline_.analyse_near(image, near);
+}
+
+cv::Mat FaceAnalyzer::decode(const std::string& bytes, const std::string& name) {
+  // Each decode holds a whole frame of pixels: bound how many run at once, not only their size.
+  {
+    std::unique_lock<std::mutex> lock(decode_mutex_);
+    decode_done_.wait(lock, [this] { return decoding_ < kMaxDecodesAtOnce; });
+    ++decoding_;
+  }
+  struct Release {
+    FaceAnalyzer& self;
+    ~Release() {
+      {
+        std::lock_guard<std::mutex> lock(self.decode_mutex_);
+        --self.decoding_;
+      }
+      self.decode_done_.notify_one();
+    }
+  } release{*this};
+  return vision::decode_image(bytes, name, kMaxUploadPixels);
 }
 
 int FaceAnalyzer::rescan_every() const {

@@ -10,12 +10,14 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "bounded_http_server.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/candidates.hpp"
@@ -24,6 +26,7 @@
 #include "emomusic/music/track.hpp"
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/playlist.hpp"
+#include "emomusic/session/web_limits.hpp"
 #include "emomusic_web_page.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/client.hpp"
@@ -53,6 +56,63 @@ void reply_error(Response& res, int status, const std::string& message) {
 struct BadRequest : UsageError {
   using UsageError::UsageError;
 };
+// A body over kMaxUploadBytes: 413.
+struct PayloadTooLarge : UsageError {
+  using UsageError::UsageError;
+};
+// A body in a form the route does not read: 415.
+struct UnsupportedMediaType : UsageError {
+  using UsageError::UsageError;
+};
+
+std::string body_too_large_message() {
+  return fmt::format("the body is larger than the limit of {} bytes", kMaxUploadBytes);
+}
+
+// The whole body, counted against kMaxUploadBytes as it arrives (chunked or not), whatever its
+// Content-Type: curl's --data-binary says application/x-www-form-urlencoded, and a script may
+// say nothing at all.
+std::string read_body(const Request& req, Response& res, const httplib::ContentReader& read) {
+  if (req.is_multipart_form_data()) {
+    throw UnsupportedMediaType(
+        "send the bytes themselves as the body (e.g. Content-Type: image/jpeg or "
+        "application/json), not a multipart form");
+  }
+  std::string body;
+  bool too_large = false;
+  const bool complete = read([&](const char* data, std::size_t n) {
+    if (n > kMaxUploadBytes - body.size()) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return true;
+  });
+  // httplib says 413 itself for a Content-Length over the limit.
+  if (too_large || res.status == 413 || BoundedHttpServer::body_over_limit()) {
+    throw PayloadTooLarge(body_too_large_message());
+  }
+  if (!complete) {
+    throw BadRequest("the body stopped early or its chunks are malformed");
+  }
+  return body;
+}
+
+// Headers that must come once: a second Host or Origin could pass a check made on the first
+// and be read elsewhere as the real one, and a length beside chunked encoding lets two readers
+// disagree on where the body ends (request smuggling).
+void check_single_headers(const Request& req) {
+  for (const char* name : {"Host", "Origin", "Content-Length", "Transfer-Encoding", "Content-Type",
+                           "X-Emomusic-Token"}) {
+    const std::size_t count = req.get_header_value_count(name);
+    if (count > 1) {
+      throw BadRequest(fmt::format("the request has {} {} headers; send one", count, name));
+    }
+  }
+  if (req.has_header("Content-Length") && req.has_header("Transfer-Encoding")) {
+    throw BadRequest("the request has both Content-Length and Transfer-Encoding; send one");
+  }
+}
 
 std::string param(const Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string();
@@ -108,13 +168,13 @@ bool spotify_login_present(const std::optional<WebSpotify>& spotify) {
 #endif
 }
 
-nlohmann::json object_body(const Request& req) {
+nlohmann::json object_body(const std::string& text) {
   nlohmann::json body;
   try {
-    body = nlohmann::json::parse(req.body);
+    body = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw BadRequest("the body is not JSON (" + std::string(e.what()) + "): \"" +
-                     excerpt(req.body) + "\"");
+    throw BadRequest("the body is not JSON (" + std::string(e.what()) + "): \"" + excerpt(text) +
+                     "\"");
   }
   if (!body.is_object()) throw BadRequest("the body must be a JSON object");
   return body;
@@ -166,9 +226,12 @@ struct WebServer::Impl {
   std::once_flag history_once;
   std::unique_ptr<music::MoodHistory> history;
   std::string page;
-  httplib::Server server;
+  BoundedHttpServer server;
   int port = 0;
   std::set<std::string> hosts;  ///< the Host values this server answers to
+  std::mutex pending_mutex;
+  std::deque<music::MoodEntry> pending_moods;  ///< settled, not yet written (history locked)
+  std::mutex pending_writer;                   ///< held by the one request writing them
 #ifdef EMOMUSIC_WITH_SPOTIFY
   std::mutex spotify_mutex;
   std::unique_ptr<spotify::SpotifyClient> spotify_client;  ///< made on first use
@@ -183,7 +246,15 @@ struct WebServer::Impl {
         sessions(options.max_sessions),
         history_path(!options.keep_history     ? music::kInMemoryHistory
                      : options.history.empty() ? music::default_history_path()
-                                               : options.history) {
+                                               : options.history),
+        server(options.threads, options.head_timeout_s, options.read_timeout_s,
+               options.write_timeout_s) {
+    // A file that is not a history (another program's database, a catalog) fails now, as
+    // `history` does, rather than every request later; one that does not exist yet is made on
+    // the first write.
+    if (!history_in_memory() && std::filesystem::exists(history_path)) {
+      const music::MoodHistory check(history_path, music::MoodHistory::Mode::kReadOnly);
+    }
     page.assign(reinterpret_cast<const char*>(kEmomusicWebPage), kEmomusicWebPage_size);
     for (auto at = page.find(kTokenPlaceholder); at != std::string::npos;
          at = page.find(kTokenPlaceholder, at + token.size())) {
@@ -201,6 +272,58 @@ struct WebServer::Impl {
 
   bool history_in_memory() const {
     return history_path == music::kInMemoryHistory;
+  }
+
+  // A settled mood is queued, then written with the ones before it; when another program holds
+  // the history locked, it waits for a later request (or the server's stop), so that a mood the
+  // page was told settled is never lost.
+  void record_mood(const music::MoodEntry& entry) {
+    {
+      std::lock_guard lock(pending_mutex);
+      if (pending_moods.size() >= kMaxPendingMoods) {
+        spdlog::warn("the history {} stayed locked for {} settled moods: the oldest is dropped",
+                     history_path.string(), kMaxPendingMoods);
+        pending_moods.pop_front();
+      }
+      pending_moods.push_back(entry);
+    }
+    write_pending_moods();
+  }
+
+  // One request at a time writes the queue, oldest first; the others go on without waiting for
+  // a lock held elsewhere.
+  void write_pending_moods() {
+    std::unique_lock writer(pending_writer, std::try_to_lock);
+    if (!writer) return;
+    for (;;) {
+      music::MoodEntry entry;
+      {
+        std::lock_guard lock(pending_mutex);
+        if (pending_moods.empty()) return;
+        entry = pending_moods.front();
+      }
+      try {
+        writable_history().record(entry);
+      } catch (const UnavailableError& e) {
+        spdlog::warn("{} settled moods wait to be written: {}", pending_size(), e.what());
+        return;
+      } catch (...) {
+        // Not a lock that will go: this mood cannot be written, and must not block the others.
+        drop_first_pending();
+        throw;
+      }
+      drop_first_pending();
+    }
+  }
+
+  void drop_first_pending() {
+    std::lock_guard lock(pending_mutex);
+    pending_moods.pop_front();
+  }
+
+  std::size_t pending_size() {
+    std::lock_guard lock(pending_mutex);
+    return pending_moods.size();
   }
 
   // Readers never create the file; a history in memory exists once the server does.
@@ -258,6 +381,12 @@ struct WebServer::Impl {
   }
 
   HandlerResponse guard(const Request& req, Response& res) const {
+    try {
+      check_single_headers(req);
+    } catch (const BadRequest& e) {
+      reply_error(res, 400, e.what());
+      return HandlerResponse::Handled;
+    }
     const std::string host = req.get_header_value("Host");
     if (!is_own_host(host)) {
       reply_error(
@@ -299,17 +428,21 @@ struct WebServer::Impl {
              {"spotify", options.spotify.has_value()},
              {"spotify_login", spotify_login_present(options.spotify)}});
     });
-    server.Post("/api/analyze", [this](const Request& req, Response& res) {
+    server.Post("/api/analyze", [this](const Request& req, Response& res,
+                                       const httplib::ContentReader& read) {
       const std::string id = session_id(req);
-      if (req.body.empty()) throw BadRequest("the request has no image (empty body)");
-      const FrameAnalysis analysis = sessions.analyse(id, analyzer, req.body, "the uploaded image");
+      const std::string image = read_body(req, res, read);
+      if (image.empty()) throw BadRequest("the request has no image (empty body)");
+      const FrameAnalysis analysis = sessions.analyse(id, analyzer, image, "the uploaded image");
       if (analysis.settled && analysis.settled->changed) {
         music::MoodEntry entry;
         entry.time = music::utc_now();
         entry.emotion = analysis.settled->emotion;
         entry.confidence = std::clamp(analysis.settled->confidence, 0.0, 1.0);
         entry.source = "page";
-        writable_history().record(entry);
+        record_mood(entry);
+      } else {
+        write_pending_moods();
       }
       reply(res, 200, to_json(analysis));
     });
@@ -346,19 +479,21 @@ struct WebServer::Impl {
       require_tracks(playlist);
       reply(res, 200, to_json(playlist));
     });
-    server.Post("/api/feedback", [this](const Request& req, Response& res) {
-      const nlohmann::json body = object_body(req);
-      music::FeedbackEntry entry;
-      entry.track_id = string_field(body, "track_id");
-      entry.emotion = emotion_from_string(string_field(body, "emotion"));
-      entry.kind = music::feedback_kind_from_string(string_field(body, "kind"));
-      entry.artists = string_array_field(body, "artists");
-      entry.time = music::utc_now();
-      writable_history().record_feedback(entry);
-      reply(res, 200, {{"status", "ok"}});
-    });
+    server.Post("/api/feedback",
+                [this](const Request& req, Response& res, const httplib::ContentReader& read) {
+                  const nlohmann::json body = object_body(read_body(req, res, read));
+                  music::FeedbackEntry entry;
+                  entry.track_id = string_field(body, "track_id");
+                  entry.emotion = emotion_from_string(string_field(body, "emotion"));
+                  entry.kind = music::feedback_kind_from_string(string_field(body, "kind"));
+                  entry.artists = string_array_field(body, "artists");
+                  entry.time = music::utc_now();
+                  writable_history().record_feedback(entry);
+                  reply(res, 200, {{"status", "ok"}});
+                });
     server.Get("/api/history", [this](const Request& req, Response& res) {
       const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
+      write_pending_moods();
       reply(res, 200, history_report(days).to_json());
     });
     server.Delete("/api/history", [this](const Request&, Response& res) {
@@ -367,8 +502,9 @@ struct WebServer::Impl {
                    cleared.feedback);
       reply(res, 200, music::to_json(cleared));
     });
-    server.Post("/api/spotify/playlist", [this](const Request& req, Response& res) {
-      const nlohmann::json body = object_body(req);
+    server.Post("/api/spotify/playlist", [this](const Request& req, Response& res,
+                                                const httplib::ContentReader& read) {
+      const nlohmann::json body = object_body(read_body(req, res, read));
       const std::string name(trim_whitespace(string_field(body, "name")));
       if (name.empty() || name.size() > kMaxPlaylistName) {
         throw BadRequest(fmt::format("field name must hold 1 to {} bytes of text, not \"{}\"",
@@ -412,6 +548,10 @@ struct WebServer::Impl {
     server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
       try {
         std::rethrow_exception(ep);
+      } catch (const PayloadTooLarge& e) {
+        reply_error(res, 413, e.what());
+      } catch (const UnsupportedMediaType& e) {
+        reply_error(res, 415, e.what());
       } catch (const UsageError& e) {
         reply_error(res, 400, e.what());
       } catch (const InputError& e) {
@@ -430,13 +570,15 @@ struct WebServer::Impl {
       }
     });
     // httplib's own refusals (413 over the payload limit, 404, 400 for a malformed request)
-    // come with an empty body: give them the JSON form too.
+    // come with an empty body: give them the JSON form too. A body that ran past the limit on a
+    // route that does not read bodies is a 413 too, not the 400 of a failed read.
     server.set_error_handler(
         httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
           if (!res.body.empty()) return HandlerResponse::Unhandled;
+          if (BoundedHttpServer::body_over_limit()) res.status = 413;
           std::string message = fmt::format("HTTP error {}", res.status);
           if (res.status == 413) {
-            message = fmt::format("the body is larger than the limit of {} bytes", kMaxUploadBytes);
+            message = body_too_large_message();
           } else if (res.status == 404) {
             message = "no such endpoint";
           } else if (res.status == 400) {
@@ -449,13 +591,6 @@ struct WebServer::Impl {
 };
 
 WebServer::WebServer(WebServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
-  const int threads = std::max(1, impl_->options.threads);
-  impl_->server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  impl_->server.set_payload_max_length(kMaxUploadBytes);
-  impl_->server.set_read_timeout(impl_->options.read_timeout_s);
-  impl_->server.set_write_timeout(impl_->options.write_timeout_s);
-  // An idle keep-alive connection holds a worker; let it go soon.
-  impl_->server.set_keep_alive_timeout(2);
   impl_->handlers();
   impl_->routes();
 }
@@ -494,6 +629,12 @@ void WebServer::run(const CancelToken& cancel) {
   impl_->server.listen_after_bind();
   done = true;
   watcher.join();
+  // A last try for the moods that settled while the history was locked.
+  impl_->write_pending_moods();
+  if (const std::size_t lost = impl_->pending_size(); lost > 0) {
+    spdlog::error("{} settled moods could not be written: the history {} is still locked", lost,
+                  impl_->history_path.string());
+  }
 }
 
 void WebServer::stop() {

@@ -191,7 +191,8 @@ std::vector<fs::path> list_images(const fs::path& dir) {
   return images;
 }
 
-cv::Mat decode_image(const std::string& bytes, const std::string& name) {
+cv::Mat decode_image(const std::string& bytes, const std::string& name, std::int64_t max_pixels) {
+  max_pixels = std::min(max_pixels, kMaxImagePixels);
   if (bytes.empty()) throw InputError(name + " is empty (0 bytes)");
   const auto header = read_image_header(bytes);
   // Only formats whose size can be read first are handed to OpenCV; its other decoders (EXR,
@@ -206,13 +207,13 @@ cv::Mat decode_image(const std::string& bytes, const std::string& name) {
                                  header->format, header->width, header->height));
   }
   // Each side first: two 32-bit sides could overflow the product.
-  if (header->width > kMaxImagePixels || header->height > kMaxImagePixels ||
-      header->width * header->height > kMaxImagePixels) {
+  if (header->width > max_pixels || header->height > max_pixels ||
+      header->width * header->height > max_pixels) {
     throw InputError(fmt::format(
         "{} is a {} image of {}×{} pixels ({:.0f} megapixels), more than the limit of {} "
         "megapixels",
         name, header->format, header->width, header->height, header->width * header->height / 1e6,
-        kMaxImagePixels / 1'000'000));
+        max_pixels / 1'000'000));
   }
   if (!header->complete) {
     throw InputError(name + " is a truncated " + header->format +

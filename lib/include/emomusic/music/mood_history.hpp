@@ -42,6 +42,10 @@ std::string utc_timestamp(std::int64_t time);
 inline constexpr int kMaxHistoryDays = 3650;
 /// Longest source label kept; longer ones are refused rather than cut, so a label stays a label.
 inline constexpr std::size_t kMaxSourceBytes = 200;
+/// Most artists one like or skip names (a track has a few; an orchestra's track credits a dozen);
+/// each name is a label of at most kMaxSourceBytes. More is refused, not cut: one request must not
+/// store a list that slows every later ranking for that mood.
+inline constexpr std::size_t kMaxFeedbackArtists = 20;
 
 /// One settled mood.
 struct MoodEntry {
@@ -141,8 +145,9 @@ class MoodHistory {
   /// The entries and summaries of the `days` UTC days up to the one holding `now`.
   HistoryReport report(int days, std::int64_t now) const;
 
-  /// Throws InputError naming the field for a track id that is not a Spotify id, an empty artist
-  /// name or a negative time.
+  /// Throws InputError naming the field for a track id that is not a Spotify id, more than
+  /// kMaxFeedbackArtists artists, an artist name over kMaxSourceBytes or with control characters,
+  /// or a negative time. Empty artist names are skipped.
   void record_feedback(const FeedbackEntry& entry);
 
   /// The likes and skips for `emotion`, ready for RankOptions::feedback. For each track only its

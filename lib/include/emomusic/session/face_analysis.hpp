@@ -10,6 +10,7 @@
 /// MoodSessions is safe to call from several threads as well (one mutex over all sessions).
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -19,14 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/session/web_limits.hpp"
 #include "emomusic/vision/emotion_pipeline.hpp"
 #include "emomusic/vision/face_emotion.hpp"
 #include "emomusic/vision/face_tracker.hpp"
 
 namespace emomusic::session {
-
-/// The largest upload analyse() takes, in bytes (a 4K JPEG is well under it).
-inline constexpr std::size_t kMaxUploadBytes = 8u << 20;
 
 class FaceAnalyzer {
  public:
@@ -35,8 +34,9 @@ class FaceAnalyzer {
 
   /// Faces in encoded image bytes (JPEG, PNG, …), largest first. `name` names the image in
   /// errors. Throws InputError for empty bytes, more than kMaxUploadBytes, bytes that are not an
-  /// image, or an image vision::decode_image() refuses (too many pixels, truncated). The bytes
-  /// are never written anywhere.
+  /// image, an image of more than kMaxUploadPixels (read from its header, before decoding) or one
+  /// vision::decode_image() refuses (truncated, corrupt). The bytes are never written anywhere.
+  /// At most kMaxDecodesAtOnce calls decode at a time; the others wait for their turn.
   /// With `near` given, faces are looked for only near those boxes of the previous frame
   /// (vision::EmotionPipeline::analyse_near()), which is several times cheaper.
   std::vector<vision::FaceEmotion> analyse(const std::string& bytes, const std::string& name,
@@ -46,8 +46,13 @@ class FaceAnalyzer {
   int rescan_every() const;
 
  private:
+  cv::Mat decode(const std::string& bytes, const std::string& name);
+
   std::mutex mutex_;
   vision::EmotionPipeline pipeline_;
+  std::mutex decode_mutex_;
+  std::condition_variable decode_done_;
+  int decoding_ = 0;  ///< decodes running now, at most kMaxDecodesAtOnce
 };
 
 /// A mood that stayed stable (StabilityOptions) in a session.

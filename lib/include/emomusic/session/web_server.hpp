@@ -7,7 +7,7 @@
 ///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
 ///   GET  /api/health       {"status": "ok", "version", "history_kept": bool, "spotify": bool,
 ///                          "spotify_login": bool}
-///   POST /api/analyze?session=ID   an image/jpeg or image/png body → FrameAnalysis JSON
+///   POST /api/analyze?session=ID   image bytes (JPEG, PNG, …; any Content-Type) → FrameAnalysis
 ///   GET  /api/recommend?emotion=&mode=&target=&steps=&limit=&genre=&artist=&years=&no_explicit=
 ///        &seed=         → the playlist as `recommend -f json` prints it
 ///   POST /api/feedback     {"track_id", "artists": […], "emotion", "kind": "like"|"skip"}
@@ -26,8 +26,18 @@
 /// an Origin other than http:// + the Host it was sent to or another of those names (no
 /// cross-site calls). Every POST and DELETE needs the header X-Emomusic-Token equal to
 /// the token (32 hex characters from std::random_device, new each start), which only the page
-/// carries. Bodies over kMaxUploadBytes get 413. There is no other authentication: bound to
-/// anything but 127.0.0.1, anyone who can load the page can use it.
+/// carries. A request with two Host, Origin, Content-Length, Transfer-Encoding, Content-Type or
+/// token headers, or with both Content-Length and Transfer-Encoding, gets 400. There is no other
+/// authentication: bound to anything but 127.0.0.1, anyone who can load the page can use it.
+///
+/// Limits (web_limits.hpp): each connection carries one request. Its line and headers must come
+/// within head_timeout_s (408) in at most kMaxHeadBytes and kMaxHeaderLines (431); a body, chunked
+/// or not and of any Content-Type but a multipart form (415), at most kMaxUploadBytes (413); an
+/// image at most kMaxUploadPixels (400). Clients slow to send their headers wait on at most
+/// threads − 1 workers, so one is always free for the others.
+///
+/// Moods that settle while another program holds the history locked are kept (at most
+/// kMaxPendingMoods) and written by a later request once it is free, or when the server stops.
 ///
 /// Thread safety: requests run on a fixed pool of `threads` workers. The model is one
 /// FaceAnalyzer (one inference at a time, under its mutex); the mapping and catalog are loaded
@@ -44,6 +54,7 @@
 
 #include "emomusic/core/cancel.hpp"
 #include "emomusic/music/spotify/config.hpp"
+#include "emomusic/session/web_limits.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 
 namespace emomusic::session {
@@ -69,7 +80,8 @@ struct WebServerOptions {
   std::string version;                ///< reported by /api/health
   int threads = 8;                    ///< request workers
   std::size_t max_sessions = 16;
-  int read_timeout_s = 10;
+  int head_timeout_s = kHeadTimeoutSeconds;  ///< for each request's line and headers
+  int read_timeout_s = 10;                   ///< for each read of a body
   int write_timeout_s = 10;
 };
 

@@ -50,7 +50,8 @@ cv::Mat read_image(const std::filesystem::path& file);
 
 /// Decodes encoded image bytes (JPEG, PNG, BMP, TIFF, WebP or PNM; other formats are refused
 /// unread); `name` is used in the InputError, which also says when the header declares more than
-/// kMaxImagePixels or the file is truncated.
-cv::Mat decode_image(const std::string& bytes, const std::string& name);
+/// `max_pixels` (at most kMaxImagePixels) or the file is truncated.
+cv::Mat decode_image(const std::string& bytes, const std::string& name,
+                     std::int64_t max_pixels = kMaxImagePixels);
 
 }  // namespace emomusic::vision
