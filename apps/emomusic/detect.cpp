@@ -9,6 +9,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/vision/face_detector.hpp"
@@ -138,6 +139,10 @@ int run_detect(const DetectOptions& o) {
                                       o.tta);
   });
   c.device = o.device;
+  // The model and cascade files are inputs too (the library checks the images and the video).
+  std::vector<std::filesystem::path> inputs = c.models;
+  inputs.emplace_back(o.cascade);
+  InputFiles(inputs).refuse(o.output);
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());

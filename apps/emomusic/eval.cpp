@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
@@ -83,6 +84,10 @@ int run_photo_eval(const EvalOptions& o) {
   // The model first: a bad model path fails in a second, not after the photos are listed.
   vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
   const auto photos = session::read_labelled_photos(o.photos);
+  std::vector<std::filesystem::path> inputs = co.models;
+  inputs.push_back(o.photos);
+  for (const auto& photo : photos) inputs.push_back(photo.path);
+  check_output_files(inputs, {o.plot});
   spdlog::info("evaluating {} on {} photos of {} (tta {})", name, photos.size(), o.photos.string(),
                o.tta);
   const auto result = session::evaluate_photos(pipeline, photos, !o.json);
@@ -122,6 +127,9 @@ int run_eval(const EvalOptions& o) {
   co.models = models_to_evaluate(o);
   co.device = o.device;
   co.tta = nn::parse_tta(o.tta);
+  std::vector<std::filesystem::path> inputs = co.models;
+  inputs.push_back(o.dataset.data);
+  check_output_files(inputs, {o.plot});
   // Load the model before the data: a bad model path should fail in a second, not after parsing.
   auto classifier = nn::make_classifier(co);
   const std::string name = nn::describe_models(co.models);

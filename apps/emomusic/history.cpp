@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/music/history_format.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/mood_timeline.hpp"
@@ -55,12 +56,7 @@ int run_history(const HistoryOptions& o) {
     return 0;
   }
 
-  if (!o.plot.empty()) {
-    std::error_code ec;
-    if (fs::equivalent(o.plot, path, ec)) {
-      throw UsageError("--plot " + o.plot + " is the history database itself");
-    }
-  }
+  check_output_files({path}, {o.plot});
   const auto now = music::utc_now();
   const music::HistoryReport report =
       must_exist ? music::MoodHistory(path, music::MoodHistory::Mode::kReadOnly).report(o.days, now)

@@ -1,10 +1,16 @@
 // emomusic: facial expression → music. This file only wires the subcommands together and turns
 // library errors into messages and exit codes.
 
+#include <poll.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "command.hpp"
@@ -52,9 +58,26 @@ void setup_logging(int verbosity, bool quiet) {
   emomusic::Progress::set_quiet(quiet);
 }
 
-}  // namespace
+// What a command printed is only known to have arrived once standard output is flushed: a full
+// disk (> /dev/full) shows up here, not at the write. Such a loss is an error (exit 8, an
+// unavailable resource) unless the command had already failed; a reader that went away (EPIPE,
+// `| head`) ends the program quietly with 141, as SIGPIPE ends other tools.
+int finish_standard_output(int code) {
+  errno = 0;
+  std::cout.flush();
+  const bool lost = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!lost) return code;
+  const int error = errno;
+  // errno tells only of the last write; an earlier one may have met the closed pipe.
+  pollfd out{STDOUT_FILENO, 0, 0};
+  const bool reader_gone = ::poll(&out, 1, 0) == 1 && (out.revents & POLLERR) != 0;
+  if (error == EPIPE || reader_gone) return 128 + SIGPIPE;
+  std::cerr << "error: cannot write standard output: "
+            << (error ? std::strerror(error) : "write failed") << "\n";
+  return code != 0 ? code : static_cast<int>(emomusic::ExitCode::kUnavailable);
+}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using emomusic::ExitCode;
 #ifdef EMOMUSIC_FRONT
   // Before anything else, so that emomusic-ml sees the command line exactly as typed.
@@ -124,4 +147,10 @@ int main(int argc, char** argv) {
     spdlog::error("internal error: {}", e.what());
     return static_cast<int>(ExitCode::kFailure);
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return finish_standard_output(run(argc, argv));
 }

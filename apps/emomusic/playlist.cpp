@@ -1,10 +1,10 @@
 #include "playlist.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/spotify/client.hpp"
@@ -31,14 +31,9 @@ void setup_playlist(CLI::App& app, Command& command) {
 }
 
 int run_playlist(const PlaylistOptions& options) {
-  std::vector<std::string> uris;
-  if (options.uris_from == "-") {
-    uris = spotify::read_uri_list(std::cin, "stdin");
-  } else {
-    std::ifstream in(options.uris_from);
-    if (!in) throw InputError("cannot read " + options.uris_from);
-    uris = spotify::read_uri_list(in, options.uris_from);
-  }
+  BoundedInput in(options.uris_from, kUriListLimit);
+  const std::vector<std::string> uris = spotify::read_uri_list(
+      in, options.uris_from == "-" ? std::string("stdin") : options.uris_from);
   if (uris.empty())
     throw InputError("no track URIs in " +
                      (options.uris_from == "-" ? std::string("stdin") : options.uris_from));

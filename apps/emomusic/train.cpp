@@ -43,11 +43,14 @@ std::string utc_now() {
   return buf;
 }
 
+// Made on first use, as emomusic's other own folders are; a folder named with --out must exist.
+const std::filesystem::path kDefaultOut = "runs/emotion.safetensors";
+
 }  // namespace
 
 void setup_train(CLI::App& app, Command& command) {
   auto o = std::make_shared<TrainCommandOptions>();
-  o->train.out = "runs/emotion.safetensors";
+  o->train.out = kDefaultOut;
   auto* cmd = app.add_subcommand("train", kTrainHelp);
   cmd->footer(
       "Examples:\n"
@@ -189,6 +192,8 @@ int run_train(const TrainCommandOptions& options) {
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
   o.train.cancel = interrupt_token();
 
+  o.train.inputs = {o.dataset.data};
+  if (o.train.out == kDefaultOut) std::filesystem::create_directories(kDefaultOut.parent_path());
   // Before the data is loaded: refusing to replace a run should take a second, not a parse.
   try {
     train::check_outputs(o.train);

@@ -57,20 +57,20 @@ m=(--model "$tmp/m.safetensors")
 cp "$tmp/in.pgm" "$tmp/keep.pgm"
 ln -s "$tmp/in.pgm" "$tmp/sym.pgm"
 ln "$tmp/in.pgm" "$tmp/hard.pgm"
-expect 3 "in.pgm is one of the inputs" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/in.pgm"
-expect 3 "sym.pgm is one of the inputs" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/sym.pgm"
-expect 3 "hard.pgm is one of the inputs" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/hard.pgm"
-expect 3 "one of the inputs" detect "${m[@]}" --image "$tmp/keep.pgm" "$tmp/in.pgm" -o "$tmp/in.pgm"
+expect 3 "in.pgm is an input" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/in.pgm"
+expect 3 "sym.pgm is an input" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/sym.pgm"
+expect 3 "hard.pgm is an input" detect "${m[@]}" --image "$tmp/in.pgm" -o "$tmp/hard.pgm"
+expect 3 "is an input" detect "${m[@]}" --image "$tmp/keep.pgm" "$tmp/in.pgm" -o "$tmp/in.pgm"
 mkdir -p "$tmp/a" "$tmp/b"
 "$make_media" png "$tmp/a/x.png" 4 4 && cp "$tmp/a/x.png" "$tmp/b/x.png" && cp "$tmp/a/x.png" "$tmp/x.keep" || exit 1
-expect 3 "one of the inputs" detect "${m[@]}" --image "$tmp/a/x.png" "$tmp/b/x.png" -o "$tmp/a"
+expect 3 "is an input" detect "${m[@]}" --image "$tmp/a/x.png" "$tmp/b/x.png" -o "$tmp/a"
 cmp -s "$tmp/in.pgm" "$tmp/keep.pgm" && cmp -s "$tmp/a/x.png" "$tmp/x.keep" || fail "an input was overwritten"
 [[ -d $tmp/in.pgm/ ]] && fail "an input became a folder"
 expect 7 "no face" detect "${m[@]}" --image "$tmp/a/x.png" "$tmp/b/x.png" "$tmp/in.pgm" -o "$tmp/out"
 [[ -s $tmp/out/x.png && -s $tmp/out/x-2.png && -s $tmp/out/in.png ]] || fail "annotated copies: $(ls "$tmp/out")"
 "$make_media" video "$tmp/clip.avi" 6 || exit 1
 cp "$tmp/clip.avi" "$tmp/clip.keep"
-expect 3 "clip.avi is one of the inputs" detect "${m[@]}" --video "$tmp/clip.avi" -o "$tmp/clip.avi"
+expect 3 "clip.avi is an input" detect "${m[@]}" --video "$tmp/clip.avi" -o "$tmp/clip.avi"
 cmp -s "$tmp/clip.avi" "$tmp/clip.keep" || fail "the input video was overwritten"
 
 # 2 and 3. Crafted model files: exit 4 at once, naming the file; eval reads classes by name.

@@ -112,6 +112,7 @@ TEST(Canvas, PngRoundTripsExactlyAndLeavesNoTemporaries) {
   Canvas canvas(31, 17);
   canvas.fill_rect(3, 4, 20, 9, kRed);
   canvas.draw_line(0, 0, 30, 16, Rgb{10, 200, 30}, 1.5);
+  std::filesystem::create_directory(dir / "sub");
   const auto png = dir / "sub" / "picture.png";
   canvas.save_png(png);
   canvas.fill_rect(0, 0, 31, 17, kBlack);

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <stdexcept>
 
 #include "emomusic/core/atomic_file.hpp"
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
 
@@ -63,12 +63,27 @@ std::map<std::string, std::string> parse_metadata(const json& header, const std:
   return metadata;
 }
 
-std::string read_whole_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ModelError(path.string() + ": cannot open (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
+// The file's bytes within kSafetensorsLimit. The header is checked as soon as it is in, so that
+// a device or pipe of junk (/dev/zero) is refused after a few bytes, not after the limit.
+std::string read_safetensors_file(const fs::path& path) {
+  BoundedInput in(path, kSafetensorsLimit);
+  const std::string name = path.string();
+  std::string bytes(8, '\0');
+  in.read(bytes.data(), 8);
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (bytes.size() < 8) fail(name, "shorter than the 8-byte header length (truncated?)");
+  const std::uint64_t n = read_le64(bytes.data());
+  if (n > kMaxHeaderBytes) fail(name, "header length " + std::to_string(n) + " is implausible");
+  bytes.resize(8 + n);
+  in.read(bytes.data() + 8, static_cast<std::streamsize>(n));
+  bytes.resize(8 + static_cast<std::size_t>(in.gcount()));
+  std::uint64_t header_len = 0;
+  parse_header(bytes, name, &header_len);
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  return bytes;
 }
 
 }  // namespace
@@ -170,7 +185,7 @@ void save_safetensors(const fs::path& path, const SafetensorsFile& file) {
 }
 
 SafetensorsFile load_safetensors(const fs::path& path) {
-  return decode_safetensors(read_whole_file(path), path.string());
+  return decode_safetensors(read_safetensors_file(path), path.string());
 }
 
 bool looks_like_safetensors(const fs::path& path) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
 
@@ -69,6 +70,9 @@ std::size_t InputStream::read_file(char* out, std::size_t n) {
   int err = Z_OK;
   const char* message = gzerror(file_, &err);
   if (got < 0 || (got == 0 && err != Z_OK)) fail(err, message);
+  // Counted after gunzip, and as it comes: /dev/zero or an endless pipe ends here, not never.
+  bytes_read_ += static_cast<std::uint64_t>(got);
+  if (bytes_read_ > kDatasetCsvLimit.max_bytes) refuse_over_limit(kDatasetCsvLimit, name_);
   return static_cast<std::size_t>(got);
 }
 

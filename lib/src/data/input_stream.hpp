@@ -2,6 +2,8 @@
 // A data file read front to back exactly once, gzipped or plain, from a regular file or a pipe
 // (`--data <(zcat …)`). Nothing here seeks or sizes the file, and memory is one chunk (plus one
 // line for LineReader), whatever the file holds: a gzip bomb of empty lines costs time, not RAM.
+// At most kDatasetCsvLimit bytes (after gunzip) are read: a device or pipe that never ends is
+// refused there.
 
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +48,7 @@ class InputStream {
   std::string path_for_zlib_;
   std::string pending_;  // peeked bytes not yet read
   std::size_t pending_pos_ = 0;
+  std::uint64_t bytes_read_ = 0;  // after gunzip
 };
 
 /// Splits an InputStream into lines without holding more than `max_line` bytes of one.

@@ -97,6 +97,8 @@ FaceDataset load_cached(const fs::path& source, const LoadOptions& options, Load
   }
   if (!cache.empty()) {
     try {
+      // The cache is emomusic's own folder (even one named in LoadOptions): made on first use.
+      fs::create_directories(cache.parent_path(), ec);
       save_packed(d, cache);
       spdlog::debug("cached {} as {}", source.string(), cache.string());
     } catch (const std::exception& e) {

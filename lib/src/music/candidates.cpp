@@ -1,8 +1,8 @@
 #include "emomusic/music/candidates.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/music/catalog.hpp"
@@ -45,8 +45,7 @@ Track starter_track(const json& e) {
 }  // namespace
 
 std::vector<Track> load_starter_catalog(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": cannot open starter catalog");
+  BoundedInput in(path, kStarterCatalogLimit);
   std::vector<Track> tracks;
   try {
     const json doc = json::parse(in);

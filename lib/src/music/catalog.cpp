@@ -9,6 +9,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/text.hpp"
 #include "sqlite_file.hpp"
 
 namespace emomusic::music {
@@ -192,6 +193,10 @@ std::vector<Track> Catalog::all_tracks() const {
 }
 
 std::vector<Track> Catalog::search(std::string_view text, int limit) const {
+  if (text.size() > kMaxSearchBytes) {
+    throw InputError("search text " + excerpt(text, 40) + " is " + std::to_string(text.size()) +
+                     " bytes, over the limit of " + std::to_string(kMaxSearchBytes));
+  }
   // LIKE wildcards typed by the user are matched literally.
   std::string pattern = "%";
   for (char c : text) {

@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
-
 #include "emomusic/core/atomic_file.hpp"
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/catalog.hpp"
@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOptions& options) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file.string() + ": cannot open (missing or unreadable)");
+  BoundedInput in(file, kCatalogCsvLimit);
   const std::string source = file.string();
   CsvReader reader(in, source);
   std::vector<std::string> record;
@@ -84,7 +83,9 @@ nlohmann::json to_json(const ImportReport& r) {
 std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,
                                            const std::vector<fs::path>& files,
                                            const ImportOptions& options) {
-  // What an import killed earlier (kill -9, power loss) left beside the catalog.
+  check_output_files(files, {catalog_path});
+  // What an import killed earlier (kill -9, power loss) left beside the catalog: also when the
+  // catalog exists, and no AtomicReplacement (which removes them too) is made below.
   remove_stale_temporaries(catalog_path);
   if (!fs::exists(catalog_path)) {
     // A new catalog is built beside its final name and moved into place only when complete, so a

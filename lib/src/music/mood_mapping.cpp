@@ -1,9 +1,9 @@
 #include "emomusic/music/mood_mapping.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/named_values.hpp"
 #include "emomusic/core/paths.hpp"
@@ -89,8 +89,7 @@ Strategy strategy_from_string(std::string_view text) {
 }
 
 MoodMapping MoodMapping::load(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path.string() + ": cannot open mood mapping (missing or unreadable)");
+  BoundedInput in(path, kMappingLimit);
   MoodMapping m;
   try {
     const json doc = json::parse(in);

@@ -5,22 +5,26 @@
 #include <system_error>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/file_error.hpp"
+#include "emomusic/core/output_files.hpp"
 
 namespace emomusic::music::detail {
 namespace fs = std::filesystem;
 
 SqliteFile::SqliteFile(const fs::path& path, Mode mode, int busy_timeout_ms, SqliteKind kind)
     : path_(path), kind_(std::move(kind)) {
-  if (mode == Mode::kReadOnly && !fs::exists(path)) {
-    throw InputError(kind_.name + " " + path.string() + " does not exist");
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) throw_file_error(path, "open", ec.value());
+  if (mode == Mode::kReadOnly && !fs::exists(status)) {
+    throw InputError(kind_.name + " " + quote_path(path) + " does not exist");
   }
-  if (mode == Mode::kReadWrite && path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) {
-      throw InputError("cannot create " + path.parent_path().string() + ": " + ec.message());
-    }
+  // SQLite would read /dev/null as an empty database and fail at the first write; a database
+  // is a regular file, and a new one is made in a folder that exists.
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    throw InputError(kind_.name + " " + quote_path(path) + " is not a regular file");
   }
+  if (mode == Mode::kReadWrite) prepare_output_folder(path);
   const int flags =
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -28,7 +32,7 @@ SqliteFile::SqliteFile(const fs::path& path, Mode mode, int busy_timeout_ms, Sql
     const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw InputError("cannot open " + kind_.name + " " + path.string() + ": " + why);
+    throw InputError("cannot open " + kind_.name + " " + quote_path(path) + ": " + why);
   }
   sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
@@ -85,11 +89,13 @@ void SqliteFile::exec(const char* sql) const {
 }
 
 void SqliteFile::fail(int rc, const std::string& doing) const {
-  const std::string where = kind_.name + " " + path_.string();
+  const std::string where = kind_.name + " " + quote_path(path_);
   const std::string detail = sqlite3_errmsg(db_);
+  // The one place where SQLite's result codes become error kinds: a file or value that cannot be
+  // used is bad input, a full or failing disk an unavailable resource.
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
-      throw InputError(path_.string() + " is not a SQLite database (" + detail + "); name a " +
+      throw InputError(quote_path(path_) + " is not a SQLite database (" + detail + "); name a " +
                        kind_.name + " file made by emomusic");
     case SQLITE_CORRUPT:
       throw InputError(where + " is corrupt (" + detail + "); " + kind_.if_corrupt);
@@ -100,7 +106,16 @@ void SqliteFile::fail(int rc, const std::string& doing) const {
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
+    case SQLITE_AUTH:
       throw InputError(where + ": cannot " + doing + " it (" + detail + ")");
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+      throw InputError(where + ": cannot " + doing + " it: a value is too large (" + detail + ")");
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_NOMEM:
+      throw UnavailableError(where + ": cannot " + doing + " it (" + detail +
+                             "); is the disk full or failing?");
     default:
       throw Error(ExitCode::kFailure, where + ": " + doing + " failed: " + detail);
   }

@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
@@ -13,8 +12,7 @@ namespace emomusic::session {
 namespace fs = std::filesystem;
 
 std::vector<LabelledPhoto> read_labelled_photos(const fs::path& labels_file) {
-  std::ifstream in(labels_file, std::ios::binary);
-  if (!in) throw InputError(labels_file.string() + ": cannot be read");
+  BoundedInput in(labels_file, kPhotoLabelsLimit);
   std::vector<LabelledPhoto> photos;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -38,7 +36,6 @@ std::vector<LabelledPhoto> read_labelled_photos(const fs::path& labels_file) {
     if (path.empty()) throw InputError(where() + ": the photo's path is empty");
     photos.push_back({labels_file.parent_path() / path, *emotion, number});
   }
-  if (in.bad()) throw InputError(labels_file.string() + ": read error");
   if (photos.empty()) throw InputError(labels_file.string() + ": lists no photo");
   return photos;
 }

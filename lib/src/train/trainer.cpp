@@ -12,6 +12,7 @@
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/named_values.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
@@ -170,6 +171,13 @@ void check_same_data(const json& state, const json& now, const fs::path& checkpo
 void check_outputs(const TrainOptions& o) {
   if (o.out.empty()) return;  // validate() says so
   const auto files = artifacts_for(o);
+  // First, so that a run asked to replace its own data says so rather than "a model is there".
+  std::vector<fs::path> inputs = o.inputs;
+  inputs.push_back(o.init);
+  std::vector<fs::path> outputs{o.out, files.metrics_csv, files.loss_png, files.accuracy_png};
+  // A resumed run reads its checkpoint and then replaces it, as it should.
+  (o.resume ? inputs : outputs).push_back(files.checkpoint);
+  check_output_files(inputs, outputs);
   std::error_code ec;
   if (o.resume) {
     if (!fs::exists(files.checkpoint, ec)) {

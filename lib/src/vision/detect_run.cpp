@@ -13,6 +13,8 @@
 #include <set>
 
 #include "emomusic/core/atomic_file.hpp"
+#include "emomusic/core/file_error.hpp"
+#include "emomusic/core/output_files.hpp"
 #include "emomusic/vision/annotate.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 
@@ -75,7 +77,7 @@ class AnnotatedVideo {
       const int fourcc = (ext == ".mp4" || ext == ".m4v" || ext == ".mov")
                              ? cv::VideoWriter::fourcc('m', 'p', '4', 'v')
                              : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
-      if (!path_.parent_path().empty()) fs::create_directories(path_.parent_path());
+      prepare_output_folder(path_);
       if (!writer_.open(partial_.string(), fourcc, fps_, frame.size())) {
         throw InputError("cannot write video " + path_.string() +
                          " (use .avi or .mp4, in a writable folder)");
@@ -100,43 +102,6 @@ class AnnotatedVideo {
   cv::VideoWriter writer_;
   bool committed_ = false;
 };
-
-// The input files, known both by real path (catches symlinks and ../ spellings) and by device and
-// inode (catches hard links), so that no output can replace one of them.
-class InputFiles {
- public:
-  explicit InputFiles(const std::vector<fs::path>& inputs) {
-    for (const auto& p : inputs) {
-      if (p == "-") continue;
-      std::error_code ec;
-      const auto real = fs::weakly_canonical(p, ec);
-      paths_.insert(ec ? p.lexically_normal() : real);
-      struct stat st {};
-      if (::stat(p.c_str(), &st) == 0) ids_.insert({st.st_dev, st.st_ino});
-    }
-  }
-
-  bool contains(const fs::path& p) const {
-    std::error_code ec;
-    const auto real = fs::weakly_canonical(p, ec);
-    if (paths_.count(ec ? p.lexically_normal() : real)) return true;
-    struct stat st {};
-    return ::stat(p.c_str(), &st) == 0 && ids_.count({st.st_dev, st.st_ino});
-  }
-
- private:
-  std::set<fs::path> paths_;
-  std::set<std::pair<dev_t, ino_t>> ids_;
-};
-
-void refuse_input_as_output(const InputFiles& inputs, const fs::path& output,
-                            const std::string& what) {
-  if (inputs.contains(output)) {
-    throw InputError(
-        what + " " + output.string() +
-        " is one of the inputs (or a link to one); writing it would replace the input");
-  }
-}
 
 std::vector<cv::Rect> boxes(const std::vector<FaceEmotion>& faces) {
   std::vector<cv::Rect> out;
@@ -163,14 +128,20 @@ std::vector<fs::path> annotated_image_paths(const std::vector<fs::path>& images,
   std::error_code ec;
   const bool folder = images.size() > 1 || fs::is_directory(output, ec);
   if (!folder) {
-    refuse_input_as_output(inputs, output, "output");
+    inputs.refuse(output, "output");
     if (!encodable(output)) throw UsageError(cannot_encode(output));  // before any work
     return {output};
   }
-  refuse_input_as_output(inputs, output, "output folder");
+  inputs.refuse(output, "output folder");
   if (fs::exists(output, ec) && !fs::is_directory(output, ec)) {
     throw InputError("output " + output.string() + " is a file; " + std::to_string(images.size()) +
                      " annotated images need a folder");
+  }
+  // The folder is the output itself: made here, in a folder that must exist, as a file would be.
+  if (!fs::exists(output, ec)) {
+    prepare_output_folder(output);
+    fs::create_directory(output, ec);
+    if (ec) throw_file_error(output, "create folder", ec.value());
   }
   // Rule (docs/vision.md): the input's file name; when it is taken already, "-2", "-3", … before
   // the extension, in input order, so a/x.jpg and b/x.jpg become x.jpg and x-2.jpg.
@@ -187,7 +158,7 @@ std::vector<fs::path> annotated_image_paths(const std::vector<fs::path>& images,
     }
     taken.insert(candidate);
     out.push_back(output / candidate);
-    refuse_input_as_output(inputs, out.back(), "annotated copy");
+    inputs.refuse(out.back(), "annotated copy");
   }
   return out;
 }
@@ -247,8 +218,8 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
     video.emplace(options.output, source.fps());
     if (!source.live()) {
       const InputFiles input({fs::path(source.name())});
-      refuse_input_as_output(input, options.output, "output");
-      refuse_input_as_output(input, video->partial(), "temporary output");
+      input.refuse(options.output, "output");
+      input.refuse(video->partial(), "temporary output");
     }
   }
   DetectSummary summary;

@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <iostream>
 #include <iterator>
 #include <opencv2/imgcodecs.hpp>
 
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 
 namespace emomusic::vision {
@@ -236,25 +235,14 @@ cv::Mat decode_image(const std::string& bytes, const std::string& name, std::int
 
 namespace {
 
-// At most kMaxImageBytes from `in`; a larger file or an endless stream is an error, not an
-// allocation of everything it holds.
-std::string read_bounded(std::istream& in, const std::string& name) {
-  std::string bytes;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (static_cast<std::int64_t>(bytes.size()) > kMaxImageBytes) {
-      throw InputError(fmt::format("{} is larger than the limit of {} MB for an image file", name,
-                                   kMaxImageBytes / 1'000'000));
-    }
-  }
-  return bytes;
-}
+// At most kMaxImageBytes: a larger file or an endless stream is an error, not an allocation of
+// everything it holds.
+constexpr InputLimit kImageFileLimit{static_cast<std::uint64_t>(kMaxImageBytes), "image file"};
 
 }  // namespace
 
 cv::Mat read_image(const fs::path& file) {
-  if (file == "-") return decode_image(read_bounded(std::cin, "standard input"), "standard input");
+  if (file == "-") return decode_image(read_bounded(file, kImageFileLimit), "standard input");
   std::error_code ec;
   if (!fs::exists(file, ec)) throw InputError(file.string() + " does not exist");
   if (fs::is_directory(file, ec)) {
@@ -266,9 +254,7 @@ cv::Mat read_image(const fs::path& file) {
     throw InputError(fmt::format("{} is {} MB, larger than the limit of {} MB for an image file",
                                  file.string(), size / 1'000'000, kMaxImageBytes / 1'000'000));
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file.string() + " cannot be read (permission denied?)");
-  return decode_image(read_bounded(in, file.string()), file.string());
+  return decode_image(read_bounded(file, kImageFileLimit), file.string());
 }
 
 }  // namespace emomusic::vision

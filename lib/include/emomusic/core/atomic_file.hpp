@@ -11,7 +11,11 @@ namespace emomusic {
 
 /// Writes `path` through `write` into a temporary file in the same directory, flushes it to disk
 /// and renames it over `path`. If `write` throws, the temporary file is removed and `path` is left
-/// exactly as it was. Creates missing parent directories.
+/// exactly as it was. The folder must exist (prepare_output_folder(): only emomusic's own folders
+/// are created). Replacing by rename is only for a regular file or a new name: an existing
+/// character device (/dev/null) or FIFO is written through as it is (a FIFO that nobody reads is
+/// refused with InputError rather than waited on), and a folder, block device or socket is
+/// refused. Errors follow throw_file_error(): a full disk is UnavailableError.
 void write_file_atomically(const std::filesystem::path& path,
                            const std::function<void(std::ostream&)>& write);
 
@@ -25,7 +29,9 @@ int remove_stale_temporaries(const std::filesystem::path& path);
 
 /// A temporary sibling of `path` (same directory, so a rename is atomic) that is deleted on
 /// destruction unless commit() renamed it over `path`. For writers that need a file name rather
-/// than a stream (e.g. SQLite, image encoders).
+/// than a stream (e.g. SQLite, image encoders). Refuses (InputError) a `path` that exists and is
+/// not a regular file, and a missing folder (prepare_output_folder()); removes the stale
+/// temporaries of `path` first (remove_stale_temporaries()).
 class AtomicReplacement {
  public:
   explicit AtomicReplacement(std::filesystem::path path);

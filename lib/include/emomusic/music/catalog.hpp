@@ -41,6 +41,10 @@ struct CatalogStats {
 /// "explicit", "mean_valence", "mean_energy", "top_genres": [{"genre", "tracks"}]}.
 nlohmann::json to_json(const CatalogStats& stats, const std::filesystem::path& catalog);
 
+/// The longest text Catalog::search() looks for: longer than any name, and far below SQLite's
+/// limit on LIKE patterns (50,000 bytes), which would otherwise fail the search.
+inline constexpr std::size_t kMaxSearchBytes = 1024;
+
 class Catalog {
  public:
   enum class Mode { kReadOnly, kReadWrite };
@@ -63,6 +67,7 @@ class Catalog {
   bool contains(std::string_view id) const;
   std::vector<Track> all_tracks() const;
   /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first.
+  /// Throws InputError for a `text` over kMaxSearchBytes.
   std::vector<Track> search(std::string_view text, int limit) const;
   CatalogStats stats() const;
 

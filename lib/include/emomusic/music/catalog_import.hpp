@@ -50,8 +50,9 @@ struct ImportOptions {
 
 /// Imports `files` into the catalog at `catalog_path`, creating it if needed. Text that is not
 /// UTF-8 is read as Windows-1252. Concurrent imports are serialised: each one's rows land, and a
-/// writer that waits longer than `lock_timeout_ms` fails. Throws InputError (unreadable file,
-/// broken CSV quoting, unknown layout, or in strict mode a bad record), UnavailableError (catalog
+/// writer that waits longer than `lock_timeout_ms` fails. Throws InputError (a catalog that is
+/// one of `files` or lacks its folder, an unreadable file or one over kCatalogCsvLimit, broken
+/// CSV quoting, unknown layout, or in strict mode a bad record), UnavailableError (catalog
 /// locked) and InterruptedError (`options.cancel`, e.g. Ctrl-C); in every such case the catalog is
 /// left as it was and no temporary file is left behind.
 std::vector<ImportReport> import_csv_files(const std::filesystem::path& catalog_path,

@@ -69,6 +69,8 @@ struct TrainOptions {
   int threads = 0;  ///< CPU threads; 0 keeps LibTorch's default
   std::uint64_t seed = 42;
 
+  /// The files the run reads besides `init` (the data): no output may be one of them.
+  std::vector<std::filesystem::path> inputs;
   std::filesystem::path out;         ///< best model (by validation accuracy; last when no split)
   std::filesystem::path checkpoint;  ///< empty: beside `out` (<stem>.checkpoint.safetensors)
   bool resume = false;               ///< continue from the checkpoint
@@ -111,8 +113,10 @@ struct OutputExistsError : UsageError {
   std::filesystem::path path;
 };
 
-/// Checks what can be checked before any data is loaded: that a resumed run has a checkpoint
-/// (ModelError otherwise) and that a new one would not replace an earlier run's files
+/// Checks what can be checked before any data is loaded: that no output (model, checkpoint,
+/// metrics, curves) is one of the inputs (`inputs`, `init`, and the checkpoint a resumed run
+/// reads) and each has its folder (InputError, core/output_files.hpp), that a resumed run has a
+/// checkpoint (ModelError otherwise) and that a new one would not replace an earlier run's files
 /// (OutputExistsError). train_model() checks it again.
 void check_outputs(const TrainOptions& options);
 

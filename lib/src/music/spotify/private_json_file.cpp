@@ -2,8 +2,7 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-
+#include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
 
 namespace emomusic::spotify::detail {
@@ -16,8 +15,7 @@ std::optional<nlohmann::json> read_private_json(const std::filesystem::path& pat
     throw InputError(path.string() + " holds " + wording.holds +
                      " but others may read it; run: chmod 600 " + path.string() +
                      wording.after_chmod);
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot read " + path.string());
+  BoundedInput in(path, kPrivateJsonLimit);
   nlohmann::json doc;
   try {
     in >> doc;
