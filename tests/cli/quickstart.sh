@@ -89,6 +89,7 @@ for line in "${LINES[@]}"; do
     train*)
       run "$line"
       out=$(sed -n 's/.*--out \([^ ]*\).*/\1/p' <<<"$line")
+      out=${out:-runs/emotion.safetensors}  # train's default
       [ -s "$out" ] || fail "'$line' wrote no model at $out"
       [ -s "${out%.safetensors}.metrics.csv" ] || fail "'$line' wrote no metrics beside $out"
       ;;
