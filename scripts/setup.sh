@@ -11,6 +11,7 @@ BUILD_DIR=${EMOMUSIC_BUILD_DIR:-build}
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libtorch-dev            # LibTorch 1.13 (CPU)
+  libgloo-dev             # Gloo headers: data-parallel training on LibTorch's c10d (EMOMUSIC_WITH_DISTRIBUTED)
   libopenblas0-openmp     # optimised BLAS: LibTorch's linear layers are ~2.4x faster than with reference BLAS
   libopencv-dev opencv-data  # face detection (Haar/LBP cascades) and video I/O
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libstb-dev zlib1g-dev

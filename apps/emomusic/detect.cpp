@@ -13,6 +13,7 @@
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/vision/face_detector.hpp"
+#include "emomusic/core/shard.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/result_writer.hpp"
 #include "ml_commands.hpp"
@@ -98,6 +99,11 @@ void setup_detect(CLI::App& app, Command& command) {
                   "Output on stdout: " + join_names(vision::output_format_names()))
       ->capture_default_str()
       ->check(CLI::IsMember(vision::output_format_names()));
+  sub->add_option("--shard", o->shard,
+                  "I/N: analyse only the I-th of N equal runs of consecutive images (from 0; "
+                  "--dir lists are sorted), for a job array; the shards' jsonl outputs join by cat")
+      ->excludes(camera)
+      ->excludes(video);
   sub->footer(
       "Examples:\n"
       "  emomusic detect --image photo.jpg                    # one line per face\n"
@@ -155,6 +161,7 @@ int run_detect(const DetectOptions& o) {
       images.insert(images.end(), found.begin(), found.end());
     }
     if (images.empty()) throw InputError("no images to analyse in the given folders");
+    if (!o.shard.empty()) images = take_shard(images, parse_shard(o.shard));
     EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
     ResultWriter writer(std::cout, format);
     return static_cast<int>(

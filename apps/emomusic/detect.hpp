@@ -37,6 +37,7 @@ struct DetectOptions {
   double stable_confidence = vision::StabilityOptions{}.confidence;
   double timeout = vision::StreamOptions{}.timeout_s;
   std::string format = "text";
+  std::string shard;  ///< "I/N": only that share of the images (core/shard.hpp)
 };
 
 void setup_detect(CLI::App& app, Command& command);

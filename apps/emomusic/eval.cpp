@@ -8,6 +8,8 @@
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/shard.hpp"
+#include "emomusic/data/dataset_shard.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/plot/confusion_matrix.hpp"
@@ -57,10 +59,15 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")
       ->capture_default_str();
+  cmd->add_option("--shard", o->shard,
+                  "I/N: measure only the I-th of N equal runs of consecutive rows or photos "
+                  "(from 0), for a job array; the JSON confusion matrices of the N add up");
   cmd->callback([o, &command] { command = [o] { return run_eval(*o); }; });
 }
 
 namespace {
+
+Shard shard_of(const EvalOptions& o) { return o.shard.empty() ? Shard{} : parse_shard(o.shard); }
 
 std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
   if (!o.models.empty()) return o.models;
@@ -83,7 +90,7 @@ int run_photo_eval(const EvalOptions& o) {
   const std::string name = nn::describe_models(co.models);
   // The model first: a bad model path fails in a second, not after the photos are listed.
   vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
-  const auto photos = session::read_labelled_photos(o.photos);
+  const auto photos = take_shard(session::read_labelled_photos(o.photos), shard_of(o));
   std::vector<std::filesystem::path> inputs = co.models;
   inputs.push_back(o.photos);
   for (const auto& photo : photos) inputs.push_back(photo.path);
@@ -141,7 +148,7 @@ int run_eval(const EvalOptions& o) {
 
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
-  const auto subset = all.split(split);
+  const auto subset = data::take_shard(all.split(split), shard_of(o));
   spdlog::info("evaluating {} on {} ({} faces, tta {})", name, split, subset.size(), o.tta);
 
   const auto predict = [&](const torch::Tensor& faces) {
@@ -154,6 +161,7 @@ int run_eval(const EvalOptions& o) {
     j["models"] = nlohmann::json::array();
     for (const auto& m : co.models) j["models"].push_back(m.string());
     j["split"] = split;
+    if (!o.shard.empty()) j["shard"] = o.shard;
     j["tta"] = o.tta;
     j["loss"] = result.loss;
     std::cout << dump_json(j, 2) << std::endl;

@@ -19,6 +19,7 @@ struct EvalOptions {
   int batch_size = 256;
   std::string device = "cpu";
   int threads = 0;
+  std::string shard;  ///< "I/N": only that share of the rows or photos (core/shard.hpp)
 };
 
 void setup_eval(CLI::App& app, Command& command);

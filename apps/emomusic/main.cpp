@@ -77,6 +77,15 @@ int finish_standard_output(int code) {
   return code != 0 ? code : static_cast<int>(emomusic::ExitCode::kUnavailable);
 }
 
+// What --version says of the optional parts; from the build's definitions, so that the front,
+// which links no LibTorch, says the same as emomusic-ml.
+constexpr const char* kBuiltIn =
+#ifdef EMOMUSIC_WITH_DISTRIBUTED
+    " (distributed training: c10d with Gloo)";
+#else
+    " (distributed training: not built in)";
+#endif
+
 int run(int argc, char** argv) {
   using emomusic::ExitCode;
 #ifdef EMOMUSIC_FRONT
@@ -88,7 +97,7 @@ int run(int argc, char** argv) {
       "Exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 bad model, 5 some items "
       "failed, 6 service error, 7 nothing found, 8 unavailable in this build or machine.",
       "emomusic"};
-  app.set_version_flag("--version", std::string("emomusic ") + EMOMUSIC_VERSION);
+  app.set_version_flag("--version", std::string("emomusic ") + EMOMUSIC_VERSION + kBuiltIn);
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for trace)");

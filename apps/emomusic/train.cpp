@@ -13,6 +13,7 @@
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_spec.hpp"
+#include "emomusic/train/distributed.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "ml_commands.hpp"
 
@@ -57,7 +58,14 @@ void setup_train(CLI::App& app, Command& command) {
       "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30\n"
       "  emomusic train --data FER_DIR --arch baseline --optimizer sgd --lr 0.01 --schedule "
       "plateau\n"
-      "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30 --resume");
+      "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30 --resume\n"
+      "  torchrun --no-python --nproc-per-node 2 emomusic train --data fer2013.csv.gz ...\n"
+      "Data-parallel: started by torchrun, srun or a PyTorchJob (RANK, WORLD_SIZE, MASTER_ADDR, "
+      "MASTER_PORT; or SLURM_PROCID, SLURM_NTASKS), each process trains on its share with "
+      "--batch-size images per step; rank 0 writes the files. This build: " +
+      (train::distributed_backend().empty() ? std::string("no distributed training")
+                                            : "c10d with " + train::distributed_backend()) +
+      ". See docs/distributed.md.");
   add_dataset_options(*cmd, o->dataset);
   auto& t = o->train;
   cmd->add_option("--out", t.out,
@@ -91,7 +99,7 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--epochs", t.epochs, "Epochs")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--batch-size", t.batch_size, "Images per step")
+  cmd->add_option("--batch-size", t.batch_size, "Images per step (per rank when data-parallel)")
       ->check(CLI::Range(2, 4096))
       ->capture_default_str();
   cmd->add_option("--optimizer", t.optimizer,
@@ -180,6 +188,14 @@ void setup_train(CLI::App& app, Command& command) {
       ->excludes(resume);
   cmd->add_option("--checkpoint", t.checkpoint,
                   "Checkpoint file (default: <out>.checkpoint.safetensors)");
+  cmd->add_option("--dist-timeout", o->dist_timeout_seconds,
+                  "Data-parallel: seconds a rank waits for the others (to meet, at each "
+                  "exchange) before it stops with exit 6")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  cmd->add_option("--rendezvous-file", o->rendezvous_file,
+                  "Data-parallel: meet through this new file on a file system all ranks share, "
+                  "instead of a TCP store at MASTER_ADDR:MASTER_PORT");
   cmd->callback([o, &command] { command = [o] { return run_train(*o); }; });
 }
 
@@ -203,7 +219,13 @@ int run_train(const TrainCommandOptions& options) {
                                                            "starts over)"
                                                          : " (--overwrite replaces it)"));
   }
-  const auto all = load_dataset(o.dataset, true);
+  auto launch = train::launch_env(o.rendezvous_file.empty());
+  launch.rendezvous_file = o.rendezvous_file;
+  // The others' log lines would repeat rank 0's; their warnings and errors still show.
+  if (launch.rank > 0 && spdlog::get_level() < spdlog::level::warn) {
+    spdlog::set_level(spdlog::level::warn);
+  }
+  const auto all = load_dataset(o.dataset, launch.rank == 0);
   auto train_set = all.split(data::kTraining);
   if (o.limit > 0 && o.limit < train_set.size()) {
     torch::manual_seed(o.train.seed);
@@ -250,6 +272,13 @@ int run_train(const TrainCommandOptions& options) {
         {"class_weights", o.train.class_weights},
         {"augment", o.train.augment},
         {"seed", o.train.seed}}}};
+  if (launch.distributed()) {
+    o.train.provenance["ranks"] = launch.world_size;
+    // Once its data is loaded: --dist-timeout then covers how much later than the first the
+    // slowest rank gets here, not the whole load.
+    o.train.group = train::connect(
+        launch, std::chrono::milliseconds(static_cast<long long>(1000 * o.dist_timeout_seconds)));
+  }
   try {
     train::train_model(o.train, train_set, val_set);
   } catch (const InterruptedError& e) {

@@ -15,6 +15,10 @@ struct TrainCommandOptions {
   std::string channels = "32,64,128,256";
   std::string equalize = "none";   ///< a name of nn::equalize_names()
   std::string precision = "fp32";  ///< a name of train::precision_names()
+  /// Data-parallel runs: how long a rank waits for the others (to meet, and at every exchange)
+  /// before it gives up and stops (docs/distributed.md).
+  double dist_timeout_seconds = 60;
+  std::string rendezvous_file;  ///< meet through this shared file instead of MASTER_ADDR:PORT
 };
 
 void setup_train(CLI::App& app, Command& command);

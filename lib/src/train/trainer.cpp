@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "checkpoint.hpp"
+#include "data_parallel.hpp"
 #include "device_scopes.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
@@ -114,7 +115,7 @@ void set_lr(torch::optim::Optimizer& optimizer, double lr) {
 // waits for the device to finish its queued work, which per step would idle a GPU between steps.
 constexpr double kReadIntervalSeconds = 0.5;
 
-void validate(const TrainOptions& o, const data::FaceDataset& train) {
+void validate(const TrainOptions& o, const data::FaceDataset& train, int world) {
   if (o.epochs < 1) {
     throw UsageError("the epoch count must be at least 1, not " + std::to_string(o.epochs));
   }
@@ -127,9 +128,10 @@ void validate(const TrainOptions& o, const data::FaceDataset& train) {
   }
   if (o.out.empty()) throw UsageError("no output model file was given");
   check_outputs(o);
-  if (train.size() < o.batch_size) {
+  if (train.size() < static_cast<std::int64_t>(o.batch_size) * world) {
     throw InputError(train.source + ": " + std::to_string(train.size()) +
-                     " training images, fewer than one batch of " + std::to_string(o.batch_size));
+                     " training images, fewer than one batch of " + std::to_string(o.batch_size) +
+                     (world > 1 ? " for each of " + std::to_string(world) + " ranks" : ""));
   }
 }
 
@@ -164,6 +166,39 @@ void check_same_data(const json& state, const json& now, const fs::path& checkpo
         was.at("fingerprint").get<std::string>(), excerpt(is.at("source").get<std::string>(), 200),
         is.at("images").get<std::int64_t>(), is.at("fingerprint").get<std::string>()));
   }
+}
+
+// What every rank of a data-parallel run must agree on; where is not part of it (each rank has its
+// own threads and device).
+json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& data,
+                  int start_epoch, int world) {
+  const auto& a = o.augmentation;
+  return {{"arch", spec.arch},
+          {"input", spec.input},
+          {"init", o.init.filename().string()},
+          // The fingerprints, not where each rank found its copy of the data.
+          {"train_data", data.at("train").at("fingerprint")},
+          {"val_data", data.at("val").at("fingerprint")},
+          {"world_size", world},
+          {"start_epoch", start_epoch},
+          {"epochs", o.epochs},
+          {"batch_size", o.batch_size},
+          {"optimizer", o.optimizer},
+          {"weight_decay", o.weight_decay},
+          {"momentum", o.momentum},
+          {"schedule", {o.schedule.kind, o.schedule.base_lr, o.schedule.warmup_epochs,
+                        o.schedule.min_lr_ratio, o.schedule.plateau_factor,
+                        o.schedule.plateau_patience}},
+          {"lr_reference_batch", o.lr_reference_batch},
+          {"precision", name_of(precision_names(), o.precision)},
+          {"label_smoothing", o.label_smoothing},
+          {"class_weights", o.class_weights},
+          {"patience", o.patience},
+          {"augment", o.augment},
+          {"augmentation", {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip,
+                            a.erase_probability, a.erase_min_area, a.erase_max_area, a.brightness,
+                            a.contrast, a.gamma, a.blur_probability, a.noise}},
+          {"seed", o.seed}};
 }
 
 }  // namespace
@@ -251,10 +286,12 @@ TrainArtifacts artifacts_for(const TrainOptions& o) {
 
 TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
                         const data::FaceDataset& val) {
-  validate(o, train);
+  DataParallel parallel(o.group.get());
+  validate(o, train, parallel.world());
+  const int global_batch = o.batch_size * parallel.world();
   ScheduleOptions schedule_options = o.schedule;
   schedule_options.base_lr =
-      scaled_learning_rate(o.schedule.base_lr, o.lr_reference_batch, o.batch_size, o.optimizer);
+      scaled_learning_rate(o.schedule.base_lr, o.lr_reference_batch, global_batch, o.optimizer);
   const torch::Device device = nn::parse_device(o.device);
   if (o.threads > 0) torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
@@ -306,26 +343,38 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
                  result.best_epoch);
   }
 
+  parallel.start(net, run_identity(o, spec, identity, start_epoch, parallel.world()),
+                 o.seed + static_cast<std::uint64_t>(start_epoch));
+
   spdlog::info("training {} ({} parameters) on {} images, validating on {}, {} epochs on {}{}",
                spec.arch.name, nn::count_parameters(*net), train.size(), val.size(), o.epochs,
                device.str(), o.precision == Precision::kBf16 ? " in bf16" : "");
+  if (parallel.active()) {
+    spdlog::info("global batch {} ({} ranks x {} images per step)", global_batch,
+                 parallel.world(), o.batch_size);
+  }
   if (schedule_options.base_lr != o.schedule.base_lr) {
     spdlog::info("peak learning rate {:.3g} for batches of {} ({:.3g} at {})",
-                 schedule_options.base_lr, o.batch_size, o.schedule.base_lr, o.lr_reference_batch);
+                 schedule_options.base_lr, global_batch, o.schedule.base_lr, o.lr_reference_batch);
   }
   // The uint8 images go to the device once (74 MB for FER2013); each step then gathers its
   // batch there instead of copying it from the host.
   const auto images = train.images.to(device);
   const auto labels = train.labels.to(device);
-  const auto steps_per_epoch = (train.size() + o.batch_size - 1) / o.batch_size;
+  // Each rank's share of an epoch (all of it for a single process): padded to equal sizes.
+  const auto share_size = (train.size() + parallel.world() - 1) / parallel.world();
+  const auto steps_per_epoch = (share_size + o.batch_size - 1) / o.batch_size;
   const auto run_start = std::chrono::steady_clock::now();
   for (int epoch = start_epoch; epoch <= o.epochs; ++epoch) {
     const auto epoch_start = std::chrono::steady_clock::now();
     net->train();
-    const auto order =
-        torch::randperm(train.size(), torch::TensorOptions().dtype(torch::kInt64).device(device));
-    Progress progress(fmt::format("epoch {}/{}", epoch, o.epochs), train.size(), "img",
-                      o.show_progress ? Progress::Style::kAuto : Progress::Style::kQuiet);
+    const auto order = parallel.share(
+        torch::randperm(train.size(), torch::TensorOptions().dtype(torch::kInt64).device(device)));
+    // Counts the images of all ranks, which step together.
+    Progress progress(fmt::format("epoch {}/{}", epoch, o.epochs), share_size * parallel.world(),
+                      "img",
+                      o.show_progress && parallel.writes() ? Progress::Style::kAuto
+                                                           : Progress::Style::kQuiet);
     // Sums over the epoch, kept on the device and read at most every kReadIntervalSeconds.
     auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
     auto correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(device));
@@ -346,17 +395,19 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       return std::pair{l, static_cast<double>(correct.item<int64_t>()) /
                               static_cast<double>(std::max<int64_t>(seen, 1))};
     };
+    const auto interrupted = [&] {
+      return InterruptedError(
+          epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}, from which "
+                                  "training can resume",
+                                  epoch, files.checkpoint.string(), epoch - 1)
+                    : std::string("interrupted in epoch 1, before anything was saved"));
+    };
     for (int64_t step = 0; step < steps_per_epoch; ++step) {
       const auto idx =
           order.narrow(0, step * o.batch_size,
-                       std::min<int64_t>(o.batch_size, train.size() - step * o.batch_size));
-      if (o.cancel.cancelled()) {
-        throw InterruptedError(
-            epoch > 1 ? fmt::format("interrupted in epoch {}; {} holds epoch {}, from which "
-                                    "training can resume",
-                                    epoch, files.checkpoint.string(), epoch - 1)
-                      : std::string("interrupted in epoch 1, before anything was saved"));
-      }
+                       std::min<int64_t>(o.batch_size, share_size - step * o.batch_size));
+      // Ranks stop together, at the gradient exchange of this step.
+      if (o.cancel.cancelled() && !parallel.active()) throw interrupted();
       if (idx.size(0) < 2) continue;  // batch norm cannot train on a single image
       set_lr(*optimizer, schedule.at(epoch - 1 + static_cast<double>(step) / steps_per_epoch));
       auto faces = images.index_select(0, idx);
@@ -376,6 +427,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
               o.label_smoothing));
       optimizer->zero_grad();
       loss.backward();
+      if (parallel.sync_gradients(net, o.cancel.cancelled())) throw interrupted();
       optimizer->step();
 
       {
@@ -390,8 +442,10 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
         const auto [l, accuracy] = read_sums(step);
         note = fmt::format("loss {:.3f} acc {:.1f}%", l, 100 * accuracy);
       }
-      progress.advance(idx.size(0), note);
+      progress.advance(idx.size(0) * parallel.world(), note);
     }
+    parallel.sum_epoch(loss_sum, correct, seen);
+    parallel.end_epoch(net);
     // Before the rate: the device may still be working through the last steps.
     const auto [train_loss, train_accuracy] = read_sums(steps_per_epoch - 1);
     const double train_rate = progress.rate();
@@ -415,6 +469,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       r.val_accuracy = e.metrics.accuracy;
       r.val_macro_f1 = e.metrics.macro_f1;
     }
+    parallel.agree_on_validation(r);
     r.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
     result.history.push_back(r);
@@ -435,7 +490,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       summary["train_fingerprint"] = identity["train"]["fingerprint"];
       summary["val_images"] = val.size();
       summary["parameters"] = nn::count_parameters(*net);
-      save_model(o.out, net, spec, summary);
+      if (parallel.writes()) save_model(o.out, net, spec, summary);
     } else {
       ++epochs_without_improvement;
     }
@@ -453,8 +508,10 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     state["schedule"] = schedule.state();
     state["input"] = spec.input;
     state["data"] = identity;
-    save_checkpoint(files.checkpoint, net, spec, *optimizer, state);
-    write_history(result.history, files);
+    if (parallel.writes()) {
+      save_checkpoint(files.checkpoint, net, spec, *optimizer, state);
+      write_history(result.history, files);
+    }
 
     if (o.patience > 0 && epochs_without_improvement >= o.patience) {
       spdlog::info("no better validation accuracy for {} epochs: stopping early", o.patience);
@@ -462,6 +519,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       break;
     }
   }
+  parallel.finish(net);
   spdlog::info(
       "done in {}: best validation accuracy {:.2f}% at epoch {}, model {}",
       format_duration(

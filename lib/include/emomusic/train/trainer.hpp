@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "emomusic/train/schedule.hpp"
 
 namespace emomusic::train {
+
+class Communicator;
 
 /// The optimizers TrainOptions::optimizer may name: "adamw", "sgd".
 const std::vector<std::string>& optimizer_names();
@@ -47,7 +50,7 @@ struct TrainOptions {
   /// Contrast normalisation of every face, in training and (through the model file) inference.
   nn::Equalize equalize = nn::Equalize::kNone;
   int epochs = 30;
-  int batch_size = 64;
+  int batch_size = 64;  ///< per rank in a data-parallel run (`group`)
   std::string optimizer = "adamw";  ///< one of optimizer_names(); sgd uses Nesterov momentum
   double weight_decay = 5e-4;
   double momentum = 0.9;
@@ -82,6 +85,11 @@ struct TrainOptions {
   /// Checked before every step; once cancelled, train_model() throws InterruptedError and leaves
   /// the checkpoint of the last finished epoch as it was. Copies of the options share it.
   CancelToken cancel;
+  /// The other processes of a data-parallel run (train/distributed.hpp, docs/distributed.md);
+  /// null: this process alone. Each rank trains on its share of every epoch with `batch_size`
+  /// images per step, the gradients are averaged, and only rank 0 writes `out`, the checkpoint
+  /// and the curves. The learning-rate scaling (lr_reference_batch) sees the global batch.
+  std::shared_ptr<Communicator> group;
 };
 
 struct EpochRecord {
