@@ -7,6 +7,7 @@
 #include <memory>
 #include <opencv2/highgui.hpp>
 
+#include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/text.hpp"
@@ -45,6 +46,7 @@ void setup_detect(CLI::App& app, Command& command) {
                       " (default: " + vision::kStillImageTta + " for images, " +
                       vision::kStreamTta + " for video and camera)")
       ->check(CLI::IsMember(nn::tta_names()));
+  add_prior_power_option(*sub, o->prior_power);
   sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
       ->capture_default_str()
       ->check(CLI::IsMember(vision::detector_names()));
@@ -131,6 +133,7 @@ int run_detect(const DetectOptions& o) {
                                       o.tta);
   });
   c.device = o.device;
+  c.prior_power = o.prior_power;
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());
