@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --json) json=1 ;;
     --only) only=${2:?--only needs a list of sets}; shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) eval_args+=("$1") ;;
   esac
   shift
