@@ -18,6 +18,7 @@ PACKAGES=(
   libsqlite3-dev          # music catalog, Spotify response cache
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; serve; the tests' servers
   libgtest-dev libgmock-dev
+  python3                 # the test scripts and scripts/evaluate_real_faces.sh format and check JSON with it
   help2man                # the man page and bash completion, made from --help (scripts/package.sh)
 )
 

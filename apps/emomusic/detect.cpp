@@ -7,6 +7,7 @@
 #include <memory>
 #include <opencv2/highgui.hpp>
 
+#include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/output_files.hpp"
@@ -47,6 +48,7 @@ void setup_detect(CLI::App& app, Command& command) {
                       " (default: " + vision::kStillImageTta + " for images, " +
                       vision::kStreamTta + " for video and camera)")
       ->check(CLI::IsMember(nn::tta_names()));
+  add_prior_power_option(*sub, o->prior_power);
   sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
       ->capture_default_str()
       ->check(CLI::IsMember(vision::detector_names()));
@@ -145,6 +147,7 @@ int run_detect(const DetectOptions& o) {
                                       o.tta);
   });
   c.device = o.device;
+  c.prior_power = o.prior_power;
   // The model and cascade files are inputs too (the library checks the images and the video).
   std::vector<std::filesystem::path> inputs = c.models;
   inputs.emplace_back(o.cascade);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "emomusic/nn/class_prior.hpp"
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/face_detector.hpp"
@@ -21,6 +22,7 @@ struct DetectOptions {
   std::vector<std::filesystem::path> models;  ///< empty: the default model; more: an ensemble
   std::string device = "cpu";
   std::string tta;  ///< empty: vision::kStillImageTta for images, kStreamTta for streams
+  double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
   std::string detector = "haar";
   std::string cascade;  ///< empty: the installed one for --detector
   int min_face = vision::DetectorOptions{}.min_face;

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "classifier_options.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/core/paths.hpp"
@@ -51,6 +52,7 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_option("--tta", o->tta, "Test-time augmentation: " + join_names(nn::tta_names()))
       ->check(CLI::IsMember(nn::tta_names()))
       ->capture_default_str();
+  add_prior_power_option(*cmd, o->prior_power);
   cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
   cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
   cmd->add_option("--batch-size", o->batch_size, "Faces per batch")
@@ -87,6 +89,7 @@ int run_photo_eval(const EvalOptions& o) {
   co.models = models_to_evaluate(o);
   co.device = o.device;
   co.tta = o.tta;
+  co.prior_power = o.prior_power;
   const std::string name = nn::describe_models(co.models);
   // The model first: a bad model path fails in a second, not after the photos are listed.
   vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
@@ -95,8 +98,8 @@ int run_photo_eval(const EvalOptions& o) {
   inputs.push_back(o.photos);
   for (const auto& photo : photos) inputs.push_back(photo.path);
   check_output_files(inputs, {o.plot});
-  spdlog::info("evaluating {} on {} photos of {} (tta {})", name, photos.size(), o.photos.string(),
-               o.tta);
+  spdlog::info("evaluating {} on {} photos of {} (tta {}, prior power {})", name, photos.size(),
+               o.photos.string(), o.tta, o.prior_power);
   const auto result = session::evaluate_photos(pipeline, photos, !o.json);
   for (const auto& failure : result.failures) spdlog::error("{}", failure);
   if (o.json) {
@@ -104,9 +107,11 @@ int run_photo_eval(const EvalOptions& o) {
     j["model"] = name;
     j["photos_file"] = o.photos.string();
     j["tta"] = o.tta;
+    j["prior_power"] = o.prior_power;
     std::cout << dump_json(j, 2) << std::endl;
   } else {
-    std::cout << fmt::format("{} on {} (whole pipeline, tta {})\n", name, o.photos.string(), o.tta)
+    std::cout << fmt::format("{} on {} (whole pipeline, tta {}, prior power {})\n", name,
+                             o.photos.string(), o.tta, o.prior_power)
               << result.to_text();
   }
   if (!o.plot.empty()) {
@@ -134,6 +139,7 @@ int run_eval(const EvalOptions& o) {
   co.models = models_to_evaluate(o);
   co.device = o.device;
   co.tta = nn::parse_tta(o.tta);
+  co.prior_power = o.prior_power;
   std::vector<std::filesystem::path> inputs = co.models;
   inputs.push_back(o.dataset.data);
   check_output_files(inputs, {o.plot});
@@ -149,7 +155,8 @@ int run_eval(const EvalOptions& o) {
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
   const auto subset = data::take_shard(all.split(split), shard_of(o));
-  spdlog::info("evaluating {} on {} ({} faces, tta {})", name, split, subset.size(), o.tta);
+  spdlog::info("evaluating {} on {} ({} faces, tta {}, prior power {})", name, split, subset.size(),
+               o.tta, o.prior_power);
 
   const auto predict = [&](const torch::Tensor& faces) {
     return classifier->predict(faces).index_select(1, label_order);
@@ -163,11 +170,12 @@ int run_eval(const EvalOptions& o) {
     j["split"] = split;
     if (!o.shard.empty()) j["shard"] = o.shard;
     j["tta"] = o.tta;
+    j["prior_power"] = o.prior_power;
     j["loss"] = result.loss;
     std::cout << dump_json(j, 2) << std::endl;
   } else {
-    std::cout << fmt::format("{} on {} ({}, tta {})\n", name, split,
-                             o.dataset.data.filename().string(), o.tta)
+    std::cout << fmt::format("{} on {} ({}, tta {}, prior power {})\n", name, split,
+                             o.dataset.data.filename().string(), o.tta, o.prior_power)
               << result.metrics.to_text();
   }
   if (!o.plot.empty()) {

@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "dataset_options.hpp"
+#include "emomusic/nn/class_prior.hpp"
 
 namespace emomusic::app {
 
@@ -14,6 +15,7 @@ struct EvalOptions {
   std::filesystem::path photos;
   std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
   std::string tta = "tencrop";  ///< the most accurate for the shipped model (see its card)
+  double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
   bool json = false;
   std::filesystem::path plot;  ///< confusion-matrix PNG
   int batch_size = 256;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/text.hpp"
@@ -42,9 +43,10 @@ Emotion emotion_of(const RecommendOptions& o) {
   } else {
     camera.emplace(VideoSource::camera(o.from_camera));
   }
-  const auto classifier = with_hint<ModelError>("--model FILE names one", [&] {
+  auto classifier = with_hint<ModelError>("--model FILE names one", [&] {
     return default_classifier_options(camera ? InputKind::kStream : InputKind::kStill, o.models);
   });
+  classifier.prior_power = o.prior_power;
   EmotionPipeline pipeline(FaceDetector(DetectorOptions{}), FaceClassifier(classifier));
   if (camera) {
     install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
@@ -86,6 +88,7 @@ void setup_recommend(CLI::App& app, Command& command) {
                                       "Watch this camera until an emotion settles, then recommend");
   sub->add_option("--model", options->models,
                   "Emotion model for --from-image/--from-camera (repeat: an ensemble)");
+  add_prior_power_option(*sub, options->prior_power);
   from_image->excludes(from_camera)->excludes("--emotion");
   from_camera->excludes("--emotion");
   sub->add_option("--mode", options->mode,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "emomusic/nn/class_prior.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "spotify_options.hpp"
 #endif
@@ -37,7 +38,8 @@ struct RecommendOptions {
   std::string create_playlist;  ///< save the playlist in the user's Spotify account
   std::string from_image;       ///< detect the emotion in this photo first (vision builds)
   int from_camera = -1;         ///< or watch this camera until the emotion settles
-  std::vector<std::filesystem::path> models;  ///< emotion model(s) for --from-image/--from-camera
+  std::vector<std::filesystem::path> models;    ///< emotion model(s) for --from-image/--from-camera
+  double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
 #ifdef EMOMUSIC_WITH_SPOTIFY
   SpotifyOptions spotify;
 #endif

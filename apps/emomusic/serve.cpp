@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/session/web_server.hpp"
@@ -31,6 +32,7 @@ void setup_serve(CLI::App& app, Command& command) {
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
   sub->add_option("--model", options->models, "Emotion model (repeat: an ensemble)");
+  add_prior_power_option(*sub, options->prior_power);
   sub->add_option("--catalog", options->catalog,
                   "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
   auto* history_db = sub->add_option("--history-db", options->history_db,
@@ -63,6 +65,7 @@ int run_serve(const ServeOptions& o) {
   server_options.host = o.host;
   server_options.port = o.port;
   server_options.classifier.models = o.models;
+  server_options.classifier.prior_power = o.prior_power;
   if (!o.catalog.empty()) server_options.catalog = o.catalog;
   server_options.history = o.history_db;
   server_options.keep_history = !o.no_history;

@@ -63,6 +63,7 @@ TEST_F(TrainEndToEnd, LossFallsAndTheSavedModelBeatsChance) {
   // The saved best model reproduces the best validation accuracy through the inference path.
   nn::ClassifierOptions co;
   co.models = {options_.out};
+  co.prior_power = 0;  // as validation measured it
   auto classifier = nn::make_classifier(co);
   const auto eval = evaluate([&](const torch::Tensor& f) { return classifier->predict(f); },
                              all_.split("PublicTest"), classifier->spec().classes);
@@ -70,6 +71,11 @@ TEST_F(TrainEndToEnd, LossFallsAndTheSavedModelBeatsChance) {
   const auto model = nn::load_model(options_.out);
   EXPECT_EQ(model.training.at("best_epoch"), result.best_epoch);
   EXPECT_GT(model.spec.input.std, 0.0);
+  // The training faces per class are recorded by name, for inference to divide the prior out.
+  const auto counts = all_.split("Training").class_counts();
+  for (int e = 0; e < kEmotionCount; ++e) {
+    EXPECT_EQ(model.training.at("class_counts").at(std::string(emotion_names()[e])), counts[e]);
+  }
 }
 
 TEST_F(TrainEndToEnd, ResumeContinuesFromTheCheckpoint) {

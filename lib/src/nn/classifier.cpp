@@ -49,19 +49,33 @@ torch::Tensor tta_log_probabilities(EmotionNetImpl& net, const torch::Tensor& x,
   return torch::log(probs.mean(0));
 }
 
+torch::Tensor adjust_for_prior(const torch::Tensor& probabilities,
+                               const std::vector<double>& frequencies, double power) {
+  if (power == 0) return probabilities;
+  const auto weights =
+      torch::tensor(frequencies, torch::kDouble).pow(-power).to(probabilities.scalar_type());
+  const auto adjusted = probabilities * weights.to(probabilities.device());
+  return adjusted / adjusted.sum(1, /*keepdim=*/true);
+}
+
 namespace {
 
 class TorchClassifier : public EmotionClassifier {
  public:
   explicit TorchClassifier(const ClassifierOptions& options)
-      : device_(parse_device(options.device)), tta_(options.tta) {
+      : device_(parse_device(options.device)),
+        tta_(options.tta),
+        prior_power_(options.prior_power) {
+    check_prior_power(prior_power_);
     const auto paths = options.models.empty() ? std::vector{default_model_path()} : options.models;
     for (const auto& path : paths) {
       auto model = load_model(path, device_);
       if (options.fold_batchnorm) model.net->fold_batchnorm();
       if (!members_.empty()) check_compatible(model.spec, path, paths.front());
+      if (prior_power_ != 0) add_frequencies(model, path);
       members_.push_back(std::move(model));
     }
+    for (auto& f : frequencies_) f /= static_cast<double>(paths.size());
   }
 
   torch::Tensor predict(const torch::Tensor& faces_u8) override {
@@ -72,7 +86,8 @@ class TorchClassifier : public EmotionClassifier {
       const auto p = tta_log_probabilities(*m.net, x, tta_).exp();
       sum = sum.defined() ? sum + p : p;
     }
-    return (sum / static_cast<double>(members_.size())).to(torch::kCPU);
+    const auto mean = (sum / static_cast<double>(members_.size())).to(torch::kCPU);
+    return adjust_for_prior(mean, frequencies_, prior_power_);
   }
 
   const ModelSpec& spec() const override { return members_.front().spec; }
@@ -92,8 +107,17 @@ class TorchClassifier : public EmotionClassifier {
     }
   }
 
+  // Sums the member's training frequencies into frequencies_ (divided by the count at the end).
+  void add_frequencies(const LoadedModel& model, const std::filesystem::path& path) {
+    const auto f = training_class_frequencies(model.spec.classes, model.training, path.string());
+    if (frequencies_.empty()) frequencies_.assign(f.size(), 0.0);
+    for (std::size_t i = 0; i < f.size(); ++i) frequencies_[i] += f[i];
+  }
+
   torch::Device device_;
   Tta tta_;
+  double prior_power_;
+  std::vector<double> frequencies_;  // per output column; empty when prior_power_ is 0
   std::vector<LoadedModel> members_;
 };
 

@@ -16,6 +16,7 @@
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
+#include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/network.hpp"
 #include "emomusic/nn/preprocess.hpp"
@@ -51,6 +52,15 @@ namespace {
 std::vector<std::string> class_names() {
   const auto& n = emotion_names();
   return {n.begin(), n.end()};
+}
+
+// The training faces per class, by name: the prior that inference may divide out
+// (nn/class_prior.hpp).
+json class_counts_json(const data::FaceDataset& train) {
+  const auto counts = train.class_counts();
+  json j = json::object();
+  for (int e = 0; e < kEmotionCount; ++e) j[std::string(emotion_names()[e])] = counts[e];
+  return j;
 }
 
 // Mean and spread of the training pixels as the network will see them (after `equalize`), so its
@@ -487,6 +497,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
       summary["val_accuracy"] = r.val_accuracy;
       summary["val_macro_f1"] = r.val_macro_f1;
       summary["train_images"] = train.size();
+      summary[nn::kClassCountsKey] = class_counts_json(train);
       summary["train_fingerprint"] = identity["train"]["fingerprint"];
       summary["val_images"] = val.size();
       summary["parameters"] = nn::count_parameters(*net);

@@ -31,6 +31,7 @@ FaceClassifier::FaceClassifier(const FaceClassifierOptions& options)
   o.models = options.models;
   o.device = options.device;
   o.tta = nn::parse_tta(options.tta);
+  o.prior_power = options.prior_power;
   impl_->classifier = nn::make_classifier(o);
   // Map by name, so a model that lists the classes in another order still reports them right.
   impl_->column =

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/model_spec.hpp"
 
 namespace emomusic::nn {
@@ -32,6 +33,10 @@ struct ClassifierOptions {
   Tta tta = Tta::kNone;
   /// Fold batch norm into the convolutions: same outputs (to float rounding), faster.
   bool fold_batchnorm = true;
+  /// Logit adjustment τ (nn/class_prior.hpp): the probabilities are divided by the training
+  /// class frequencies to this power and renormalised. 0 leaves them as the network gives them;
+  /// an ensemble divides its mean by the mean of its members' frequencies.
+  double prior_power = kDefaultPriorPower;
 };
 
 class EmotionClassifier {
@@ -44,12 +49,18 @@ class EmotionClassifier {
 };
 
 /// Loads the model(s) named in `options`; throws ModelError for a missing or invalid file, or for
-/// ensemble members that disagree on input size or classes.
+/// ensemble members that disagree on input size or classes (or, with a prior power, whose classes
+/// are not the 7 emotions), and UsageError for a prior power out of range.
 std::unique_ptr<EmotionClassifier> make_classifier(const ClassifierOptions& options);
 
 /// How messages name `models`: "the default model", a file name, or "a.safetensors +
 /// b.safetensors".
 std::string describe_models(const std::vector<std::filesystem::path>& models);
+
+/// `probabilities` [N,C] divided column by column by `frequencies`^`power` and renormalised so
+/// that each row sums to 1 (logit adjustment: log p − τ·log f). `power` 0 returns them unchanged.
+torch::Tensor adjust_for_prior(const torch::Tensor& probabilities,
+                               const std::vector<double>& frequencies, double power);
 
 /// Logits of `net` for normalised input `x` [N,1,S,S], averaged over the TTA views (as logits
 /// averaged after softmax: returns log of mean probability). Shared by eval and the classifier.

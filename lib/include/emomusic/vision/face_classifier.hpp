@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/nn/class_prior.hpp"
 #include "emomusic/vision/face_emotion.hpp"
 
 namespace emomusic::vision {
@@ -25,6 +26,8 @@ struct FaceClassifierOptions {
   std::vector<std::filesystem::path> models;
   std::string device = "cpu";  ///< cpu, cuda, cuda:N
   std::string tta = "none";    ///< none, flip, tencrop (nn/classifier.hpp)
+  /// Logit adjustment τ: divide out the training class prior to this power (nn/class_prior.hpp).
+  double prior_power = nn::kDefaultPriorPower;
 };
 
 /// What is being classified: still photos (offline work) or video and camera frames (real time).

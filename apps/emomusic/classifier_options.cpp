@@ -1,0 +1,17 @@
+#include "classifier_options.hpp"
+
+#include "emomusic/nn/class_prior.hpp"
+
+namespace emomusic::app {
+
+CLI::Option* add_prior_power_option(CLI::App& cmd, double& power) {
+  return cmd
+      .add_option("--prior-power", power,
+                  "Divide the probabilities by the model's training class frequencies to this "
+                  "power before choosing (logit adjustment; 0: off, 1: the whole prior; "
+                  "docs/vision.md)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, nn::kMaxPriorPower));
+}
+
+}  // namespace emomusic::app

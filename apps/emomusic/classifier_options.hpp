@@ -1,0 +1,12 @@
+#pragma once
+// The classifier option that eval, detect, recommend and serve share, declared once.
+
+#include <CLI/CLI.hpp>
+
+namespace emomusic::app {
+
+/// Adds --prior-power (logit adjustment τ, nn/class_prior.hpp) bound to `power`, which holds the
+/// default.
+CLI::Option* add_prior_power_option(CLI::App& cmd, double& power);
+
+}  // namespace emomusic::app
