@@ -192,6 +192,7 @@ std::vector<Track> Catalog::all_tracks() const {
 }
 
 std::vector<Track> Catalog::search(std::string_view text, int limit) const {
+  check_range(limit, kSearchLimitRange, "the search limit");
   // LIKE wildcards typed by the user are matched literally.
   std::string pattern = "%";
   for (char c : text) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/track.hpp"
 
 namespace emomusic::music {
@@ -41,6 +42,9 @@ struct CatalogStats {
 /// "explicit", "mean_valence", "mean_energy", "top_genres": [{"genre", "tracks"}]}.
 nlohmann::json to_json(const CatalogStats& stats, const std::filesystem::path& catalog);
 
+/// The most hits Catalog::search() returns at once.
+inline constexpr ValueRange<int> kSearchLimitRange{1, 100000};
+
 class Catalog {
  public:
   enum class Mode { kReadOnly, kReadWrite };
@@ -62,7 +66,8 @@ class Catalog {
   long count() const;
   bool contains(std::string_view id) const;
   std::vector<Track> all_tracks() const;
-  /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first.
+  /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first;
+  /// at most `limit` (kSearchLimitRange) of them.
   std::vector<Track> search(std::string_view text, int limit) const;
   CatalogStats stats() const;
 
