@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "emomusic/music/catalog.hpp"
 #include "emomusic/music/catalog_import.hpp"
 #include "emomusic/music/playlist_format.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 
@@ -68,7 +70,7 @@ void setup_catalog(CLI::App& app, Command& command) {
   add_catalog_option(se, search->catalog);
   se->add_option("-n,--limit", search->limit, "Most hits to show")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+      ->check(in_range(music::kSearchLimitRange));
   se->add_option("-f,--format", search->format, join_names(music::playlist_format_names()))
       ->capture_default_str()
       ->check(CLI::IsMember(music::playlist_format_names()));
@@ -94,10 +96,25 @@ int run_catalog_import(const CatalogImportOptions& o) {
   for (const auto& r : reports) {
     for (const auto& p : r.problems) spdlog::warn("skipped {}", p.message());
     skipped += static_cast<long>(r.problems.size());
+    // The Kaggle layout repeats a track once per genre: thousands of repeats, so only the first
+    // few are logged one by one, and --json lists them all.
+    constexpr std::size_t kDuplicatesLogged = 10;
+    for (std::size_t i = 0; i < std::min(r.duplicates.size(), kDuplicatesLogged); ++i) {
+      spdlog::warn("{}", r.duplicates[i].message());
+    }
+    if (r.duplicates.size() > kDuplicatesLogged) {
+      spdlog::warn("{}: {} more ids are on several lines (--json lists them)", r.source,
+                   r.duplicates.size() - kDuplicatesLogged);
+    }
     out["files"].push_back(music::to_json(r));
     if (!o.json) {
-      std::cout << fmt::format("{}: {} of {} rows imported (layout {}), {} skipped\n", r.source,
-                               r.imported, r.records, r.layout, r.problems.size());
+      std::cout << fmt::format("{}: {} of {} rows imported (layout {}), {} skipped", r.source,
+                               r.imported, r.records, r.layout, r.problems.size())
+                << (r.duplicates.empty()
+                        ? std::string()
+                        : fmt::format(", {} ids on several rows (the last row of each kept)",
+                                      r.duplicates.size()))
+                << '\n';
     }
   }
   out["tracks"] = music::Catalog(path, music::Catalog::Mode::kReadOnly).count();
@@ -130,7 +147,7 @@ int run_catalog_search(const CatalogSearchOptions& o) {
   const auto format = music::playlist_format_from_string(o.format);
   const auto tracks = music::Catalog(catalog_path(o.catalog), music::Catalog::Mode::kReadOnly)
                           .search(o.text, o.limit);
-  if (tracks.empty()) throw NotFoundError("no track matches '" + o.text + "'");
+  if (tracks.empty()) throw NotFoundError("no track matches '" + excerpt(o.text) + "'");
   std::vector<music::Recommendation> hits;
   for (const auto& t : tracks) hits.push_back({t, music::kUnknownFeature, "", 1, 1});
   music::write_playlist(std::cout, hits, format);

@@ -28,7 +28,7 @@ data::FaceDataset load_dataset(const DatasetOptions& o, bool show_progress) {
   lo.cache_dir = o.cache_dir;
   lo.show_progress = show_progress;
   data::LoadReport report;
-  auto d = with_hint<data::BadRowError>("--skip-bad skips them",
+  auto d = with_hint<data::BadRowError>("--skip-bad skips such rows",
                                         [&] { return data::load_dataset(o.data, lo, &report); });
   std::string splits;
   for (const auto& s : d.split_names) splits += (splits.empty() ? "" : ", ") + s;

@@ -13,11 +13,14 @@
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
+#include "emomusic/session/mood_record.hpp"
 #include "emomusic/vision/face_detector.hpp"
 #include "emomusic/core/shard.hpp"
 #include "emomusic/vision/image_inputs.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 #include "emomusic/vision/result_writer.hpp"
 #include "ml_commands.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 
@@ -31,7 +34,7 @@ void setup_detect(CLI::App& app, Command& command) {
           "with --once, no stable emotion within --timeout), 8 no camera, camera busy, no "
           "display for --show, or no face detector installed.");
   auto* camera = sub->add_option("--camera", o->camera, "Webcam number N (/dev/videoN)")
-                     ->check(CLI::NonNegativeNumber);
+                     ->check(in_range(kCameraRange));
   auto* video = sub->add_option("--video", o->video, "Video file or stream URL");
   auto* image = sub->add_option("--image", o->images, "Image files; '-' reads one from stdin");
   auto* dir =
@@ -55,32 +58,32 @@ void setup_detect(CLI::App& app, Command& command) {
   sub->add_option("--cascade", o->cascade, "OpenCV cascade XML file instead of the installed one");
   sub->add_option("--min-face", o->min_face, "Smallest face looked for, in pixels")
       ->capture_default_str()
-      ->check(CLI::Range(8, 4096));
+      ->check(in_range(vision::kMinFaceRange));
   sub->add_option("--detect-width", o->detect_width,
                   "Shrink wider frames to this width for detection (0: never); faster")
       ->capture_default_str()
-      ->check(CLI::Range(0, 8192));
+      ->check(in_range(vision::kDetectWidthRange));
   sub->add_option("--min-neighbors", o->min_neighbors,
                   "Detector votes a face needs: higher, fewer false faces")
       ->capture_default_str()
-      ->check(CLI::Range(1, 50));
+      ->check(in_range(vision::kMinNeighborsRange));
   sub->add_option("--rescan-every", o->rescan_every,
                   "In a video, search the whole frame every N analysed frames and only near "
                   "known faces in between (1: whole frame always)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(in_range(vision::kRescanEveryRange));
   sub->add_option("--margin", o->margin,
                   "Border added around the detected face on each side, as a fraction of its "
                   "size (negative: inside it)")
       ->capture_default_str()
-      ->check(CLI::Range(-0.25, 1.0));
+      ->check(in_range(vision::kFaceMarginRange));
   sub->add_option("--every", o->every, "Analyse every Nth frame of a video or camera")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(in_range(vision::kEveryRange));
   sub->add_option("--smoothing", o->smoothing,
                   "Average each face's probabilities over about N analysed frames (1: none)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(in_range(vision::kSmoothingRange));
   sub->add_flag("--show", o->show, "Show a window with boxes, labels, bars and FPS (q/Esc quits)");
   sub->add_option("-o,--output", o->output,
                   "Write the annotated image (a folder for several) or video (.avi, .mp4)");
@@ -89,14 +92,20 @@ void setup_detect(CLI::App& app, Command& command) {
                 "--once))");
   sub->add_option("--stable-seconds", o->stable_seconds, "--once: how long the emotion must hold")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 600.0));
+      ->check(in_range(vision::kStableSecondsRange));
   sub->add_option("--stable-confidence", o->stable_confidence,
                   "--once: smoothed probability it must keep")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(in_range(vision::kStableConfidenceRange));
   sub->add_option("--timeout", o->timeout, "--once: give up after this many seconds")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(in_range(vision::kTimeoutRange));
+  auto* history_db = sub->add_option(
+      "--history-db", o->history_db,
+      "--once: mood history file the settled mood is recorded in, with its source (default: "
+      "$XDG_DATA_HOME/emomusic/history.db)");
+  sub->add_flag("--no-history", o->no_history, "--once: do not record the settled mood")
+      ->excludes(history_db);
   sub->add_option("-f,--format", o->format,
                   "Output on stdout: " + join_names(vision::output_format_names()))
       ->capture_default_str()
@@ -194,6 +203,13 @@ int run_detect(const DetectOptions& o) {
   s.cancel = interrupt_token();
   if (o.once) {
     const auto summary = analyse_stream(pipeline, source, s, nullptr);
+    // Recorded before it is printed: a mood that detect reports is in the history.
+    if (!o.no_history) {
+      const std::string label = o.camera >= 0 ? "camera " + std::to_string(o.camera)
+                                              : std::filesystem::path(o.video).filename().string();
+      session::record_settled_mood(std::filesystem::path(o.history_db), *summary.settled,
+                                   summary.settled_confidence, label);
+    }
     std::cout << to_string(*summary.settled) << std::endl;
     return static_cast<int>(ExitCode::kOk);
   }

@@ -38,6 +38,8 @@ struct DetectOptions {
   double stable_seconds = vision::StabilityOptions{}.seconds;
   double stable_confidence = vision::StabilityOptions{}.confidence;
   double timeout = vision::StreamOptions{}.timeout_s;
+  std::string history_db;   ///< --once: where the settled mood is recorded; empty: the default
+  bool no_history = false;  ///< --once: record nothing
   std::string format = "text";
   std::string shard;  ///< "I/N": only that share of the images (core/shard.hpp)
 };

@@ -15,7 +15,9 @@
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/plot/confusion_matrix.hpp"
 #include "emomusic/train/evaluate.hpp"
+#include "emomusic/train/option_ranges.hpp"
 #include "ml_commands.hpp"
+#include "option_range.hpp"
 #if defined(EMOMUSIC_WITH_VISION) && defined(EMOMUSIC_WITH_MUSIC)
 #include "emomusic/session/photo_evaluation.hpp"
 #define EMOMUSIC_EVAL_PHOTOS 1
@@ -56,11 +58,12 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
   cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
   cmd->add_option("--batch-size", o->batch_size, "Faces per batch")
-      ->check(CLI::Range(1, 4096))
+      ->check(in_range(train::kEvalBatchRange))
       ->capture_default_str();
   cmd->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kThreadsRange));
   cmd->add_option("--shard", o->shard,
                   "I/N: measure only the I-th of N equal runs of consecutive rows or photos "
                   "(from 0), for a job array; the JSON confusion matrices of the N add up");

@@ -11,6 +11,7 @@
 #include "emomusic/music/history_format.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/mood_timeline.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 
@@ -23,7 +24,7 @@ void setup_history(CLI::App& app, Command& command) {
       "plot cannot be written, 8 the history is locked by another writer.");
   sub->add_option("--days", options->days, "Days to show, today (UTC) included")
       ->capture_default_str()
-      ->check(CLI::Range(1, music::kMaxHistoryDays));
+      ->check(in_range(music::kHistoryDaysRange));
   auto* format = sub->add_option("-f,--format", options->format, "table, json or csv")
                      ->capture_default_str()
                      ->check(CLI::IsMember(music::history_format_names()));

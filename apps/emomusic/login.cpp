@@ -7,6 +7,7 @@
 
 #include "emomusic/music/spotify/callback_listener.hpp"
 #include "emomusic/music/spotify/login.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 
@@ -17,12 +18,12 @@ void setup_login(CLI::App& app, Command& command) {
       "Log in to Spotify (authorization code with PKCE) so that emomusic can create playlists "
       "in your account; needs SPOTIFY_CLIENT_ID or spotify.json (docs/spotify.md)");
   cmd->add_option("--port", options->port, "Loopback port for the redirect (0: any free port)")
-      ->check(CLI::Range(0, 65535))
+      ->check(in_range(kPortRange))
       ->capture_default_str();
   cmd->add_flag("--no-browser", options->no_browser,
                 "Only print the login URL; do not open a browser");
   cmd->add_option("--wait", options->wait_s, "Seconds to wait for the browser")
-      ->check(CLI::PositiveNumber)
+      ->check(in_range(spotify::kLoginWaitRange))
       ->capture_default_str();
   add_spotify_options(*cmd, options->spotify);
   cmd->callback([options, &command] { command = [options] { return run_login(*options); }; });

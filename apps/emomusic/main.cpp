@@ -11,11 +11,13 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <iostream>
 
 #include "command.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/progress.hpp"
+#include "emomusic/core/text.hpp"
 #include "ml_commands.hpp"
 #ifndef EMOMUSIC_FRONT
 #include "eval.hpp"
@@ -91,6 +93,9 @@ int run(int argc, char** argv) {
 #ifdef EMOMUSIC_FRONT
   // Before anything else, so that emomusic-ml sees the command line exactly as typed.
   if (emomusic::app::needs_ml_binary(argc, argv)) return emomusic::app::exec_ml_binary(argc, argv);
+#else
+  // The front's mark is for the front only (see kFrontExecMarker); nothing this runs inherits it.
+  ::unsetenv(emomusic::app::kFrontExecMarker);
 #endif
   CLI::App app{
       "emomusic: reads a facial expression and plays music that fits it.\n"
@@ -142,6 +147,14 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 answers a word that is no command with "A subcommand is required": name the word.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) && app.get_subcommands().empty() &&
+        !app.remaining().empty()) {
+      const std::string word = app.remaining().front();
+      std::cerr << "error: unknown " << (word.rfind('-', 0) == 0 ? "option" : "command") << " '"
+                << emomusic::excerpt(word) << "'; run emomusic --help for the commands\n";
+      return static_cast<int>(ExitCode::kUsage);
+    }
     const int printed = app.exit(e);  // prints help/version to stdout, errors to stderr
     return printed == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
   }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string_view>
@@ -55,6 +56,12 @@ std::optional<fs::path> find_ml_binary() {
 
 int exec_ml_binary(int argc, char** argv) {
   const auto binary = find_ml_binary();
+  if (const char* marker = std::getenv(kFrontExecMarker); marker && *marker) {
+    std::cerr << "error: " << (binary ? binary->string() : std::string(kMlBinaryName))
+              << " is a copy of emomusic itself, not " << kMlBinaryName
+              << " (LibTorch and OpenCV); install the real one there\n";
+    return static_cast<int>(ExitCode::kUnavailable);
+  }
   if (!binary) {
     const auto dir = executable_dir();
     const std::string where = dir ? dir->string() : std::string("this program's folder");
@@ -63,7 +70,9 @@ int exec_ml_binary(int argc, char** argv) {
               << where << "/../libexec/emomusic\n";
     return static_cast<int>(ExitCode::kUnavailable);
   }
+  ::setenv(kFrontExecMarker, "1", 1);
   ::execv(binary->c_str(), argv);
+  ::unsetenv(kFrontExecMarker);
   std::cerr << "error: cannot run " << binary->string() << ": " << std::strerror(errno) << "\n";
   return static_cast<int>(ExitCode::kUnavailable);
 }

@@ -16,6 +16,11 @@ namespace emomusic::app {
 /// Where `emomusic-ml` is installed: <prefix>/libexec/emomusic, relative to <prefix>/bin.
 inline constexpr const char* kMlBinaryName = "emomusic-ml";
 
+/// Set by the front in the environment of the emomusic-ml it execs, and cleared by emomusic-ml on
+/// entry. A front that finds it set for a command it would hand over has been exec'd by itself:
+/// the "emomusic-ml" it found is a copy of the front, and exec'ing it again would never end.
+inline constexpr const char* kFrontExecMarker = "EMOMUSIC_FRONT_EXEC";
+
 /// The subcommands that run in emomusic-ml, and their one-line help, which both executables show.
 inline constexpr const char* kTrainHelp = "Train a facial-expression classifier on FER2013";
 inline constexpr const char* kEvalHelp =
@@ -34,7 +39,8 @@ bool needs_ml_binary(int argc, char** argv);
 std::optional<std::filesystem::path> find_ml_binary();
 
 /// Replaces this process by emomusic-ml with the same arguments. Returns only on failure, with
-/// the exit code and after the message: 8 (unavailable) when emomusic-ml is missing.
+/// the exit code and after the message: 8 (unavailable) when emomusic-ml is missing, or when it
+/// is the front itself (kFrontExecMarker).
 int exec_ml_binary(int argc, char** argv);
 
 }  // namespace emomusic::app

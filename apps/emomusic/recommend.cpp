@@ -15,16 +15,26 @@
 #include "emomusic/music/playlist_format.hpp"
 #include "emomusic/music/ranking.hpp"
 #include "emomusic/session/playlist.hpp"
+#include "option_range.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/client.hpp"
 #endif
 #ifdef EMOMUSIC_WITH_VISION
+#include "emomusic/session/mood_record.hpp"
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #endif
 
 namespace emomusic::app {
 namespace {
+namespace fs = std::filesystem;
+
+#ifdef EMOMUSIC_WITH_VISION
+// A mood read from a face is the listener's mood now: it goes into the history, as the page's.
+void record(const RecommendOptions& o, Emotion e, double confidence, const std::string& source) {
+  if (!o.no_history) session::record_settled_mood(fs::path(o.history_db), e, confidence, source);
+}
+#endif
 
 // Where the emotion comes from: the command line, stdin, or (vision builds) a photo or camera.
 Emotion emotion_of(const RecommendOptions& o) {
@@ -53,16 +63,21 @@ Emotion emotion_of(const RecommendOptions& o) {
     StreamOptions once;
     once.once = true;
     once.cancel = interrupt_token();
-    const Emotion e = *analyse_stream(pipeline, *camera, once, nullptr).settled;
+    const auto summary = analyse_stream(pipeline, *camera, once, nullptr);
+    const Emotion e = *summary.settled;
     spdlog::info("camera {}: {}", o.from_camera, to_string(e));
+    record(o, e, summary.settled_confidence, "camera " + std::to_string(o.from_camera));
     return e;
   }
   const auto faces = pipeline.analyse(image);
   if (faces.empty()) throw NotFoundError(o.from_image + ": no face found");
   // Faces come largest first: the nearest person is the listener.
+  const FaceEmotion& listener = faces.front();
   spdlog::info("{}: {} face(s); the largest looks {}", o.from_image, faces.size(),
-               to_string(faces.front().emotion()));
-  return faces.front().emotion();
+               to_string(listener.emotion()));
+  record(o, listener.emotion(), settled_confidence({listener}, listener.emotion()),
+         o.from_image == "-" ? "standard input" : fs::path(o.from_image).filename().string());
+  return listener.emotion();
 #else
   throw UnavailableError("--from-image/--from-camera: this emomusic was built without vision");
 #endif
@@ -85,7 +100,8 @@ void setup_recommend(CLI::App& app, Command& command) {
   auto* from_image = sub->add_option("--from-image", options->from_image,
                                      "Detect the emotion of the largest face in this photo first");
   auto* from_camera = sub->add_option("--from-camera", options->from_camera,
-                                      "Watch this camera until an emotion settles, then recommend");
+                                      "Watch this camera until an emotion settles, then recommend")
+                          ->check(in_range(kCameraRange));
   sub->add_option("--model", options->models,
                   "Emotion model for --from-image/--from-camera (repeat: an ensemble)");
   add_prior_power_option(*sub, options->prior_power);
@@ -98,10 +114,10 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("--target", options->target, "Mood a lift ends at (calm, happy, energetic, …)");
   sub->add_option("--steps", options->steps, "Stages of a lift, start and end included")
       ->capture_default_str()
-      ->check(CLI::Range(2, 20));
+      ->check(in_range(session::kStepsRange));
   sub->add_option("-n,--limit", options->limit, "Tracks in the playlist")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(in_range(session::kLimitRange));
   sub->add_option("--catalog", options->catalog,
                   "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
   sub->add_option("--mapping", options->mapping, "Emotion→music mapping JSON (default: shipped)");
@@ -113,21 +129,21 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("--max-per-artist", options->max_per_artist,
                   "At most this many tracks per artist")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
+      ->check(in_range(session::kMaxPerArtistRange));
   sub->add_option("--diversity", options->diversity,
                   "0..1: how strongly to avoid tracks that sound like ones already picked (MMR)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(in_range(session::kDiversityRange));
   sub->add_option("--popularity-weight", options->popularity_weight,
                   "Prefer popular tracks: adds weight*(1-popularity/100) to the distance")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 10.0));
+      ->check(in_range(session::kPopularityWeightRange));
   sub->add_option("--variety", options->variety,
                   "Random jitter added to distances so runs differ (0 = always the same)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(in_range(session::kVarietyRange));
   sub->add_option("--seed", options->seed, "Seed for repeatable output")
-      ->check(CLI::NonNegativeNumber);
+      ->check(in_range(session::kSeedRange));
   sub->add_option("-f,--format", options->format, join_names(music::playlist_format_names()))
       ->capture_default_str()
       ->check(CLI::IsMember(music::playlist_format_names()));
@@ -136,6 +152,9 @@ void setup_recommend(CLI::App& app, Command& command) {
   sub->add_option("--history-db", options->history_db,
                   "History file with the likes and skips (default: "
                   "$XDG_DATA_HOME/emomusic/history.db; a missing file means none)");
+  sub->add_flag("--no-history", options->no_history,
+                "With --from-image or --from-camera: do not record the detected mood in the "
+                "history (--history-db)");
   sub->add_flag("--no-spotify", options->no_spotify,
                 "Stay offline even when Spotify credentials are set (they are used to fill a "
                 "playlist the catalog cannot)");

@@ -33,6 +33,8 @@ struct RecommendOptions {
   /// Leave out tracks skipped for this emotion and prefer liked ones, from the history file.
   bool no_feedback = false;
   std::string history_db;  ///< empty = $XDG_DATA_HOME/emomusic/history.db
+  /// With --from-image or --from-camera: do not record the detected mood in the history.
+  bool no_history = false;
   /// With Spotify credentials: fill a short playlist from Spotify, unless this is set.
   bool no_spotify = false;
   std::string create_playlist;  ///< save the playlist in the user's Spotify account

@@ -11,6 +11,7 @@
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/session/web_server.hpp"
 #include "ml_commands.hpp"
+#include "option_range.hpp"
 
 extern char** environ;
 
@@ -30,7 +31,7 @@ void setup_serve(CLI::App& app, Command& command) {
       ->capture_default_str();
   sub->add_option("--port", options->port, "Port to listen on; 0 picks a free one")
       ->capture_default_str()
-      ->check(CLI::Range(0, 65535));
+      ->check(in_range(kPortRange));
   sub->add_option("--model", options->models, "Emotion model (repeat: an ensemble)");
   add_prior_power_option(*sub, options->prior_power);
   sub->add_option("--catalog", options->catalog,
@@ -44,7 +45,7 @@ void setup_serve(CLI::App& app, Command& command) {
   sub->add_flag("--open", options->open, "Open the page in the default browser (xdg-open)");
   sub->add_option("--threads", options->threads, "Request workers")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(in_range(session::kWorkerThreadsRange));
   sub->add_flag("--no-spotify", options->no_spotify,
                 "Stay offline even when Spotify credentials are set (they fill playlists the "
                 "catalog cannot, and \"Save to Spotify\" needs them and `emomusic login`)");

@@ -2,22 +2,24 @@
 
 #include <chrono>
 
+#include "option_range.hpp"
+
 namespace emomusic::app {
 
 void add_spotify_options(CLI::App& cmd, SpotifyOptions& options) {
   cmd.add_option("--timeout", options.timeout_s, "Seconds one Spotify request may take")
-      ->check(CLI::PositiveNumber)
+      ->check(in_range(spotify::kRequestTimeoutRange))
       ->capture_default_str();
   cmd.add_option("--connect-timeout", options.connect_timeout_s,
                  "Seconds to wait for a connection to Spotify")
-      ->check(CLI::PositiveNumber)
+      ->check(in_range(spotify::kRequestTimeoutRange))
       ->capture_default_str();
   cmd.add_option("--max-wait", options.max_wait_s,
                  "Longest rate-limit pause (Retry-After, seconds) to sit out before giving up")
-      ->check(CLI::NonNegativeNumber)
+      ->check(in_range(spotify::kMaxRetryAfterRange))
       ->capture_default_str();
   cmd.add_option("--retries", options.retries, "Resends after a server error or a timeout")
-      ->check(CLI::Range(0, 10))
+      ->check(in_range(spotify::kRetriesRange))
       ->capture_default_str();
   cmd.add_flag("--no-cache", options.no_cache, "Neither read nor write the Spotify response cache");
 }

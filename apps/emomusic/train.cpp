@@ -14,8 +14,10 @@
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_spec.hpp"
 #include "emomusic/train/distributed.hpp"
+#include "emomusic/train/option_ranges.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "ml_commands.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 namespace {
@@ -25,13 +27,9 @@ std::vector<int> parse_channels(const std::string& text) {
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {
-    try {
-      const int c = std::stoi(item);
-      if (c < 1) throw std::invalid_argument("not positive");
-      out.push_back(c);
-    } catch (const std::exception&) {
-      throw UsageError("--channels: '" + item + "' is not a positive integer");
-    }
+    const std::string error = in_range(train::kChannelsRange)(item);
+    if (!error.empty()) throw UsageError("--channels: " + error);
+    out.push_back(std::stoi(item));
   }
   if (out.empty()) throw UsageError("--channels needs at least one stage, e.g. 32,64,128,256");
   return out;
@@ -87,21 +85,23 @@ void setup_train(CLI::App& app, Command& command) {
       ->capture_default_str()
       ->excludes(init);
   cmd->add_option("--convs-per-stage", t.arch.convs_per_stage, "vgg: 3x3 convolutions per stage")
-      ->check(CLI::Range(1, 8))
       ->capture_default_str()
-      ->excludes(init);
+      ->excludes(init)
+      ->check(in_range(train::kConvsPerStageRange));
   cmd->add_option("--hidden", t.arch.hidden, "vgg: hidden dense units (0: none)")
       ->capture_default_str()
-      ->excludes(init);
+      ->excludes(init)
+      ->check(in_range(train::kHiddenRange));
   cmd->add_option("--dropout", t.arch.dropout, "Dropout before the dense layers")
       ->capture_default_str()
-      ->excludes(init);
+      ->excludes(init)
+      ->check(in_range(train::kDropoutRange));
   cmd->add_option("--epochs", t.epochs, "Epochs")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kEpochsRange));
   cmd->add_option("--batch-size", t.batch_size, "Images per step (per rank when data-parallel)")
-      ->check(CLI::Range(2, 4096))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kTrainBatchRange));
   cmd->add_option("--optimizer", t.optimizer,
                   join_names(train::optimizer_names()) + " (sgd with Nesterov momentum)")
       ->check(CLI::IsMember(train::optimizer_names()))
@@ -109,24 +109,29 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--lr", t.schedule.base_lr,
                   "Peak learning rate (after warm-up, before decay), for --batch-size images per "
                   "step, or for --lr-batch images if given")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kLearningRateRange));
   cmd->add_option("--lr-batch", t.lr_reference_batch,
                   "The batch size --lr is meant for; the peak rate is scaled from it to "
                   "--batch-size, linearly for sgd, by the square root for adamw (0: --lr as given)")
-      ->check(CLI::Range(0, 4096))
+      ->check(in_range(train::kLrReferenceBatchRange))
       ->capture_default_str();
-  cmd->add_option("--weight-decay", t.weight_decay, "Weight decay")->capture_default_str();
-  cmd->add_option("--momentum", t.momentum, "sgd momentum")->capture_default_str();
+  cmd->add_option("--weight-decay", t.weight_decay, "Weight decay")
+      ->capture_default_str()
+      ->check(in_range(train::kWeightDecayRange));
+  cmd->add_option("--momentum", t.momentum, "sgd momentum")
+      ->capture_default_str()
+      ->check(in_range(train::kMomentumRange));
   cmd->add_option("--schedule", t.schedule.kind,
                   join_names(train::schedule_names()) + " (plateau: on validation accuracy)")
       ->check(CLI::IsMember(train::schedule_names()))
       ->capture_default_str();
   cmd->add_option("--warmup", t.schedule.warmup_epochs, "Linear warm-up epochs")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kWarmupEpochsRange));
   cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing, in [0, 1)")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kLabelSmoothingRange));
   cmd->add_option(
          "--class-weights", t.class_weights,
          "Loss weights against class imbalance: " + join_names(train::class_weight_names()))
@@ -134,43 +139,49 @@ void setup_train(CLI::App& app, Command& command) {
       ->capture_default_str();
   cmd->add_option("--patience", t.patience,
                   "Stop after N epochs without a better validation accuracy (0: never)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kPatienceRange));
   cmd->add_flag("!--no-augment", t.augment, "Train without augmentation");
   cmd->add_option("--max-shift", t.augmentation.max_shift,
                   "Augmentation: shift, fraction of the side")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kMaxShiftRange));
   cmd->add_option("--max-rotation", t.augmentation.max_rotation_deg,
                   "Augmentation: rotation, degrees")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kRotationRange));
   cmd->add_option("--min-scale", t.augmentation.min_scale, "Augmentation: smallest zoom")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kScaleRange));
   cmd->add_option("--max-scale", t.augmentation.max_scale, "Augmentation: largest zoom")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kScaleRange));
   cmd->add_option("--erase-prob", t.augmentation.erase_probability,
                   "Augmentation: random erasing probability")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kProbabilityRange));
   cmd->add_option("--brightness", t.augmentation.brightness,
                   "Camera augmentation: largest brightness shift, fraction of full scale")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kBrightnessRange));
   cmd->add_option("--contrast", t.augmentation.contrast,
                   "Camera augmentation: contrast factor in [1/(1+C), 1+C]")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kContrastRange));
   cmd->add_option("--gamma", t.augmentation.gamma, "Camera augmentation: gamma in [1/(1+G), 1+G]")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kContrastRange));
   cmd->add_option("--blur-prob", t.augmentation.blur_probability,
                   "Camera augmentation: share of faces blurred")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kProbabilityRange));
   cmd->add_option("--noise", t.augmentation.noise,
                   "Camera augmentation: largest sensor-noise std, fraction of full scale")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kNoiseRange));
   cmd->add_option("--val-split", o->val_split, "Validation split (default: PublicTest, else Test)");
-  cmd->add_option("--limit", o->limit, "Train on a random subset of N images (quick runs)");
+  cmd->add_option("--limit", o->limit, "Train on a random subset of N images (quick runs)")
+      ->check(in_range(train::kSubsetRange));
   cmd->add_option("--device", t.device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--precision", o->precision,
                   "Arithmetic of the training steps: " + join_names(train::precision_names()) +
@@ -179,8 +190,11 @@ void setup_train(CLI::App& app, Command& command) {
       ->check(CLI::IsMember(train::precision_names()))
       ->capture_default_str();
   cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")
-      ->capture_default_str();
-  cmd->add_option("--seed", t.seed, "Random seed")->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kThreadsRange));
+  cmd->add_option("--seed", t.seed, "Random seed")
+      ->capture_default_str()
+      ->check(in_range(train::kSeedRange));
   auto* resume = cmd->add_flag("--resume", t.resume, "Continue from the checkpoint beside --out");
   cmd->add_flag("--overwrite", t.overwrite,
                 "Start over even where an earlier run left a model or checkpoint at --out, "

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # CLI smoke tests of `emomusic detect`: exit codes and messages for every error case, and real
 # output when ../shared/data/faces/taiwanese-dev is present.
-# Usage: detect_smoke.sh EMOMUSIC MAKE_TINY_MODEL FACES_DIR
+# Usage: detect_smoke.sh EMOMUSIC MAKE_TINY_MODEL FACES_DIR MAKE_TEST_MEDIA
 set -uo pipefail
 emomusic=$1
 make_model=$2
 faces=$3
+make_media=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export XDG_DATA_HOME=$tmp/data  # the default mood history lands here, never in the user's
 failures=0
 
 # expect CODE PATTERN ARGS…: runs detect, checks the exit code and that stdout+stderr match PATTERN.
@@ -55,6 +57,21 @@ for pattern in "missing.jpg does not exist" "empty.jpg is empty" "text.png is no
 done
 echo "ok: bad-file batch -> $code"
 expect 7 "no face found" "${m[@]}" --image "$tmp/blank.pgm"
+# Images too thin or small to hold a face have none, and the batch goes on (issue 22).
+{ printf 'P5 1500 1 255\n'; head -c 1500 /dev/zero; } >"$tmp/thin.pgm"
+{ printf 'P5 1 1500 255\n'; head -c 1500 /dev/zero; } >"$tmp/tall.pgm"
+{ printf 'P5 1 1 255\n'; head -c 1 /dev/zero; } >"$tmp/dot.pgm"
+out=$("$emomusic" detect "${m[@]}" --image "$tmp/thin.pgm" "$tmp/tall.pgm" "$tmp/dot.pgm" \
+  "$tmp/blank.pgm" 2>&1)
+code=$?
+for pattern in "thin.pgm: no face found" "tall.pgm: no face found" "dot.pgm: no face found" \
+  "blank.pgm: no face found" "4 item\(s\), 4 failed"; do
+  if [[ $code -ne 7 ]] || ! grep -Eq -- "$pattern" <<<"$out"; then
+    echo "FAIL: thin images -> $code, missing '$pattern' in: $out"
+    failures=$((failures + 1))
+  fi
+done
+echo "ok: thin images -> $code"
 
 # An image on stdin.
 out=$("$emomusic" detect "${m[@]}" --image - <"$tmp/blank.pgm" 2>&1)
@@ -71,12 +88,55 @@ if [[ -d $faces ]]; then
   expect 0 '"emotion": ?"(angry|disgust|fear|happy|sad|surprise|neutral)"' "${m[@]}" \
     --image "$photo" --format json
   expect 5 "1 failed" "${m[@]}" --image "$photo" "$tmp/missing.jpg" --format csv
+  expect 5 "thin.pgm: no face found" "${m[@]}" --image "$tmp/thin.pgm" "$photo" --format csv
+  expect 5 "$(basename "$photo"),,,,[0-9]+,[0-9]+" "${m[@]}" --image "$tmp/thin.pgm" "$photo" \
+    --format csv
   rows=$("$emomusic" detect "${m[@]}" --dir "$faces/happy" --format csv 2>/dev/null | wc -l)
   if [[ $rows -lt 50 ]]; then
     echo "FAIL: --dir happy gave $rows csv lines"
     failures=$((failures + 1))
   else
     echo "ok: --dir happy gave $rows csv lines"
+  fi
+
+  # detect --once records the settled mood in the history with its source (issue 24).
+  "$make_media" still "$tmp/face.avi" "$photo" 40 || exit 1
+  once=(--video "$tmp/face.avi" --once --stable-seconds 0.5 --stable-confidence 0)
+  expect 0 '^(angry|disgust|fear|happy|sad|surprise|neutral)$' "${m[@]}" "${once[@]}" \
+    --history-db "$tmp/h.db"
+  mood=$("$emomusic" detect "${m[@]}" "${once[@]}" --history-db "$tmp/h2.db" 2>/dev/null)
+  history=$("$emomusic" history --db "$tmp/h2.db" --format json 2>&1)
+  if ! grep -q "\"source\": *\"face.avi\"" <<<"$history" ||
+    ! grep -q "\"emotion\": *\"$mood\"" <<<"$history"; then
+    echo "FAIL: detect --once printed '$mood' but the history holds: $history"
+    failures=$((failures + 1))
+  else
+    echo "ok: detect --once recorded $mood from face.avi"
+  fi
+  expect 0 '' "${m[@]}" "${once[@]}"
+  if [[ ! -f $XDG_DATA_HOME/emomusic/history.db ]]; then
+    echo "FAIL: detect --once without --history-db recorded nothing in the default history"
+    failures=$((failures + 1))
+  fi
+  rm -rf "$XDG_DATA_HOME"
+  expect 0 '' "${m[@]}" "${once[@]}" --no-history
+  if [[ -e $XDG_DATA_HOME ]]; then
+    echo "FAIL: detect --once --no-history left files: $(find "$XDG_DATA_HOME")"
+    failures=$((failures + 1))
+  fi
+  # recommend --from-image records the photo's mood with its file name.
+  "$emomusic" recommend --model "$tmp/m.safetensors" --from-image "$photo" --history-db \
+    "$tmp/h3.db" --no-spotify -n 3 >/dev/null 2>&1
+  if ! "$emomusic" history --db "$tmp/h3.db" --format json 2>&1 |
+    grep -q "\"source\": *\"$(basename "$photo")\""; then
+    echo "FAIL: recommend --from-image recorded no mood from $(basename "$photo")"
+    failures=$((failures + 1))
+  fi
+  "$emomusic" recommend --model "$tmp/m.safetensors" --from-image "$photo" --no-history \
+    --no-spotify -n 3 >/dev/null 2>&1
+  if [[ -e $XDG_DATA_HOME/emomusic/history.db ]]; then
+    echo "FAIL: recommend --from-image --no-history recorded a mood"
+    failures=$((failures + 1))
   fi
 else
   echo "skip: $faces is not present; photo cases not run"

@@ -33,6 +33,14 @@ expect_exit 0 "$WORK/bin/emomusic" --version
 expect_exit 0 "$WORK/bin/emomusic" recommend --emotion happy --no-spotify -n 3 -f uris
 [ "$(wc -l <"$WORK/out")" -eq 3 ] || fail "recommend without emomusic-ml: $(cat "$WORK/out")"
 
+# An emomusic-ml that is a copy of the front would exec itself for ever (issue 22): it is named
+# and refused with exit 8 at once.
+mkdir -p "$WORK/copy"
+cp "$EMOMUSIC" "$WORK/copy/emomusic"
+cp "$EMOMUSIC" "$WORK/copy/emomusic-ml"
+expect_exit 8 timeout 10 "$WORK/copy/emomusic" detect --image x
+expect_in "$WORK/err" "$WORK/copy/emomusic-ml"
+
 # An install layout: bin/emomusic finds libexec/emomusic/emomusic-ml.
 mkdir -p "$WORK/prefix/bin" "$WORK/prefix/libexec/emomusic"
 cp "$EMOMUSIC" "$WORK/prefix/bin/emomusic"

@@ -118,4 +118,38 @@ code=$?
 [ "$(wc -c <"$WORK/err")" -lt 2000 ] || fail "the error echoes the input: $(wc -c <"$WORK/err") bytes"
 [ $(($(date +%s) - start)) -lt 20 ] || fail "junk on stdin took over 20 s"
 
+# Issue 22: what the listener typed is quoted short and escaped: a 131 KB genre, artist or search
+# makes a short message, and an ESC byte reaches the terminal as \x1b, not raw.
+long=$(head -c 131000 /dev/zero | tr '\0' 'g')  # an argument is at most 128 KiB
+query=${long:0:40000}  # a search SQLite takes (its LIKE patterns stop at 50 000 bytes)
+esc=$(printf 'x\033[31my')
+for option in --genre --artist; do
+  expect 7 "recommend $option of 131 KB" -- "$BIN" recommend -e happy "$option" "$long"
+  [ "$(wc -c <"$WORK/err")" -lt 400 ] || fail "$option of 131 KB echoed whole: $(wc -c <"$WORK/err") bytes"
+  expect 7 "recommend $option with an ESC byte" -- "$BIN" recommend -e happy "$option" "$esc"
+  grep -q $'\033' "$WORK/err" && fail "$option: an ESC byte reached the terminal raw"
+  grep -qF 'x\x1b[31my' "$WORK/err" || fail "$option: the ESC byte is not shown escaped: $(cat "$WORK/err")"
+done
+expect 7 "search for 40 KB" -- "$BIN" catalog search "$query"
+[ "$(wc -c <"$WORK/err")" -lt 400 ] || fail "a 40 KB search echoed whole: $(wc -c <"$WORK/err") bytes"
+expect 7 "search with an ESC byte" -- "$BIN" catalog search "$esc"
+grep -q $'\033' "$WORK/err" && fail "search: an ESC byte reached the terminal raw"
+grep -qF 'x\x1b[31my' "$WORK/err" || fail "search: the ESC byte is not shown escaped: $(cat "$WORK/err")"
+expect 2 "a year range of 131 KB" -- "$BIN" recommend -e happy --year "$long"
+[ "$(wc -c <"$WORK/err")" -lt 400 ] || fail "a 131 KB --year echoed whole: $(wc -c <"$WORK/err") bytes"
+
+# Issue 22: an id on several rows of one file is reported with its lines and the row kept; a
+# header that names a column twice is refused.
+{
+  moods_csv 300 2
+  moods_csv 300 1 | tail -n 1
+} >"$WORK/dup.csv"
+expect 0 "import with a repeated id" -- "$BIN" catalog import --catalog "$WORK/dup.db" "$WORK/dup.csv"
+grep -q "dup.csv: id $(id 300) is on lines 2 and 4; line 4 is kept" "$WORK/err" \
+  || fail "repeated id not reported: $(cat "$WORK/err")"
+grep -q "1 ids on several rows" "$WORK/out" || fail "import summary: $(cat "$WORK/out")"
+{ moods_csv 400 1 | head -1 | sed 's/,mood$/,Energy/'; moods_csv 400 1 | tail -1 | sed 's/,Happy$/,0.5/'; } >"$WORK/twice.csv"
+expect 3 "a header with a column twice" -- "$BIN" catalog import --catalog "$WORK/twice.db" "$WORK/twice.csv"
+grep -q "names column 'Energy' twice" "$WORK/err" || fail "column twice: $(cat "$WORK/err")"
+
 finish "music CLI"

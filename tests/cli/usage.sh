@@ -19,4 +19,23 @@ expect_exit 2 "$EMOMUSIC" frobnicate
 expect_exit 2 "$EMOMUSIC" train;           expect_in "$WORK/err" "--data is required"
 expect_exit 2 "$EMOMUSIC" train --data x.csv --arch resnet
 expect_exit 2 "$EMOMUSIC" eval --data x.csv --tta sixcrop
+
+# Messages name what was wrong, once and without its line end (issue 24).
+export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
+for bin in "$EMOMUSIC" "$(dirname "$EMOMUSIC")/emomusic-ml"; do
+  expect_exit 2 "$bin" bogus
+  expect_in "$WORK/err" "unknown command 'bogus'"
+  expect_not_in "$WORK/err" "subcommand is required"
+  expect_exit 2 "$bin" -q bogus --limit 3
+  expect_in "$WORK/err" "unknown command 'bogus'"
+done
+printf 'bogus\n' >"$WORK/bogus.txt"
+expect_exit 2 "$EMOMUSIC" recommend -e - --no-spotify <"$WORK/bogus.txt"
+expect_in "$WORK/err" "unknown emotion 'bogus'"
+expect_not_in "$WORK/err" 'bogus\\n'
+printf 'emotion,pixels,Usage\n3,1 2 3,Training\n' >"$WORK/bad.csv"
+expect_exit 3 "$EMOMUSIC" train --data "$WORK/bad.csv" --out "$WORK/m.safetensors" --no-cache
+expect_in "$WORK/err" "--skip-bad skips such rows"
+expect_not_in "$WORK/err" "can be skipped"  # the same hint a second time, in other words
+[ "$(grep -o -- "--skip-bad" "$WORK/err" | wc -l)" -eq 1 ] || fail "the hint twice: $(cat "$WORK/err")"
 echo "usage: all checks passed"

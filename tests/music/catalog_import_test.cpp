@@ -207,6 +207,68 @@ TEST_F(CatalogImport, KaggleRowsWithBadPopularityOrExplicitAreReported) {
   EXPECT_EQ(j["file"], reports[0].source);
 }
 
+// Issue 22: four rows with two ids imported as "4 of 4 rows imported", silently.
+TEST_F(CatalogImport, RepeatedIdsAreReportedWithTheirLinesAndTheRowKept) {
+  write_file(dir / "dup.csv",
+             std::string(test::kMoodsHeader) +                                            // line 1
+                 test::moods_row(make_id(50), "First", "A", "0.1") +                      // 2
+                 test::moods_row(make_id(51), "Other", "B") +                             // 3
+                 test::moods_row("spotify:track:" + make_id(50), "Second", "A", "0.2") +  // 4
+                 test::moods_row(make_id(51), "Other again", "B") +                       // 5
+                 test::moods_row(make_id(52), "Single", "C") +                            // 6
+                 test::moods_row(make_id(50), "Third", "A", "0.3"));                      // 7
+  const auto reports = import({"dup.csv"});
+  const auto& r = reports[0];
+  EXPECT_EQ(r.records, 6);
+  ASSERT_EQ(r.duplicates.size(), 2u);
+  EXPECT_EQ(r.duplicates[0].id, make_id(50));  // the same track, as an id and as a URI
+  EXPECT_EQ(r.duplicates[0].lines, (std::vector<long>{2, 4, 7}));
+  EXPECT_EQ(r.duplicates[1].id, make_id(51));
+  EXPECT_EQ(r.duplicates[1].lines, (std::vector<long>{3, 5}));
+  const std::string message = r.duplicates[0].message();
+  EXPECT_NE(message.find("dup.csv: id " + make_id(50) + " is on lines 2, 4 and 7; line 7 is kept"),
+            std::string::npos)
+      << message;
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  EXPECT_EQ(tracks.size(), 3u);
+  EXPECT_EQ(find(tracks, make_id(50)).name, "Third");  // the row the report says is kept
+  EXPECT_DOUBLE_EQ(find(tracks, make_id(50)).valence, 0.3);
+  const nlohmann::json j = to_json(r);
+  ASSERT_EQ(j["duplicates"].size(), 2u);
+  EXPECT_EQ(j["duplicates"][0]["lines"], nlohmann::json({2, 4, 7}));
+  EXPECT_EQ(j["duplicates"][0]["kept"], 7);
+
+  // A bad row does not count as a repeat, and ids repeated in another file are that file's.
+  write_file(dir / "once.csv", std::string(test::kMoodsHeader) +
+                                   test::moods_row(make_id(50), "Bad", "A", "7") +
+                                   test::moods_row(make_id(50), "Good", "A"));
+  EXPECT_TRUE(import({"once.csv"})[0].duplicates.empty());
+}
+
+TEST_F(CatalogImport, AHeaderThatNamesAColumnTwiceIsRefused) {
+  for (const std::string& second : {"valence", " Valence", "track"}) {
+    const std::string header = "track,artist,track_id,valence,energy," + second + "\n";
+    write_file(dir / "twice.csv", header + "x,y," + make_id(60) + ",0.5,0.5,0.5\n");
+    ImportOptions options;
+    options.layout = parse_column_map(
+        "id=track_id,name=track,artists=artist,valence=valence,"
+        "energy=energy");
+    try {
+      import({"twice.csv"}, options);
+      ADD_FAILURE() << "a header with " << second << " twice was accepted";
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("twice.csv:1: the header names column '"), std::string::npos) << what;
+      EXPECT_NE(what.find("twice (columns "), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(db));
+  }
+  // Unnamed columns (a spreadsheet's index, "") may repeat: they are never read.
+  write_file(dir / "unnamed.csv", ",," + std::string(test::kMoodsHeader) + "0,1," +
+                                      test::moods_row(make_id(61), "S", "A"));
+  EXPECT_EQ(import({"unnamed.csv"})[0].imported, 1);
+}
+
 TEST_F(CatalogImport, StrictModeImportsNothingWhenARowIsBad) {
   write_file(dir / "first.csv",
              std::string(test::kMoodsHeader) + test::moods_row(make_id(30), "Kept", "A"));

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
+#include <limits>
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
 
@@ -11,6 +14,7 @@
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/session/face_analysis.hpp"
+#include "emomusic/session/mood_record.hpp"
 #include "emomusic/session/playlist.hpp"
 #include "emomusic/session/web_server.hpp"
 #include "emomusic/vision/image_inputs.hpp"
@@ -214,6 +218,62 @@ TEST(MakePlaylist, ACatalogWithoutAFittingTrackIsNotFoundButRankingAloneLeavesIt
   } catch (const NotFoundError& e) {
     EXPECT_EQ(std::string(e.what()), ranked.catalog_empty);
   }
+}
+
+// Issue 22: the web server takes a PlaylistRequest from query parameters; the library refuses
+// what is out of range, NaN included, whoever filled it in.
+TEST(MakePlaylist, RefusesOutOfRangeRequestsNamingTheField) {
+  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
+  music::Candidates candidates;
+  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<std::pair<std::function<void(PlaylistRequest&)>, std::string>> bad = {
+      {[](PlaylistRequest& r) { r.limit = 0; }, "playlist length"},
+      {[](PlaylistRequest& r) { r.limit = 1001; }, "playlist length"},
+      {[](PlaylistRequest& r) { r.steps = 1; }, "lift steps"},
+      {[](PlaylistRequest& r) { r.max_per_artist = 0; }, "tracks per artist"},
+      {[nan](PlaylistRequest& r) { r.diversity = nan; }, "diversity"},
+      {[](PlaylistRequest& r) { r.popularity_weight = 1e300; }, "popularity weight"},
+      {[nan](PlaylistRequest& r) { r.variety = nan; }, "variety"},
+      {[](PlaylistRequest& r) { r.seed = std::uint64_t{1} << 40; }, "seed"},
+  };
+  for (const auto& [spoil, field] : bad) {
+    PlaylistRequest request;
+    request.use_feedback = false;
+    spoil(request);
+    try {
+      rank_playlist(request, mapping, candidates);
+      ADD_FAILURE() << field << ": no error";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Issue 24: the one step that puts a settled mood into the history, for the page and the
+// command line alike.
+TEST(RecordSettledMood, KeepsTheMoodWithASafeShortSourceLabel) {
+  TempDir dir;
+  const auto file = dir / "sub" / "history.db";
+  record_settled_mood(file, Emotion::kHappy, 0.75, "photo.jpg");
+  record_settled_mood(file, Emotion::kSad, 1.5, "\x1b[31m" + std::string(300, 'x'));
+  record_settled_mood(file, Emotion::kAngry, std::numeric_limits<double>::quiet_NaN(),
+                      std::string(300, '\x01'));
+  const auto entries = music::MoodHistory(file, music::MoodHistory::Mode::kReadOnly).entries();
+  ASSERT_EQ(entries.size(), 3u);
+  std::map<Emotion, music::MoodEntry> by_emotion;
+  for (const auto& e : entries) by_emotion[e.emotion] = e;
+  EXPECT_EQ(by_emotion[Emotion::kHappy].source, "photo.jpg");
+  EXPECT_DOUBLE_EQ(by_emotion[Emotion::kHappy].confidence, 0.75);
+  EXPECT_NEAR(static_cast<double>(by_emotion[Emotion::kHappy].time),
+              static_cast<double>(music::utc_now()), 60);
+  EXPECT_DOUBLE_EQ(by_emotion[Emotion::kSad].confidence, 1.0);
+  EXPECT_LE(by_emotion[Emotion::kSad].source.size(), music::kMaxSourceBytes);
+  EXPECT_EQ(by_emotion[Emotion::kSad].source.find('\x1b'), std::string::npos);
+  EXPECT_EQ(by_emotion[Emotion::kSad].source.rfind("\\x1b[31mxxx", 0), 0u);
+  EXPECT_DOUBLE_EQ(by_emotion[Emotion::kAngry].confidence, 0.0);
+  EXPECT_LE(by_emotion[Emotion::kAngry].source.size(), music::kMaxSourceBytes);
+  EXPECT_EQ(by_emotion[Emotion::kAngry].source.rfind("\\x01", 0), 0u);
 }
 
 TEST(WebServer, TokenIs32HexAndNewEachTime) {

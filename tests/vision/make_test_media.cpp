@@ -1,6 +1,7 @@
 // Generated media for tests/cli/detect_safety.sh:
 //   make_test_media video OUT.avi FRAMES [BAD_FRAME…]   MJPG video whose listed frames are broken
 //   make_test_media png OUT.png WIDTH HEIGHT            small PNG whose header claims that size
+//   make_test_media still OUT.avi PHOTO FRAMES          MJPG video of the photo, FRAMES times
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -23,6 +24,11 @@ int main(int argc, char** argv) {
                                                static_cast<unsigned>(std::stoul(argv[4]))));
     return 0;
   }
-  std::cerr << "usage: make_test_media video OUT.avi FRAMES [BAD…] | png OUT.png W H\n";
+  if (what == "still" && argc == 5) {
+    emomusic::test::write_still_video(argv[2], argv[3], std::atoi(argv[4]));
+    return 0;
+  }
+  std::cerr << "usage: make_test_media video OUT.avi FRAMES [BAD…] | png OUT.png W H | still "
+               "OUT.avi PHOTO FRAMES\n";
   return 2;
 }

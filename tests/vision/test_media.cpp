@@ -9,6 +9,16 @@
 
 namespace emomusic::test {
 
+void write_still_video(const std::filesystem::path& path, const std::filesystem::path& photo,
+                       int frames) {
+  const cv::Mat image = cv::imread(photo.string(), cv::IMREAD_COLOR);
+  if (image.empty()) throw std::runtime_error("cannot read " + photo.string());
+  const cv::Mat even = image(cv::Rect(0, 0, image.cols & ~1, image.rows & ~1));
+  cv::VideoWriter w(path.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, even.size());
+  if (!w.isOpened()) throw std::runtime_error("cannot write " + path.string());
+  for (int i = 0; i < frames; ++i) w.write(even);
+}
+
 void write_video_with_bad_frames(const std::filesystem::path& path, int frames,
                                  const std::vector<int>& bad) {
   {

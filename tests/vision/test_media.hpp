@@ -14,6 +14,11 @@ namespace emomusic::test {
 void write_video_with_bad_frames(const std::filesystem::path& path, int frames,
                                  const std::vector<int>& bad);
 
+/// An MJPG .avi of `frames` frames at 10 FPS, each the photo at `photo` (cropped to even sides):
+/// a face that holds still, for the runs that wait for a mood to settle.
+void write_still_video(const std::filesystem::path& path, const std::filesystem::path& photo,
+                       int frames);
+
 /// PNG bytes of a 4×4 grey image whose header (with a correct CRC) claims width × height.
 std::string png_declaring(unsigned width, unsigned height);
 

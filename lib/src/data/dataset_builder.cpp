@@ -15,7 +15,9 @@ void DatasetBuilder::add(const std::uint8_t* pixels, int label, const std::strin
 }
 
 void DatasetBuilder::bad(const std::string& message) {
-  if (!skip_bad_) throw BadRowError(message + " (such rows can be skipped)");
+  // The error's type says that such rows can be skipped; the front end names its option for it,
+  // once.
+  if (!skip_bad_) throw BadRowError(message);
   ++skipped_;
   // The first few go to the log; all are in the report.
   if (skipped_ <= 10) spdlog::warn("skipped: {}", message);

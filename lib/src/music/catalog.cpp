@@ -197,6 +197,7 @@ std::vector<Track> Catalog::search(std::string_view text, int limit) const {
     throw InputError("search text " + excerpt(text, 40) + " is " + std::to_string(text.size()) +
                      " bytes, over the limit of " + std::to_string(kMaxSearchBytes));
   }
+  check_range(limit, kSearchLimitRange, "the search limit");
   // LIKE wildcards typed by the user are matched literally.
   std::string pattern = "%";
   for (char c : text) {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <unordered_map>
+
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
@@ -25,8 +28,11 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
 
   const CsvLayout& layout = options.layout ? *options.layout : detect_layout(record, source);
   const RowParser parser(layout, record, source);
-  ImportReport report{source, layout.name, 0, 0, {}};
+  ImportReport report{source, layout.name, 0, 0, {}, {}};
 
+  // Each id's first line, and where in report.duplicates an id seen again is.
+  std::unordered_map<std::string, long> first_line;
+  std::unordered_map<std::string, std::size_t> duplicate_of;
   Progress progress("import " + file.filename().string(), 0, "rows");
   while (reader.next(record)) {
     if (options.cancel.cancelled()) {
@@ -48,6 +54,12 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
     }
     catalog.upsert(*row.track);
     ++report.imported;
+    const long line = reader.record_line();
+    if (const auto [first, inserted] = first_line.emplace(row.track->id, line); !inserted) {
+      const auto [known, added] = duplicate_of.emplace(row.track->id, report.duplicates.size());
+      if (added) report.duplicates.push_back({source, row.track->id, {first->second}});
+      report.duplicates[known->second].lines.push_back(line);
+    }
     if (report.records % 5000 == 0) progress.advance(5000);
   }
   progress.advance(report.records % 5000);
@@ -70,14 +82,24 @@ std::string RowProblem::message() const {
   return source + ":" + std::to_string(line) + ": " + reason;
 }
 
+std::string DuplicateId::message() const {
+  std::string where;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    where += (i == 0 ? "" : i + 1 == lines.size() ? " and " : ", ") + std::to_string(lines[i]);
+  }
+  return source + ": id " + id + " is on lines " + where + "; line " +
+         std::to_string(lines.back()) + " is kept (the genres of all merged)";
+}
+
 nlohmann::json to_json(const ImportReport& r) {
   nlohmann::json skipped = nlohmann::json::array();
   for (const auto& p : r.problems) skipped.push_back({{"line", p.line}, {"reason", p.reason}});
-  return {{"file", r.source},
-          {"layout", r.layout},
-          {"records", r.records},
-          {"imported", r.imported},
-          {"skipped", skipped}};
+  nlohmann::json duplicates = nlohmann::json::array();
+  for (const auto& d : r.duplicates) {
+    duplicates.push_back({{"id", d.id}, {"lines", d.lines}, {"kept", d.lines.back()}});
+  }
+  return {{"file", r.source},       {"layout", r.layout}, {"records", r.records},
+          {"imported", r.imported}, {"skipped", skipped}, {"duplicates", duplicates}};
 }
 
 std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,

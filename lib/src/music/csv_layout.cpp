@@ -261,7 +261,7 @@ CsvLayout parse_column_map(std::string_view spec) {
     start = end + 1;
     const std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos) {
-      throw UsageError("column map '" + std::string(spec) + "': '" + std::string(pair) +
+      throw UsageError("column map '" + excerpt(spec) + "': '" + excerpt(pair) +
                        "' is not FIELD=COLUMN");
     }
     const std::string key = lower_trimmed(pair.substr(0, eq));
@@ -275,14 +275,14 @@ CsvLayout parse_column_map(std::string_view spec) {
     if (it == std::end(kFieldNames)) {
       std::string known;
       for (const auto& f : kFieldNames) known += std::string(known.empty() ? "" : ", ") += f.second;
-      throw UsageError("column map '" + std::string(spec) + "': unknown field '" + key +
+      throw UsageError("column map '" + excerpt(spec) + "': unknown field '" + excerpt(key) +
                        "'; fields are " + known + ", artist_separator");
     }
     layout.columns[it->first] = value;
   }
   for (Field f : kRequired) {
     if (!layout.columns.count(f)) {
-      throw UsageError("column map '" + std::string(spec) + "' names no column for '" +
+      throw UsageError("column map '" + excerpt(spec) + "' names no column for '" +
                        std::string(field_name(f)) +
                        "' (id, name, artists, valence and energy are required)");
     }
@@ -293,10 +293,21 @@ CsvLayout parse_column_map(std::string_view spec) {
 RowParser::RowParser(const CsvLayout& layout, const std::vector<std::string>& header,
                      const std::string& source)
     : layout_(layout), header_size_(header.size()) {
+  std::map<std::string, std::size_t> seen;  // a column's name → its first position
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const std::string name = lower_trimmed(header[i]);
+    if (name.empty()) continue;  // unnamed columns (a spreadsheet's index) are never read
+    const auto [first, inserted] = seen.emplace(name, i);
+    if (!inserted) {
+      throw InputError(source + ":1: the header names column '" + excerpt(trimmed(header[i])) +
+                       "' twice (columns " + std::to_string(first->second + 1) + " and " +
+                       std::to_string(i + 1) + ")");
+    }
+  }
   for (const auto& [field, column] : layout_.columns) {
     auto i = find_column(header, column);
     if (!i) {
-      throw InputError(source + ":1: no column '" + column + "' (for " +
+      throw InputError(source + ":1: no column '" + excerpt(column) + "' (for " +
                        std::string(field_name(field)) + ") in the header");
     }
     index_[field] = *i;

@@ -22,7 +22,8 @@ bool looks_like_json(std::string_view s) {
 }  // namespace
 
 Emotion parse_emotion_message(std::string_view text) {
-  if (!looks_like_json(text)) return emotion_from_string(text);
+  // A line keeps its line end; an error quotes the word, not the line end.
+  if (!looks_like_json(text)) return emotion_from_string(trim_whitespace(text));
   const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     throw InputError("emotion input is not valid JSON: " + excerpt(text));

@@ -110,13 +110,14 @@ MoodMapping MoodMapping::load(const fs::path& path) {
       plan.mood = string_field(*e, "mood", where);
       const std::string mode = string_field(*e, "default_mode", where);
       if (mode != "match" && mode != "lift") {
-        throw BadKey{where + ".default_mode '" + mode + "' is neither match nor lift"};
+        throw BadKey{where + ".default_mode '" + excerpt(mode) + "' is neither match nor lift"};
       }
       plan.strategy = strategy_from_string(mode);
       plan.lift_target = string_field(*e, "lift_target", where);
       plan.why = string_field(*e, "why", where);
       for (const auto* mood : {&plan.mood, &plan.lift_target}) {
-        if (!m.moods_.count(*mood)) throw BadKey{where + " names unknown mood '" + *mood + "'"};
+        if (!m.moods_.count(*mood))
+          throw BadKey{where + " names unknown mood '" + excerpt(*mood) + "'"};
       }
       m.plans_.push_back(std::move(plan));
     }
@@ -143,7 +144,7 @@ const FeatureTarget& MoodMapping::mood(std::string_view name) const {
   if (it == moods_.end()) {
     std::string known_names;
     for (const auto& n : mood_names()) known_names += (known_names.empty() ? "" : ", ") + n;
-    throw UsageError("unknown mood '" + std::string(name) + "'; the mapping knows " + known_names);
+    throw UsageError("unknown mood '" + excerpt(name) + "'; the mapping knows " + known_names);
   }
   return it->second;
 }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::music {
 
@@ -35,7 +36,7 @@ int parse_year(std::string_view text, std::string_view range) {
       text.size() == 4 &&
       std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
   if (!digits) {
-    throw UsageError("year range '" + std::string(range) +
+    throw UsageError("year range '" + excerpt(range) +
                      "' is not a year or range (1999, 1990-1999, 1990-, -1999)");
   }
   return std::stoi(std::string(text));
@@ -174,14 +175,15 @@ void TrackFilter::set_years(std::string_view range) {
   year_from = from.empty() ? 0 : parse_year(from, range);
   year_to = to.empty() ? 0 : parse_year(to, range);
   if (year_from && year_to && year_from > year_to) {
-    throw UsageError("year range '" + std::string(range) + "' ends before it starts");
+    throw UsageError("year range '" + excerpt(range) + "' ends before it starts");
   }
 }
 
 std::string TrackFilter::describe() const {
   std::string d;
-  if (!genre.empty()) d += ", genre " + genre;
-  if (!artist.empty()) d += ", artist " + artist;
+  // Quoted short: they are the listener's words, of any length and any bytes.
+  if (!genre.empty()) d += ", genre '" + excerpt(genre) + "'";
+  if (!artist.empty()) d += ", artist '" + excerpt(artist) + "'";
   if (no_explicit) d += ", no explicit tracks";
   if (year_from || year_to) {
     d += ", years " + (year_from ? std::to_string(year_from) : "") + "-" +

@@ -1,6 +1,7 @@
 #include "emomusic/nn/preprocess.hpp"
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::nn {
 
@@ -50,7 +51,7 @@ torch::Device parse_device(const std::string& name) {
   try {
     device = torch::Device(name);
   } catch (const c10::Error&) {
-    throw UsageError("unknown device '" + name + "'; expected cpu, cuda or cuda:N");
+    throw UsageError("unknown device '" + excerpt(name) + "'; expected cpu, cuda or cuda:N");
   }
   if (device.is_cuda() && !torch::cuda::is_available()) {
     throw UnavailableError("device '" + name +

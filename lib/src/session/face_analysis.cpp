@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/result_writer.hpp"
 
@@ -136,13 +137,7 @@ FrameAnalysis MoodSessions::update(const std::string& id, std::vector<vision::Fa
   if (const auto e = s.tracker.stable_emotion(t)) {
     SettledMood mood;
     mood.emotion = *e;
-    // The tracker tells the emotion, not whose: the first face (lowest track) showing it.
-    const vision::FaceEmotion* best = nullptr;
-    for (const auto& f : out.faces) {
-      if (f.emotion() == *e && (best == nullptr || f.track < best->track)) best = &f;
-    }
-    if (best != nullptr)
-      mood.confidence = best->probabilities[static_cast<std::size_t>(to_index(*e))];
+    mood.confidence = vision::settled_confidence(out.faces, *e);
     mood.changed = s.last_settled != *e;
     s.last_settled = *e;
     out.settled = mood;

@@ -1,5 +1,7 @@
 #include "emomusic/session/playlist.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 
 #include "emomusic/core/error.hpp"
@@ -12,9 +14,23 @@
 
 namespace emomusic::session {
 
+void check_request(const PlaylistRequest& r) {
+  check_range(r.steps, kStepsRange, "the number of lift steps");
+  check_range(r.limit, kLimitRange, "the playlist length");
+  check_range(r.max_per_artist, kMaxPerArtistRange, "the tracks per artist");
+  check_range(r.diversity, kDiversityRange, "the diversity");
+  check_range(r.popularity_weight, kPopularityWeightRange, "the popularity weight");
+  check_range(r.variety, kVarietyRange, "the variety");
+  if (r.seed) {
+    check_range(static_cast<std::int64_t>(std::min<std::uint64_t>(*r.seed, INT64_MAX)), kSeedRange,
+                "the seed");
+  }
+}
+
 Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
                        const music::Candidates& candidates) {
   using namespace emomusic::music;
+  check_request(request);
   Playlist out;
   out.plan =
       plan_playlist(mapping, request.emotion, request.strategy, request.target, request.steps);

@@ -25,6 +25,7 @@
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/track.hpp"
 #include "emomusic/session/face_analysis.hpp"
+#include "emomusic/session/mood_record.hpp"
 #include "emomusic/session/playlist.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic_web_page.hpp"
@@ -435,12 +436,8 @@ struct WebServer::Impl {
       if (image.empty()) throw BadRequest("the request has no image (empty body)");
       const FrameAnalysis analysis = sessions.analyse(id, analyzer, image, "the uploaded image");
       if (analysis.settled && analysis.settled->changed) {
-        music::MoodEntry entry;
-        entry.time = music::utc_now();
-        entry.emotion = analysis.settled->emotion;
-        entry.confidence = std::clamp(analysis.settled->confidence, 0.0, 1.0);
-        entry.source = "page";
-        record_mood(entry);
+        record_mood(
+            settled_mood_entry(analysis.settled->emotion, analysis.settled->confidence, "page"));
       } else {
         write_pending_moods();
       }
@@ -454,8 +451,8 @@ struct WebServer::Impl {
         r.strategy = music::strategy_from_string(req.get_param_value("mode"));
       }
       r.target = param(req, "target");
-      r.steps = int_param(req, "steps", r.steps, 2, 20);
-      r.limit = int_param(req, "limit", r.limit, 1, 1000);
+      r.steps = int_param(req, "steps", r.steps, kStepsRange.lo, kStepsRange.hi);
+      r.limit = int_param(req, "limit", r.limit, kLimitRange.lo, kLimitRange.hi);
       r.filter.genre = param(req, "genre");
       r.filter.artist = param(req, "artist");
       if (req.has_param("years")) r.filter.set_years(req.get_param_value("years"));
@@ -492,7 +489,8 @@ struct WebServer::Impl {
                   reply(res, 200, {{"status", "ok"}});
                 });
     server.Get("/api/history", [this](const Request& req, Response& res) {
-      const int days = int_param(req, "days", 7, 1, music::kMaxHistoryDays);
+      const int days =
+          int_param(req, "days", 7, music::kHistoryDaysRange.lo, music::kHistoryDaysRange.hi);
       write_pending_moods();
       reply(res, 200, history_report(days).to_json());
     });

@@ -1,11 +1,13 @@
 #include "emomusic/train/evaluate.hpp"
 
 #include "emomusic/core/progress.hpp"
+#include "emomusic/train/option_ranges.hpp"
 
 namespace emomusic::train {
 
 Evaluation evaluate(const Predictor& predict, const data::FaceDataset& dataset,
                     const std::vector<std::string>& classes, int batch_size, bool show_progress) {
+  check_range(batch_size, kEvalBatchRange, "the batch size");
   ConfusionCounter counter(classes);
   double nll = 0;
   Progress progress("evaluate", dataset.size(), "faces",

@@ -17,7 +17,7 @@ LearningRate::LearningRate(ScheduleOptions options, int total_epochs)
     : o_(std::move(options)), total_epochs_(std::max(total_epochs, 1)) {
   const auto& names = schedule_names();
   if (std::find(names.begin(), names.end(), o_.kind) == names.end()) {
-    throw UsageError("unknown schedule '" + o_.kind + "'; expected " + join_names(names));
+    throw UsageError("unknown schedule '" + excerpt(o_.kind) + "'; expected " + join_names(names));
   }
   if (o_.base_lr <= 0) throw UsageError("the learning rate must be positive");
 }

@@ -21,6 +21,7 @@
 #include "emomusic/nn/network.hpp"
 #include "emomusic/nn/preprocess.hpp"
 #include "emomusic/train/evaluate.hpp"
+#include "emomusic/train/option_ranges.hpp"
 #include "history.hpp"
 
 namespace emomusic::train {
@@ -126,16 +127,7 @@ void set_lr(torch::optim::Optimizer& optimizer, double lr) {
 constexpr double kReadIntervalSeconds = 0.5;
 
 void validate(const TrainOptions& o, const data::FaceDataset& train, int world) {
-  if (o.epochs < 1) {
-    throw UsageError("the epoch count must be at least 1, not " + std::to_string(o.epochs));
-  }
-  if (o.batch_size < 2) {
-    throw UsageError("the batch size must be at least 2 (batch norm), not " +
-                     std::to_string(o.batch_size));
-  }
-  if (o.label_smoothing < 0 || o.label_smoothing >= 1) {
-    throw UsageError(fmt::format("label smoothing must be in [0, 1), not {}", o.label_smoothing));
-  }
+  check_options(o);
   if (o.out.empty()) throw UsageError("no output model file was given");
   check_outputs(o);
   if (train.size() < static_cast<std::int64_t>(o.batch_size) * world) {
@@ -212,6 +204,35 @@ json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& 
 }
 
 }  // namespace
+
+void check_options(const TrainOptions& o) {
+  check_range(o.epochs, kEpochsRange, "the epoch count");
+  // At least 2: batch norm needs two images to measure a variance.
+  check_range(o.batch_size, kTrainBatchRange, "the batch size");
+  check_range(o.lr_reference_batch, kLrReferenceBatchRange, "the learning rate's reference batch");
+  check_range(o.weight_decay, kWeightDecayRange, "the weight decay");
+  check_range(o.momentum, kMomentumRange, "the momentum");
+  check_range(o.label_smoothing, kLabelSmoothingRange, "label smoothing");
+  check_range(o.patience, kPatienceRange, "the patience");
+  check_range(o.threads, kThreadsRange, "the thread count");
+  check_range(o.schedule.base_lr, kLearningRateRange, "the learning rate");
+  check_range(o.schedule.warmup_epochs, kWarmupEpochsRange, "the warm-up");
+  const AugmentOptions& a = o.augmentation;
+  check_range(a.max_shift, kMaxShiftRange, "the augmentation's shift");
+  check_range(a.min_scale, kScaleRange, "the augmentation's smallest zoom");
+  check_range(a.max_scale, kScaleRange, "the augmentation's largest zoom");
+  if (a.min_scale > a.max_scale) {
+    throw UsageError(fmt::format("the augmentation's smallest zoom {} is above its largest {}",
+                                 a.min_scale, a.max_scale));
+  }
+  check_range(a.max_rotation_deg, kRotationRange, "the augmentation's rotation");
+  check_range(a.erase_probability, kProbabilityRange, "the erasing probability");
+  check_range(a.brightness, kBrightnessRange, "the brightness augmentation");
+  check_range(a.contrast, kContrastRange, "the contrast augmentation");
+  check_range(a.gamma, kContrastRange, "the gamma augmentation");
+  check_range(a.blur_probability, kProbabilityRange, "the blur probability");
+  check_range(a.noise, kNoiseRange, "the noise augmentation");
+}
 
 void check_outputs(const TrainOptions& o) {
   if (o.out.empty()) return;  // validate() says so

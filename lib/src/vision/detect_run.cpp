@@ -17,6 +17,7 @@
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/vision/annotate.hpp"
 #include "emomusic/vision/image_inputs.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
@@ -163,6 +164,14 @@ std::vector<fs::path> annotated_image_paths(const std::vector<fs::path>& images,
   return out;
 }
 
+double settled_confidence(const std::vector<FaceEmotion>& faces, Emotion emotion) {
+  const FaceEmotion* best = nullptr;
+  for (const auto& f : faces) {
+    if (f.emotion() == emotion && (best == nullptr || f.track < best->track)) best = &f;
+  }
+  return best ? best->probabilities[static_cast<std::size_t>(to_index(emotion))] : 0.0;
+}
+
 DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::path>& images,
                              ResultWriter& writer, const fs::path& output,
                              const CancelToken& cancel) {
@@ -205,12 +214,8 @@ DetectSummary analyse_images(EmotionPipeline& pipeline, const std::vector<fs::pa
 
 DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
                              const StreamOptions& options, ResultWriter* writer) {
-  if (options.every < 1) {
-    throw UsageError("the frame step must be at least 1, not " + std::to_string(options.every));
-  }
-  if (options.once && options.timeout_s <= 0) {
-    throw UsageError(fmt::format("the timeout must be positive, not {}", options.timeout_s));
-  }
+  check_range(options.every, kEveryRange, "the frame step");
+  if (options.once) check_range(options.timeout_s, kTimeoutRange, "the timeout");
   const auto start = Clock::now();
   FaceTracker tracker(options.tracker, options.stability);
   std::optional<AnnotatedVideo> video;
@@ -251,7 +256,10 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
       summary.faces += static_cast<std::int64_t>(faces.size());
       if (writer && !options.once) writer->write({source.name(), frame.index, frame.time_s, faces});
       if (options.once) {
-        if ((summary.settled = tracker.stable_emotion(frame.time_s))) break;
+        if ((summary.settled = tracker.stable_emotion(frame.time_s))) {
+          summary.settled_confidence = settled_confidence(faces, *summary.settled);
+          break;
+        }
       }
     }
     const double dt = std::chrono::duration<double>(Clock::now() - last).count();

@@ -1,9 +1,13 @@
 #include "emomusic/vision/emotion_pipeline.hpp"
 
+#include "emomusic/vision/option_ranges.hpp"
+
 namespace emomusic::vision {
 
 EmotionPipeline::EmotionPipeline(FaceDetector detector, FaceClassifier classifier, double margin)
-    : detector_(std::move(detector)), classifier_(std::move(classifier)), margin_(margin) {}
+    : detector_(std::move(detector)), classifier_(std::move(classifier)), margin_(margin) {
+  check_range(margin, kFaceMarginRange, "the face margin");
+}
 
 std::vector<FaceEmotion> EmotionPipeline::analyse(const cv::Mat& image) {
   const cv::Mat gray = to_gray(image);

@@ -10,6 +10,7 @@
 #include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/vision/face_emotion.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
@@ -50,6 +51,19 @@ fs::path find_cascade(DetectorKind kind) {
 
 namespace {
 
+// Whether `size` can hold a face of `min_side` pixels that the cascade's window can see. A frame
+// thinner than that holds none, and shrinking it further (1500x1 to 640 wide) would leave no
+// pixel row at all, which OpenCV refuses with an assertion.
+bool can_hold_face(cv::Size size, int min_side, cv::Size window) {
+  return size.width >= std::max(min_side, window.width) &&
+         size.height >= std::max(min_side, window.height);
+}
+
+// `size` scaled by `scale`, rounded as cv::resize rounds it.
+cv::Size scaled(cv::Size size, double scale) {
+  return cv::Size(cvRound(size.width * scale), cvRound(size.height * scale));
+}
+
 void sort_largest_first(std::vector<cv::Rect>& faces) {
   std::stable_sort(faces.begin(), faces.end(),
                    [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
@@ -65,11 +79,13 @@ struct FaceDetector::Impl {
 
 FaceDetector::FaceDetector(const DetectorOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  if (options.min_face < 1) throw UsageError("minimum face size must be at least 1 pixel");
-  if (options.scale_factor <= 1.0) throw UsageError("detector scale factor must be above 1");
-  if (options.rescan_every < 1) {
-    throw UsageError("the rescan interval must be at least 1 frame, not " +
-                     std::to_string(options.rescan_every));
+  check_range(options.min_face, kMinFaceRange, "the smallest face size");
+  check_range(options.detect_width, kDetectWidthRange, "the detection width");
+  check_range(options.min_neighbors, kMinNeighborsRange, "the detector's votes per face");
+  check_range(options.rescan_every, kRescanEveryRange, "the rescan interval");
+  // Written so that NaN fails too.
+  if (!(options.scale_factor > 1.0 && options.scale_factor <= 4.0)) {
+    throw UsageError("the detector's scale factor must be above 1 and at most 4");
   }
   fs::path file = options.cascade;
   if (file.empty()) {
@@ -103,14 +119,19 @@ const DetectorOptions& FaceDetector::options() const {
 std::vector<cv::Rect> FaceDetector::detect(const cv::Mat& gray) {
   CV_Assert(gray.type() == CV_8UC1);
   const auto& o = impl_->options;
+  const cv::Size window = impl_->cascade.getOriginalWindowSize();
+  if (!can_hold_face(gray.size(), o.min_face, window)) return {};
   double scale = 1.0;
   const cv::Mat* searched = &gray;
   if (o.detect_width > 0 && gray.cols > o.detect_width) {
     scale = static_cast<double>(o.detect_width) / gray.cols;
+  }
+  const int min_side = std::max(1, static_cast<int>(o.min_face * scale));
+  if (!can_hold_face(scaled(gray.size(), scale), min_side, window)) return {};
+  if (scale != 1.0) {
     cv::resize(gray, impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
     searched = &impl_->small;
   }
-  const int min_side = std::max(1, static_cast<int>(o.min_face * scale));
   std::vector<cv::Rect> faces;
   impl_->cascade.detectMultiScale(*searched, faces, o.scale_factor, o.min_neighbors, 0,
                                   cv::Size(min_side, min_side));
@@ -130,6 +151,7 @@ std::vector<cv::Rect> FaceDetector::detect_near(const cv::Mat& gray,
                                                 const std::vector<cv::Rect>& previous) {
   CV_Assert(gray.type() == CV_8UC1);
   const auto& o = impl_->options;
+  const cv::Size cascade_window = impl_->cascade.getOriginalWindowSize();
   const cv::Rect frame(0, 0, gray.cols, gray.rows);
   std::vector<cv::Rect> faces;
   for (const auto& p : previous) {
@@ -138,9 +160,11 @@ std::vector<cv::Rect> FaceDetector::detect_near(const cv::Mat& gray,
         cv::Rect(p.x - side / 2, p.y - side / 2, p.width + side, p.height + side) & frame;
     if (window.area() == 0) continue;
     const double scale = std::min(1.0, static_cast<double>(kNearFaceSide) / side);
-    cv::resize(gray(window), impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
     const int lo = std::max(1, static_cast<int>(0.7 * side * scale));
     const int hi = static_cast<int>(1.4 * side * scale) + 1;
+    // A window cut down by the frame's edge may be too thin for the face it looks for.
+    if (!can_hold_face(scaled(window.size(), scale), lo, cascade_window)) continue;
+    cv::resize(gray(window), impl_->small, cv::Size(), scale, scale, cv::INTER_AREA);
     std::vector<cv::Rect> found;
     impl_->cascade.detectMultiScale(impl_->small, found, o.scale_factor, o.min_neighbors, 0,
                                     cv::Size(lo, lo), cv::Size(hi, hi));

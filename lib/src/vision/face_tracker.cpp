@@ -4,12 +4,15 @@
 #include <tuple>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::vision {
 
 FaceTracker::FaceTracker(TrackerOptions options, StabilityOptions stability)
     : options_(options), stability_(stability) {
-  if (options_.smoothing < 1) throw UsageError("smoothing window must be at least 1 frame");
+  check_range(options_.smoothing, kSmoothingRange, "the smoothing window");
+  check_range(stability_.seconds, kStableSecondsRange, "the time a mood must hold");
+  check_range(stability_.confidence, kStableConfidenceRange, "the confidence a mood must keep");
   if (options_.min_iou <= 0 || options_.min_iou > 1) {
     throw UsageError("tracking IoU threshold must be in (0, 1]");
   }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/track.hpp"
 
 namespace emomusic::music {
@@ -44,6 +45,8 @@ nlohmann::json to_json(const CatalogStats& stats, const std::filesystem::path& c
 /// The longest text Catalog::search() looks for: longer than any name, and far below SQLite's
 /// limit on LIKE patterns (50,000 bytes), which would otherwise fail the search.
 inline constexpr std::size_t kMaxSearchBytes = 1024;
+/// The most hits Catalog::search() returns at once.
+inline constexpr ValueRange<int> kSearchLimitRange{1, 100000};
 
 class Catalog {
  public:
@@ -66,8 +69,9 @@ class Catalog {
   long count() const;
   bool contains(std::string_view id) const;
   std::vector<Track> all_tracks() const;
-  /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first.
-  /// Throws InputError for a `text` over kMaxSearchBytes.
+  /// Tracks whose name, artists or album contain `text` (case-insensitive), most popular first;
+  /// at most `limit` (kSearchLimitRange) of them. Throws InputError for a `text` over
+  /// kMaxSearchBytes.
   std::vector<Track> search(std::string_view text, int limit) const;
   CatalogStats stats() const;
 

@@ -23,16 +23,27 @@ struct RowProblem {
   std::string message() const;
 };
 
+/// A track id on several records of one file. Each record replaces the one before, so the last
+/// one is kept (with the genres of all merged, as the Kaggle layout lists a track once per genre).
+struct DuplicateId {
+  std::string source;
+  std::string id;
+  std::vector<long> lines;  ///< the records' lines, in file order; the last one is kept
+  /// "file.csv: id X is on lines 2, 5 and 9; line 9 is kept (the genres of all merged)"
+  std::string message() const;
+};
+
 struct ImportReport {
   std::string source;
   std::string layout;  ///< the detected or given layout's name
   long records = 0;    ///< data records read (the header excluded)
   long imported = 0;   ///< records upserted, new or not
   std::vector<RowProblem> problems;
+  std::vector<DuplicateId> duplicates;  ///< ids on several imported records, in file order
 };
 
 /// One file's report as `catalog import --json` lists it: {"file", "layout", "records",
-/// "imported", "skipped": [{"line", "reason"}]}.
+/// "imported", "skipped": [{"line", "reason"}], "duplicates": [{"id", "lines", "kept"}]}.
 nlohmann::json to_json(const ImportReport& report);
 
 struct ImportOptions {

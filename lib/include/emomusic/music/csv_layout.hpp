@@ -72,7 +72,9 @@ struct ParsedRow {
 /// Binds a layout to one file's header and converts its records.
 class RowParser {
  public:
-  /// Throws InputError naming `source` when the header lacks a column the layout needs.
+  /// Throws InputError naming `source` when the header lacks a column the layout needs, or names
+  /// a column twice (compared as columns are found: trimmed, ignoring case), which would leave it
+  /// unclear which one a field reads.
   RowParser(const CsvLayout& layout, const std::vector<std::string>& header,
             const std::string& source);
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/ranking.hpp"
 
 namespace emomusic::music {
@@ -40,6 +41,7 @@ std::string utc_timestamp(std::int64_t time);
 
 /// The most days a summary covers (ten years), so a typo cannot ask for millions of rows.
 inline constexpr int kMaxHistoryDays = 3650;
+inline constexpr ValueRange<int> kHistoryDaysRange{1, kMaxHistoryDays};
 /// Longest source label kept; longer ones are refused rather than cut, so a label stays a label.
 inline constexpr std::size_t kMaxSourceBytes = 200;
 /// Most artists one like or skip names (a track has a few; an orchestra's track credits a dozen);

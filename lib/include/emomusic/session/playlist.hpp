@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/candidates.hpp"
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/ranking.hpp"
@@ -28,6 +29,17 @@ class SpotifyClient;
 }
 
 namespace emomusic::session {
+
+/// The bounds of PlaylistRequest's numeric fields, for every front end that sets them;
+/// rank_playlist() checks them.
+inline constexpr ValueRange<int> kStepsRange{2, 20};
+inline constexpr ValueRange<int> kLimitRange{1, 1000};
+inline constexpr ValueRange<int> kMaxPerArtistRange{1, 1000};
+inline constexpr ValueRange<double> kDiversityRange{0.0, 1.0};
+inline constexpr ValueRange<double> kPopularityWeightRange{0.0, 10.0};
+inline constexpr ValueRange<double> kVarietyRange{0.0, 1.0};
+/// Seeds as Playlist::seed reports them (a fresh one is 32 bits), so that any can be passed back.
+inline constexpr ValueRange<std::int64_t> kSeedRange{0, 4'294'967'295};
 
 /// What the listener asked for. Defaults are recommend's.
 struct PlaylistRequest {
@@ -72,9 +84,14 @@ Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping&
                        const music::Candidates& candidates,
                        spotify::SpotifyClient* spotify = nullptr);
 
+/// Throws UsageError naming the field when a numeric field of `request` is outside its range
+/// (above), NaN included.
+void check_request(const PlaylistRequest& request);
+
 /// The first step of make_playlist(), for a caller that tops up under a lock of its own: the
-/// plan and the catalog's tracks. A catalog without a fitting track is not an error here: the
-/// playlist is empty and `catalog_empty` says why, so that Spotify may still fill it.
+/// plan and the catalog's tracks; check_request() first. A catalog without a fitting track is not
+/// an error here: the playlist is empty and `catalog_empty` says why, so that Spotify may still
+/// fill it.
 Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
                        const music::Candidates& candidates);
 

@@ -53,6 +53,7 @@
 #include <string>
 
 #include "emomusic/core/cancel.hpp"
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/spotify/config.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic/vision/face_classifier.hpp"
@@ -64,6 +65,9 @@ struct WebSpotify {
   spotify::SpotifyConfig config;  ///< its token_path is the login "Save to Spotify" uses
   spotify::Credentials credentials;
 };
+
+/// Request workers a server may run (WebServerOptions::threads).
+inline constexpr ValueRange<int> kWorkerThreadsRange{1, 64};
 
 struct WebServerOptions {
   std::string host = "127.0.0.1";

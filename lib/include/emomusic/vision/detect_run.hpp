@@ -43,9 +43,15 @@ struct DetectSummary {
   std::int64_t faces = 0;          ///< faces found in them
   double seconds = 0;              ///< wall-clock time of the run
   std::optional<Emotion> settled;  ///< the result of a run that stops at the first settled mood
+  double settled_confidence = 0;   ///< its smoothed probability (settled_confidence())
   bool interrupted = false;        ///< stopped early by its CancelToken (e.g. Ctrl-C)
   std::int64_t bad_frames = 0;     ///< video frames skipped because they did not decode
 };
+
+/// How sure a settled `emotion` is, from the frame's smoothed `faces` (FaceTracker::update()):
+/// its probability on the first face (lowest track) that shows it, as
+/// FaceTracker::stable_emotion() picks the first stable track; 0 when no face shows it.
+double settled_confidence(const std::vector<FaceEmotion>& faces, Emotion emotion);
 
 /// Where analyse_images() writes the annotated copy of each image: `output` itself for one image
 /// (unless it is an existing folder), else `output`/NAME where NAME is the image's file name, or

@@ -265,10 +265,11 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
                                                const std::vector<std::string>& uris,
                                                const std::string& description) {
   if (name.empty()) throw UsageError("a playlist needs a name");
-  if (uris.empty()) throw UsageError("no tracks to put in the playlist \"" + name + "\"");
+  if (uris.empty()) throw UsageError("no tracks to put in the playlist \"" + excerpt(name) + "\"");
   for (const auto& uri : uris)
     if (!is_playable_uri(uri))
-      throw UsageError("not a Spotify track URI: \"" + uri + "\" (expected spotify:track:<id>)");
+      throw UsageError("not a Spotify track URI: \"" + excerpt(uri) +
+                       "\" (expected spotify:track:<id>)");
 
   const nlohmann::json request{{"name", name}, {"public", false}, {"description", description}};
   const auto doc = call("POST", "/me/playlists", Auth::kUser, &request);
@@ -298,7 +299,8 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
         created.tracks_added = end;
         continue;
       }
-      throw ServiceError("the playlist \"" + name + "\" (" + created.url + ") was created, but " +
+      throw ServiceError("the playlist \"" + excerpt(name) + "\" (" + created.url +
+                         ") was created, but " +
                          (held ? std::to_string(*held) : "at least " + std::to_string(start)) +
                          " of " + std::to_string(uris.size()) + " tracks were added: " + e.what());
     }

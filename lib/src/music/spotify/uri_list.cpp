@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::spotify {
 
@@ -25,7 +26,7 @@ std::vector<std::string> read_uri_list(std::istream& in, const std::string& sour
     const auto end = line.find_last_not_of(" \t\r");
     const std::string uri = line.substr(begin, end - begin + 1);
     if (!is_playable_uri(uri))
-      throw InputError(source + ":" + std::to_string(number) + ": \"" + uri +
+      throw InputError(source + ":" + std::to_string(number) + ": \"" + excerpt(uri) +
                        "\" is not a Spotify track URI (expected spotify:track:<id>)");
     uris.push_back(uri);
   }

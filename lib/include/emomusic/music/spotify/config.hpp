@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/spotify/http_client.hpp"
 
 namespace emomusic::spotify {
@@ -19,6 +20,11 @@ struct RetryPolicy {
   std::chrono::milliseconds max_backoff{8000};
   std::chrono::seconds max_retry_after{60};
 };
+
+/// The bounds a front end offers for the timeouts (seconds) and the retry policy.
+inline constexpr ValueRange<double> kRequestTimeoutRange{0.1, 600.0};
+inline constexpr ValueRange<int> kMaxRetryAfterRange{0, 3600};
+inline constexpr ValueRange<int> kRetriesRange{0, 10};  ///< resends after the first attempt
 
 struct SpotifyConfig {
   std::string api_url = "https://api.spotify.com/v1";

@@ -8,12 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/spotify/config.hpp"
 #include "emomusic/music/spotify/token_store.hpp"
 
 namespace emomusic::spotify {
 
 class CallbackListener;
+
+/// Seconds a login may wait for the browser.
+inline constexpr ValueRange<int> kLoginWaitRange{1, 3600};
 
 struct LoginOptions {
   int port = 0;  ///< loopback port; 0 picks a free one (Spotify ignores the port for 127.0.0.1)
