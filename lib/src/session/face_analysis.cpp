@@ -101,7 +101,8 @@ MoodSessions::Session& MoodSessions::session(const std::string& id) {
   }
   auto s =
       std::unique_ptr<Session>(new Session{vision::FaceTracker(tracker_, stability_),
-                                           std::chrono::steady_clock::now(), clock_, std::nullopt});
+                                           std::chrono::steady_clock::now(), clock_, std::nullopt,
+                                           {}, 0});
   sessions_.emplace_back(id, std::move(s));
   return *sessions_.back().second;
 }
