@@ -1,6 +1,7 @@
 #include "classifier_options.hpp"
 
 #include "emomusic/nn/class_prior.hpp"
+#include "option_range.hpp"
 
 namespace emomusic::app {
 
@@ -11,7 +12,7 @@ CLI::Option* add_prior_power_option(CLI::App& cmd, double& power) {
                   "power before choosing (logit adjustment; 0: off, 1: the whole prior; "
                   "docs/vision.md)")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, nn::kMaxPriorPower));
+      ->check(in_range(nn::kPriorPowerRange));
 }
 
 }  // namespace emomusic::app

@@ -205,8 +205,8 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--dist-timeout", o->dist_timeout_seconds,
                   "Data-parallel: seconds a rank waits for the others (to meet, at each "
                   "exchange) before it stops with exit 6")
-      ->check(CLI::Range(1.0, 86400.0))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(train::kDistTimeoutRange));
   cmd->add_option("--rendezvous-file", o->rendezvous_file,
                   "Data-parallel: meet through this new file on a file system all ranks share, "
                   "instead of a TCP store at MASTER_ADDR:MASTER_PORT");

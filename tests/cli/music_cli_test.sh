@@ -121,7 +121,6 @@ code=$?
 # Issue 22: what the listener typed is quoted short and escaped: a 131 KB genre, artist or search
 # makes a short message, and an ESC byte reaches the terminal as \x1b, not raw.
 long=$(head -c 131000 /dev/zero | tr '\0' 'g')  # an argument is at most 128 KiB
-query=${long:0:40000}  # a search SQLite takes (its LIKE patterns stop at 50 000 bytes)
 esc=$(printf 'x\033[31my')
 for option in --genre --artist; do
   expect 7 "recommend $option of 131 KB" -- "$BIN" recommend -e happy "$option" "$long"
@@ -130,8 +129,8 @@ for option in --genre --artist; do
   grep -q $'\033' "$WORK/err" && fail "$option: an ESC byte reached the terminal raw"
   grep -qF 'x\x1b[31my' "$WORK/err" || fail "$option: the ESC byte is not shown escaped: $(cat "$WORK/err")"
 done
-expect 7 "search for 40 KB" -- "$BIN" catalog search "$query"
-[ "$(wc -c <"$WORK/err")" -lt 400 ] || fail "a 40 KB search echoed whole: $(wc -c <"$WORK/err") bytes"
+expect 3 "search for 131 KB (over the search text's limit)" -- "$BIN" catalog search "$long"
+[ "$(wc -c <"$WORK/err")" -lt 400 ] || fail "a 131 KB search echoed whole: $(wc -c <"$WORK/err") bytes"
 expect 7 "search with an ESC byte" -- "$BIN" catalog search "$esc"
 grep -q $'\033' "$WORK/err" && fail "search: an ESC byte reached the terminal raw"
 grep -qF 'x\x1b[31my' "$WORK/err" || fail "search: the ESC byte is not shown escaped: $(cat "$WORK/err")"

@@ -31,10 +31,10 @@ expect_in "$WORK/out" "n=42"
 
 # Ctrl-C: the run stops at the next batch with exit 130, keeps its checkpoint and says how to
 # resume. The run is far too long to end by itself before the signal.
-"$EMOMUSIC" train --data "$WORK/fer.csv" --out "$WORK/i.safetensors" --epochs 100000 \
+"$EMOMUSIC" train --data "$WORK/fer.csv" --out "$WORK/i.safetensors" --epochs 10000 \
   --channels 8,16 --hidden 16 --batch-size 16 --threads 1 >/dev/null 2>"$WORK/err" &
 pid=$!
-for _ in $(seq 600); do grep -q "epoch 2/100000:" "$WORK/err" && break; sleep 0.1; done
+for _ in $(seq 600); do grep -q "epoch 2/10000:" "$WORK/err" && break; sleep 0.1; done
 kill -INT "$pid"
 wait "$pid"; code=$?
 [ "$code" -eq 130 ] || { cat "$WORK/err" >&2; fail "interrupted train exited $code, expected 130"; }

@@ -246,7 +246,7 @@ TEST_F(CatalogImport, RepeatedIdsAreReportedWithTheirLinesAndTheRowKept) {
 }
 
 TEST_F(CatalogImport, AHeaderThatNamesAColumnTwiceIsRefused) {
-  for (const std::string& second : {"valence", " Valence", "track"}) {
+  for (const std::string second : {"valence", " Valence", "track"}) {
     const std::string header = "track,artist,track_id,valence,energy," + second + "\n";
     write_file(dir / "twice.csv", header + "x,y," + make_id(60) + ",0.5,0.5,0.5\n");
     ImportOptions options;

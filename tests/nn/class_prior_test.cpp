@@ -88,9 +88,9 @@ TEST(ClassPrior, MalformedCountsAndOtherClassesAreModelErrors) {
 TEST(ClassPrior, PowerOutsideZeroToTheMaximumIsAUsageError) {
   EXPECT_NO_THROW(check_prior_power(0));
   EXPECT_NO_THROW(check_prior_power(0.5));
-  EXPECT_NO_THROW(check_prior_power(kMaxPriorPower));
+  EXPECT_NO_THROW(check_prior_power(kPriorPowerRange.hi));
   EXPECT_THROW(check_prior_power(-0.1), UsageError);
-  EXPECT_THROW(check_prior_power(kMaxPriorPower + 0.5), UsageError);
+  EXPECT_THROW(check_prior_power(kPriorPowerRange.hi + 0.5), UsageError);
   EXPECT_THROW(check_prior_power(std::numeric_limits<double>::quiet_NaN()), UsageError);
 }
 

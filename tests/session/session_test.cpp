@@ -254,7 +254,7 @@ TEST(MakePlaylist, RefusesOutOfRangeRequestsNamingTheField) {
 // command line alike.
 TEST(RecordSettledMood, KeepsTheMoodWithASafeShortSourceLabel) {
   TempDir dir;
-  const auto file = dir / "sub" / "history.db";
+  const auto file = dir / "history.db";
   record_settled_mood(file, Emotion::kHappy, 0.75, "photo.jpg");
   record_settled_mood(file, Emotion::kSad, 1.5, "\x1b[31m" + std::string(300, 'x'));
   record_settled_mood(file, Emotion::kAngry, std::numeric_limits<double>::quiet_NaN(),

@@ -42,10 +42,7 @@ std::vector<double> training_class_frequencies(const std::vector<std::string>& c
 }
 
 void check_prior_power(double power) {
-  if (!(power >= 0 && power <= kMaxPriorPower)) {
-    throw UsageError(
-        fmt::format("prior power {}: expected a number from 0 to {}", power, kMaxPriorPower));
-  }
+  check_range(power, kPriorPowerRange, "the prior power");
 }
 
 }  // namespace emomusic::nn

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "emomusic/core/emotion.hpp"
+#include "emomusic/core/value_range.hpp"
 
 namespace emomusic::nn {
 
@@ -26,9 +27,9 @@ inline constexpr std::array<double, kEmotionCount> kFer2013TrainingCounts = {399
 /// τ when none is chosen: 0 (0.5 helped on held-out real faces but cost FER2013 PublicTest a
 /// point: models/MODEL_CARD.md, "Class priors at inference").
 inline constexpr double kDefaultPriorPower = 0.0;
-/// The largest τ accepted: beyond 1 the adjustment over-corrects (τ = 1 already costs 8–13
-/// points on real faces), so larger values are mistakes, not settings.
-inline constexpr double kMaxPriorPower = 2.0;
+/// The τ accepted: beyond 1 the adjustment over-corrects (τ = 1 already costs 8–13 points on real
+/// faces), so values over 2 are mistakes, not settings.
+inline constexpr ValueRange<double> kPriorPowerRange{0.0, 2.0};
 
 /// The key of a model's training summary that holds its training faces per class, as an object
 /// {"angry": 3995, …} (written by `train`).
@@ -43,7 +44,7 @@ std::vector<double> training_class_frequencies(const std::vector<std::string>& c
                                                const nlohmann::json& training,
                                                const std::string& source);
 
-/// Checks τ: throws UsageError naming the value unless 0 ≤ τ ≤ kMaxPriorPower.
+/// Checks τ: throws UsageError naming the value unless kPriorPowerRange holds it.
 void check_prior_power(double power);
 
 }  // namespace emomusic::nn

@@ -38,7 +38,7 @@ inline constexpr ValueRange<std::uint64_t> kSeedRange{0, INT64_MAX};
 inline constexpr ValueRange<std::int64_t> kSubsetRange{0, 1'000'000'000};
 
 /// ScheduleOptions
-inline constexpr ValueRange<double> kLearningRateRange{1e-8, 10.0};
+inline constexpr ValueRange<double> kLearningRateRange{1e-12, 10.0};
 inline constexpr ValueRange<double> kWarmupEpochsRange{0.0, 1000.0};
 
 /// AugmentOptions. Zooms below 0.1 would crop a face to a few pixels.
@@ -49,6 +49,10 @@ inline constexpr ValueRange<double> kProbabilityRange{0.0, 1.0};  ///< erasing, 
 inline constexpr ValueRange<double> kBrightnessRange{0.0, 1.0};
 inline constexpr ValueRange<double> kContrastRange{0.0, 10.0};  ///< contrast and gamma
 inline constexpr ValueRange<double> kNoiseRange{0.0, 1.0};
+
+/// How long a rank of a data-parallel run waits for the others (to meet, and at each exchange),
+/// in seconds: a day is already far past any healthy wait.
+inline constexpr ValueRange<double> kDistTimeoutRange{1.0, 86400.0};
 
 /// evaluate()'s batch size
 inline constexpr ValueRange<int> kEvalBatchRange{1, 4096};
