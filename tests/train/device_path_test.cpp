@@ -11,6 +11,7 @@
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
+#include "emomusic/train/option_ranges.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "fer_fixture.hpp"
 #include "test_support.hpp"
@@ -212,7 +213,10 @@ TEST_F(DevicePath, Bf16TrainsAndLeavesAutocastAsItWas) {
 TEST_F(DevicePath, ANonFiniteLossStopsTrainingNamingTheSteps) {
   options_.optimizer = "sgd";
   options_.batch_size = 16;
-  options_.schedule.base_lr = 1e30;
+  // The largest rate allowed, unscaled and from the first step, makes the loss overflow.
+  options_.schedule.base_lr = kLearningRateRange.hi;
+  options_.schedule.warmup_epochs = 0;
+  options_.lr_reference_batch = 0;
   options_.epochs = 2;
   try {
     train_model(options_, train_, {});

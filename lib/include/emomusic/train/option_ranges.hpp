@@ -37,8 +37,10 @@ inline constexpr ValueRange<std::uint64_t> kSeedRange{0, INT64_MAX};
 /// Training images taken from a dataset for a quick run (0: all).
 inline constexpr ValueRange<std::int64_t> kSubsetRange{0, 1'000'000'000};
 
-/// ScheduleOptions
-inline constexpr ValueRange<double> kLearningRateRange{1e-12, 10.0};
+/// ScheduleOptions. The learning rate's bounds are wide on purpose: they refuse NaN, infinities,
+/// zero and negatives; a rate far too high for learning is still a rate (tests drive training to
+/// a non-finite loss with one), and training stops, naming the steps, when the loss overflows.
+inline constexpr ValueRange<double> kLearningRateRange{1e-12, 1e6};
 inline constexpr ValueRange<double> kWarmupEpochsRange{0.0, 1000.0};
 
 /// AugmentOptions. Zooms below 0.1 would crop a face to a few pixels.
