@@ -14,6 +14,7 @@
 #include "emomusic/music/catalog.hpp"
 #include "emomusic/music/catalog_import.hpp"
 #include "emomusic/music/playlist_format.hpp"
+#include "exit_codes.hpp"
 #include "option_range.hpp"
 
 namespace emomusic::app {
@@ -34,9 +35,9 @@ CLI::Option* add_catalog_option(CLI::App* sub, std::string& path) {
 }  // namespace
 
 void setup_catalog(CLI::App& app, Command& command) {
-  auto* catalog = app.add_subcommand(
-      "catalog",
-      "Manage the track catalog (SQLite).\n"
+  auto* catalog = &app;
+  add_description(
+      app,
       "Exit codes: 3 unreadable or malformed file, not SQLite; 5 import skipped some rows (each "
       "reported); 8 catalog locked by another process for over a minute; 130 interrupted (the "
       "catalog is left as it was).");
@@ -123,7 +124,7 @@ int run_catalog_import(const CatalogImportOptions& o) {
   } else {
     std::cout << fmt::format("{} now holds {} tracks\n", path.string(), out["tracks"].get<long>());
   }
-  return static_cast<int>(skipped > 0 ? ExitCode::kPartial : ExitCode::kOk);
+  return exit_code(skipped > 0 ? BatchOutcome::kPartial : BatchOutcome::kComplete);
 }
 
 int run_catalog_stats(const CatalogStatsOptions& o) {

@@ -5,6 +5,10 @@ namespace {
 std::string g_command_line;
 }
 
+void add_description(CLI::App& command_app, const std::string& more) {
+  command_app.description(command_app.get_description() + "\n" + more);
+}
+
 const std::string& command_line() {
   return g_command_line;
 }

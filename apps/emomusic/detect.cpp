@@ -11,28 +11,30 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/output_files.hpp"
+#include "emomusic/core/shard.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/session/mood_record.hpp"
 #include "emomusic/vision/face_detector.hpp"
-#include "emomusic/core/shard.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/option_ranges.hpp"
 #include "emomusic/vision/result_writer.hpp"
+#include "exit_codes.hpp"
 #include "ml_commands.hpp"
+#include "named_option.hpp"
 #include "option_range.hpp"
 
 namespace emomusic::app {
 
 void setup_detect(CLI::App& app, Command& command) {
   auto o = std::make_shared<DetectOptions>();
-  auto* sub = app.add_subcommand(
-      "detect",
-      std::string(kDetectHelp) +
-          "\nExit codes: 0 ok, 2 bad option, 3 bad input file (or an output that is an input), "
-          "4 bad model, 5 some images failed or video frames did not decode, 7 no face (or, "
-          "with --once, no stable emotion within --timeout), 8 no camera, camera busy, no "
-          "display for --show, or no face detector installed.");
+  auto* sub = &app;
+  add_description(
+      app,
+      "Exit codes: 0 ok, 2 bad option, 3 bad input file (or an output that is an input), "
+      "4 bad model, 5 some images failed or video frames did not decode, 7 no face (or, "
+      "with --once, no stable emotion within --timeout), 8 no camera, camera busy, no "
+      "display for --show, or no face detector installed.");
   auto* camera = sub->add_option("--camera", o->camera, "Webcam number N (/dev/videoN)")
                      ->check(in_range(kCameraRange));
   auto* video = sub->add_option("--video", o->video, "Video file or stream URL");
@@ -52,22 +54,23 @@ void setup_detect(CLI::App& app, Command& command) {
                       vision::kStreamTta + " for video and camera)")
       ->check(CLI::IsMember(nn::tta_names()));
   add_prior_power_option(*sub, o->prior_power);
-  sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
-      ->capture_default_str()
-      ->check(CLI::IsMember(vision::detector_names()));
-  sub->add_option("--cascade", o->cascade, "OpenCV cascade XML file instead of the installed one");
-  sub->add_option("--min-face", o->min_face, "Smallest face looked for, in pixels")
+  auto& detector = o->detector;
+  add_named_option(*sub, "--detector", detector.kind, vision::detector_names(),
+                   "Face detector: haar (reliable) or lbp (faster)");
+  sub->add_option("--cascade", detector.cascade,
+                  "OpenCV cascade XML file instead of the installed one");
+  sub->add_option("--min-face", detector.min_face, "Smallest face looked for, in pixels")
       ->capture_default_str()
       ->check(in_range(vision::kMinFaceRange));
-  sub->add_option("--detect-width", o->detect_width,
+  sub->add_option("--detect-width", detector.detect_width,
                   "Shrink wider frames to this width for detection (0: never); faster")
       ->capture_default_str()
       ->check(in_range(vision::kDetectWidthRange));
-  sub->add_option("--min-neighbors", o->min_neighbors,
+  sub->add_option("--min-neighbors", detector.min_neighbors,
                   "Detector votes a face needs: higher, fewer false faces")
       ->capture_default_str()
       ->check(in_range(vision::kMinNeighborsRange));
-  sub->add_option("--rescan-every", o->rescan_every,
+  sub->add_option("--rescan-every", detector.rescan_every,
                   "In a video, search the whole frame every N analysed frames and only near "
                   "known faces in between (1: whole frame always)")
       ->capture_default_str()
@@ -77,27 +80,29 @@ void setup_detect(CLI::App& app, Command& command) {
                   "size (negative: inside it)")
       ->capture_default_str()
       ->check(in_range(vision::kFaceMarginRange));
-  sub->add_option("--every", o->every, "Analyse every Nth frame of a video or camera")
+  auto& stream = o->stream;
+  sub->add_option("--every", stream.every, "Analyse every Nth frame of a video or camera")
       ->capture_default_str()
       ->check(in_range(vision::kEveryRange));
-  sub->add_option("--smoothing", o->smoothing,
+  sub->add_option("--smoothing", stream.tracker.smoothing,
                   "Average each face's probabilities over about N analysed frames (1: none)")
       ->capture_default_str()
       ->check(in_range(vision::kSmoothingRange));
   sub->add_flag("--show", o->show, "Show a window with boxes, labels, bars and FPS (q/Esc quits)");
-  sub->add_option("-o,--output", o->output,
+  sub->add_option("-o,--output", stream.output,
                   "Write the annotated image (a folder for several) or video (.avi, .mp4)");
-  sub->add_flag("--once", o->once,
+  sub->add_flag("--once", stream.once,
                 "Print the first stable emotion and exit (for mood=$(emomusic detect --camera 0 "
                 "--once))");
-  sub->add_option("--stable-seconds", o->stable_seconds, "--once: how long the emotion must hold")
+  sub->add_option("--stable-seconds", stream.stability.seconds,
+                  "--once: how long the emotion must hold")
       ->capture_default_str()
       ->check(in_range(vision::kStableSecondsRange));
-  sub->add_option("--stable-confidence", o->stable_confidence,
+  sub->add_option("--stable-confidence", stream.stability.confidence,
                   "--once: smoothed probability it must keep")
       ->capture_default_str()
       ->check(in_range(vision::kStableConfidenceRange));
-  sub->add_option("--timeout", o->timeout, "--once: give up after this many seconds")
+  sub->add_option("--timeout", stream.timeout_s, "--once: give up after this many seconds")
       ->capture_default_str()
       ->check(in_range(vision::kTimeoutRange));
   auto* history_db = sub->add_option(
@@ -106,10 +111,8 @@ void setup_detect(CLI::App& app, Command& command) {
       "$XDG_DATA_HOME/emomusic/history.db)");
   sub->add_flag("--no-history", o->no_history, "--once: do not record the settled mood")
       ->excludes(history_db);
-  sub->add_option("-f,--format", o->format,
-                  "Output on stdout: " + join_names(vision::output_format_names()))
-      ->capture_default_str()
-      ->check(CLI::IsMember(vision::output_format_names()));
+  add_named_option(*sub, "-f,--format", o->format, vision::output_format_names(),
+                   "Output on stdout: " + join_names(vision::output_format_names()));
   sub->add_option("--shard", o->shard,
                   "I/N: analyse only the I-th of N equal runs of consecutive images (from 0; "
                   "--dir lists are sorted), for a job array; the shards' jsonl outputs join by cat")
@@ -132,25 +135,17 @@ int run_detect(const DetectOptions& o) {
   if (o.camera < 0 && o.video.empty() && !stills) {
     throw UsageError("detect needs an input: --camera N, --video FILE|URL, --image FILE… or --dir");
   }
-  if (stills && (o.once || o.show)) {
+  if (stills && (o.stream.once || o.show)) {
     throw UsageError("--once and --show watch a --camera or --video; for images use --output");
   }
-  const OutputFormat format = parse_output_format(o.format);
   if (o.show) {
     with_hint<UnavailableError>("for --show; --output FILE saves the frames instead",
                                 [] { require_display(); });
   }
-  DetectorOptions d;
-  d.kind = parse_detector(o.detector);
-  d.cascade = o.cascade;
-  d.min_face = o.min_face;
-  d.detect_width = o.detect_width;
-  d.min_neighbors = o.min_neighbors;
-  d.rescan_every = o.rescan_every;
-  FaceDetector detector =
-      o.cascade.empty()
-          ? with_hint<UnavailableError>("--cascade FILE names one", [&] { return FaceDetector(d); })
-          : FaceDetector(d);
+  FaceDetector detector = o.detector.cascade.empty() ? with_hint<UnavailableError>(
+                                                           "--cascade FILE names one",
+                                                           [&] { return FaceDetector(o.detector); })
+                                                     : FaceDetector(o.detector);
   FaceClassifierOptions c = with_hint<ModelError>("--model FILE names one", [&] {
     return default_classifier_options(stills ? InputKind::kStill : InputKind::kStream, o.models,
                                       o.tta);
@@ -159,8 +154,8 @@ int run_detect(const DetectOptions& o) {
   c.prior_power = o.prior_power;
   // The model and cascade files are inputs too (the library checks the images and the video).
   std::vector<std::filesystem::path> inputs = c.models;
-  inputs.emplace_back(o.cascade);
-  InputFiles(inputs).refuse(o.output);
+  inputs.emplace_back(o.detector.cascade);
+  InputFiles(inputs).refuse(o.stream.output);
 
   if (stills) {
     std::vector<std::filesystem::path> images(o.images.begin(), o.images.end());
@@ -175,16 +170,15 @@ int run_detect(const DetectOptions& o) {
     if (images.empty()) throw InputError("no images to analyse in the given folders");
     if (!o.shard.empty()) images = take_shard(images, parse_shard(o.shard));
     EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
-    ResultWriter writer(std::cout, format);
-    return static_cast<int>(
-        finish_run(analyse_images(pipeline, images, writer, o.output, interrupt_token())));
+    ResultWriter writer(std::cout, o.format);
+    return exit_code(
+        finish_run(analyse_images(pipeline, images, writer, o.stream.output, interrupt_token())));
   }
 
   // The camera or video is opened before the model is loaded, so a missing one fails fast.
   VideoSource source = o.camera >= 0 ? VideoSource::camera(o.camera) : VideoSource::open(o.video);
   EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
-  StreamOptions s;
-  s.every = o.every;
+  StreamOptions s = o.stream;
   // The window is the front end's: the library hands over each annotated frame.
   constexpr const char* kWindow = "emomusic detect";
   if (o.show) {
@@ -195,13 +189,8 @@ int run_detect(const DetectOptions& o) {
       return key != 'q' && key != 27;  // q or Esc
     };
   }
-  s.output = o.output;
-  s.tracker.smoothing = o.smoothing;
-  s.once = o.once;
-  s.stability = {o.stable_seconds, o.stable_confidence};
-  s.timeout_s = o.timeout;
   s.cancel = interrupt_token();
-  if (o.once) {
+  if (s.once) {
     const auto summary = analyse_stream(pipeline, source, s, nullptr);
     // Recorded before it is printed: a mood that detect reports is in the history.
     if (!o.no_history) {
@@ -213,8 +202,8 @@ int run_detect(const DetectOptions& o) {
     std::cout << to_string(*summary.settled) << std::endl;
     return static_cast<int>(ExitCode::kOk);
   }
-  ResultWriter writer(std::cout, format);
-  return static_cast<int>(finish_run(analyse_stream(pipeline, source, s, &writer)));
+  ResultWriter writer(std::cout, o.format);
+  return exit_code(finish_run(analyse_stream(pipeline, source, s, &writer)));
 }
 
 }  // namespace emomusic::app

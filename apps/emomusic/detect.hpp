@@ -12,8 +12,8 @@
 
 namespace emomusic::app {
 
-/// `detect`: faces and their emotions from a camera, a video or images. The defaults come from the
-/// library's own option structs, so there is one place for each.
+/// `detect`: faces and their emotions from a camera, a video or images. The options bind straight
+/// into the library's own option structs, which hold every default.
 struct DetectOptions {
   int camera = -1;  ///< -1: no camera
   std::string video;
@@ -23,24 +23,14 @@ struct DetectOptions {
   std::string device = "cpu";
   std::string tta;  ///< empty: vision::kStillImageTta for images, kStreamTta for streams
   double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
-  std::string detector = "haar";
-  std::string cascade;  ///< empty: the installed one for --detector
-  int min_face = vision::DetectorOptions{}.min_face;
-  int detect_width = vision::DetectorOptions{}.detect_width;
-  int min_neighbors = vision::DetectorOptions{}.min_neighbors;
-  int rescan_every = vision::DetectorOptions{}.rescan_every;
+  vision::DetectorOptions detector;
   double margin = vision::kDefaultFaceMargin;
-  int every = vision::StreamOptions{}.every;
-  int smoothing = vision::TrackerOptions{}.smoothing;
+  /// A stream's options; its `output` is the annotated image or folder for images too.
+  vision::StreamOptions stream;
   bool show = false;
-  std::string output;
-  bool once = false;
-  double stable_seconds = vision::StabilityOptions{}.seconds;
-  double stable_confidence = vision::StabilityOptions{}.confidence;
-  double timeout = vision::StreamOptions{}.timeout_s;
   std::string history_db;   ///< --once: where the settled mood is recorded; empty: the default
   bool no_history = false;  ///< --once: record nothing
-  std::string format = "text";
+  vision::OutputFormat format = vision::OutputFormat::kText;
   std::string shard;  ///< "I/N": only that share of the images (core/shard.hpp)
 };
 

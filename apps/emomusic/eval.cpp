@@ -10,12 +10,13 @@
 #include "emomusic/core/output_files.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/shard.hpp"
-#include "emomusic/data/dataset_shard.hpp"
 #include "emomusic/core/text.hpp"
+#include "emomusic/data/dataset_shard.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/plot/confusion_matrix.hpp"
 #include "emomusic/train/evaluate.hpp"
 #include "emomusic/train/option_ranges.hpp"
+#include "exit_codes.hpp"
 #include "ml_commands.hpp"
 #include "option_range.hpp"
 #if defined(EMOMUSIC_WITH_VISION) && defined(EMOMUSIC_WITH_MUSIC)
@@ -27,7 +28,7 @@ namespace emomusic::app {
 
 void setup_eval(CLI::App& app, Command& command) {
   auto o = std::make_shared<EvalOptions>();
-  auto* cmd = app.add_subcommand("eval", kEvalHelp);
+  auto* cmd = &app;
   cmd->footer(
       "Examples:\n"
       "  emomusic eval --data fer2013.csv.gz                     # shipped model, PublicTest\n"
@@ -72,7 +73,9 @@ void setup_eval(CLI::App& app, Command& command) {
 
 namespace {
 
-Shard shard_of(const EvalOptions& o) { return o.shard.empty() ? Shard{} : parse_shard(o.shard); }
+Shard shard_of(const EvalOptions& o) {
+  return o.shard.empty() ? Shard{} : parse_shard(o.shard);
+}
 
 std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
   if (!o.models.empty()) return o.models;
@@ -126,7 +129,7 @@ int run_photo_eval(const EvalOptions& o) {
   if (result.metrics.n == 0 && result.failures.empty()) {
     spdlog::error("no face was found in any of the {} photos", photos.size());
   }
-  return static_cast<int>(result.exit_code());
+  return exit_code(result.outcome());
 }
 #endif
 

@@ -12,10 +12,11 @@ namespace emomusic::app {
 
 void setup_feedback(CLI::App& app, Command& command) {
   auto options = std::make_shared<FeedbackOptions>();
-  auto* sub = app.add_subcommand(
-      "feedback",
-      "Record that you liked or skipped a track for a mood. `recommend` for that mood then "
-      "never returns a skipped track, and prefers liked tracks and artists.\n"
+  auto* sub = &app;
+  add_description(
+      app,
+      "`recommend` for that mood then never returns a skipped track, and prefers liked tracks "
+      "and artists.\n"
       "Exit codes: 2 bad option, 3 --db is not SQLite or not a mood history, 8 the history is "
       "locked by another writer.");
   sub->add_option("kind", options->kind, "like or skip")

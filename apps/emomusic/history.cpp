@@ -17,9 +17,9 @@ namespace emomusic::app {
 
 void setup_history(CLI::App& app, Command& command) {
   auto options = std::make_shared<HistoryOptions>();
-  auto* sub = app.add_subcommand(
-      "history",
-      "Show the moods recorded so far, one line each, and a summary per UTC day; or clear them.\n"
+  auto* sub = &app;
+  add_description(
+      app,
       "Exit codes: 2 bad option, 3 --db is missing, not SQLite or not a mood history, or the "
       "plot cannot be written, 8 the history is locked by another writer.");
   sub->add_option("--days", options->days, "Days to show, today (UTC) included")

@@ -13,10 +13,10 @@ namespace emomusic::app {
 
 void setup_login(CLI::App& app, Command& command) {
   auto options = std::make_shared<LoginOptions>();
-  auto* cmd = app.add_subcommand(
-      "login",
-      "Log in to Spotify (authorization code with PKCE) so that emomusic can create playlists "
-      "in your account; needs SPOTIFY_CLIENT_ID or spotify.json (docs/spotify.md)");
+  auto* cmd = &app;
+  add_description(app,
+                  "Authorization code with PKCE; needs SPOTIFY_CLIENT_ID or spotify.json "
+                  "(docs/spotify.md).");
   cmd->add_option("--port", options->port, "Loopback port for the redirect (0: any free port)")
       ->check(in_range(kPortRange))
       ->capture_default_str();

@@ -8,9 +8,7 @@
 namespace emomusic::app {
 
 void setup_logout(CLI::App& app, Command& command) {
-  app.add_subcommand("logout", "Forget the stored Spotify login")->callback([&command] {
-    command = [] { return run_logout(LogoutOptions{}); };
-  });
+  app.callback([&command] { command = [] { return run_logout(LogoutOptions{}); }; });
 }
 
 int run_logout(const LogoutOptions&) {

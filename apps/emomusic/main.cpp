@@ -10,36 +10,17 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "command.hpp"
+#include "commands.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/progress.hpp"
 #include "emomusic/core/text.hpp"
+#include "exit_codes.hpp"
 #include "ml_commands.hpp"
-#ifndef EMOMUSIC_FRONT
-#include "eval.hpp"
-#include "train.hpp"
-#ifdef EMOMUSIC_WITH_VISION
-#include "detect.hpp"
-#ifdef EMOMUSIC_WITH_MUSIC
-#include "serve.hpp"
-#endif
-#endif
-#endif
-#ifdef EMOMUSIC_WITH_MUSIC
-#include "catalog.hpp"
-#include "feedback.hpp"
-#include "history.hpp"
-#include "recommend.hpp"
-#endif
-#ifdef EMOMUSIC_WITH_SPOTIFY
-#include "login.hpp"
-#include "logout.hpp"
-#include "playlist.hpp"
-#endif
 
 namespace {
 
@@ -76,7 +57,7 @@ int finish_standard_output(int code) {
   if (error == EPIPE || reader_gone) return 128 + SIGPIPE;
   std::cerr << "error: cannot write standard output: "
             << (error ? std::strerror(error) : "write failed") << "\n";
-  return code != 0 ? code : static_cast<int>(emomusic::ExitCode::kUnavailable);
+  return code != 0 ? code : static_cast<int>(emomusic::app::ExitCode::kUnavailable);
 }
 
 // What --version says of the optional parts; from the build's definitions, so that the front,
@@ -89,7 +70,7 @@ constexpr const char* kBuiltIn =
 #endif
 
 int run(int argc, char** argv) {
-  using emomusic::ExitCode;
+  using emomusic::app::ExitCode;
 #ifdef EMOMUSIC_FRONT
   // Before anything else, so that emomusic-ml sees the command line exactly as typed.
   if (emomusic::app::needs_ml_binary(argc, argv)) return emomusic::app::exec_ml_binary(argc, argv);
@@ -112,38 +93,7 @@ int run(int argc, char** argv) {
 
   emomusic::app::set_command_line(argc, argv);
   emomusic::app::Command command;
-#ifdef EMOMUSIC_FRONT
-  // Listed in the help only: needs_ml_binary() hands these commands to emomusic-ml unparsed.
-  app.add_subcommand("train", emomusic::app::kTrainHelp);
-  app.add_subcommand("eval", emomusic::app::kEvalHelp);
-#ifdef EMOMUSIC_ML_HAS_VISION
-  app.add_subcommand("detect", emomusic::app::kDetectHelp);
-#ifdef EMOMUSIC_WITH_MUSIC
-  app.add_subcommand("serve", emomusic::app::kServeHelp);
-#endif
-#endif
-#else
-  emomusic::app::setup_train(app, command);
-  emomusic::app::setup_eval(app, command);
-#ifdef EMOMUSIC_WITH_VISION
-  emomusic::app::setup_detect(app, command);
-#ifdef EMOMUSIC_WITH_MUSIC
-  emomusic::app::setup_serve(app, command);
-#endif
-#endif
-#endif
-#ifdef EMOMUSIC_WITH_MUSIC
-  emomusic::app::setup_recommend(app, command);
-  emomusic::app::setup_catalog(app, command);
-  emomusic::app::setup_history(app, command);
-  emomusic::app::setup_feedback(app, command);
-#endif
-#ifdef EMOMUSIC_WITH_SPOTIFY
-  emomusic::app::setup_login(app, command);
-  emomusic::app::setup_logout(app, command);
-  emomusic::app::setup_playlist(app, command);
-#endif
-
+  emomusic::app::add_commands(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -157,6 +107,10 @@ int run(int argc, char** argv) {
     }
     const int printed = app.exit(e);  // prints help/version to stdout, errors to stderr
     return printed == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  } catch (const emomusic::Error& e) {
+    // A value that an option hands to the library as it is parsed (a year range).
+    std::cerr << "error: " << e.what() << "\n";
+    return emomusic::app::exit_code(e.kind());
   }
 
   setup_logging(verbosity, quiet);
@@ -164,7 +118,7 @@ int run(int argc, char** argv) {
     return command();
   } catch (const emomusic::Error& e) {
     spdlog::error("{}", e.what());
-    return static_cast<int>(e.code());
+    return emomusic::app::exit_code(e.kind());
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
     return static_cast<int>(ExitCode::kFailure);

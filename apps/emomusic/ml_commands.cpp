@@ -6,10 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <sstream>
+#include <string>
 #include <string_view>
 
+#include "commands.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "exit_codes.hpp"
 
 namespace emomusic::app {
 namespace fs = std::filesystem;
@@ -26,17 +30,16 @@ std::string_view subcommand(int argc, char** argv) {
 }  // namespace
 
 bool needs_ml_binary(int argc, char** argv) {
-  const std::string_view command = subcommand(argc, argv);
-  if (command == "train" || command == "eval" || command == "detect" || command == "serve") {
-    return true;
-  }
-  if (command != "recommend") return false;
-  for (int k = 1; k < argc; ++k) {
-    const std::string_view arg = argv[k];
-    if (arg == "--") break;
-    for (const std::string_view vision : {"--from-image", "--from-camera"}) {
-      if (arg.substr(0, vision.size()) == vision &&
-          (arg.size() == vision.size() || arg[vision.size()] == '=')) {
+  const CommandInfo* command = find_command(subcommand(argc, argv));
+  if (command == nullptr || command->runs_in == RunsIn::kFront) return false;
+  if (command->runs_in == RunsIn::kMl) return true;
+  std::istringstream ml_options(command->ml_options);
+  for (std::string option; ml_options >> option;) {
+    for (int k = 1; k < argc; ++k) {
+      const std::string_view arg = argv[k];
+      if (arg == "--") break;
+      if (arg.substr(0, option.size()) == option &&
+          (arg.size() == option.size() || arg[option.size()] == '=')) {
         return true;
       }
     }

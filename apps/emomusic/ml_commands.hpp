@@ -21,17 +21,8 @@ inline constexpr const char* kMlBinaryName = "emomusic-ml";
 /// the "emomusic-ml" it found is a copy of the front, and exec'ing it again would never end.
 inline constexpr const char* kFrontExecMarker = "EMOMUSIC_FRONT_EXEC";
 
-/// The subcommands that run in emomusic-ml, and their one-line help, which both executables show.
-inline constexpr const char* kTrainHelp = "Train a facial-expression classifier on FER2013";
-inline constexpr const char* kEvalHelp =
-    "Accuracy, per-class precision/recall/F1 and confusion matrix";
-inline constexpr const char* kDetectHelp =
-    "Find faces and their emotions in a webcam, a video or images.";
-inline constexpr const char* kServeHelp =
-    "A local web page: camera → mood → playlist, with likes and skips (JSON API beside it).";
-
-/// Whether this command line needs emomusic-ml: train, eval, detect, serve, and recommend with
-/// --from-image or --from-camera. Decided from the words alone, before any parsing.
+/// Whether this command line needs emomusic-ml: a command that runs there, or one that runs there
+/// with one of its ml_options (commands.def). Decided from the words alone, before any parsing.
 bool needs_ml_binary(int argc, char** argv);
 
 /// emomusic-ml beside this executable (a build tree) or in ../libexec/emomusic (an install);

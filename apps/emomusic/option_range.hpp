@@ -7,7 +7,6 @@
 #include <string>
 #include <type_traits>
 
-#include "emomusic/core/text.hpp"
 #include "emomusic/core/value_range.hpp"
 
 namespace emomusic::app {
@@ -21,8 +20,7 @@ CLI::Validator in_range(const ValueRange<T>& range) {
       [range, kind](std::string& text) -> std::string {
         T value{};
         if (CLI::detail::lexical_cast(text, value) && range.contains(value)) return {};
-        return "must be " + std::string(std::is_integral_v<T> ? "a whole number " : "a number ") +
-               range.describe() + ", not '" + excerpt(text) + "'";
+        return out_of_range(range, text);
       },
       kind + " " + range.describe());
 }

@@ -14,7 +14,7 @@ namespace emomusic::app {
 
 void setup_playlist(CLI::App& app, Command& command) {
   auto options = std::make_shared<PlaylistOptions>();
-  auto* playlist = app.add_subcommand("playlist", "Spotify playlists in your account");
+  auto* playlist = &app;
   playlist->require_subcommand(1);
   auto* create = playlist->add_subcommand(
       "create", "Create a private playlist from track URIs; prints its link (needs `login`)");

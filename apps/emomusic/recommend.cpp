@@ -3,40 +3,27 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
-#include <memory>
+#include <optional>
 
 #include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/interrupt.hpp"
 #include "emomusic/core/text.hpp"
-#include "emomusic/music/candidates.hpp"
 #include "emomusic/music/emotion_input.hpp"
 #include "emomusic/music/mood_mapping.hpp"
-#include "emomusic/music/playlist_format.hpp"
-#include "emomusic/music/ranking.hpp"
-#include "emomusic/session/playlist.hpp"
+#include "named_option.hpp"
 #include "option_range.hpp"
-#ifdef EMOMUSIC_WITH_SPOTIFY
-#include "emomusic/music/spotify/client.hpp"
-#endif
 #ifdef EMOMUSIC_WITH_VISION
+#include "emomusic/session/listener_mood.hpp"
 #include "emomusic/session/mood_record.hpp"
-#include "emomusic/vision/detect_run.hpp"
-#include "emomusic/vision/image_inputs.hpp"
 #endif
 
 namespace emomusic::app {
 namespace {
 namespace fs = std::filesystem;
 
-#ifdef EMOMUSIC_WITH_VISION
-// A mood read from a face is the listener's mood now: it goes into the history, as the page's.
-void record(const RecommendOptions& o, Emotion e, double confidence, const std::string& source) {
-  if (!o.no_history) session::record_settled_mood(fs::path(o.history_db), e, confidence, source);
-}
-#endif
-
-// Where the emotion comes from: the command line, stdin, or (vision builds) a photo or camera.
+// Where the emotion comes from: the command line, stdin, or (vision builds) a photo or camera,
+// whose mood is the listener's mood now and goes into the history, as the page's does.
 Emotion emotion_of(const RecommendOptions& o) {
   if (o.from_image.empty() && o.from_camera < 0) {
     if (o.emotion.empty())
@@ -44,42 +31,44 @@ Emotion emotion_of(const RecommendOptions& o) {
     return o.emotion == "-" ? music::read_emotion(std::cin) : emotion_from_string(o.emotion);
   }
 #ifdef EMOMUSIC_WITH_VISION
-  using namespace vision;
-  // Opened before the model is loaded, so that a missing photo or camera fails at once.
-  cv::Mat image;
-  std::optional<VideoSource> camera;
-  if (!o.from_image.empty()) {
-    image = read_image(o.from_image);
-  } else {
-    camera.emplace(VideoSource::camera(o.from_camera));
-  }
+  const bool camera = o.from_camera >= 0;
   auto classifier = with_hint<ModelError>("--model FILE names one", [&] {
-    return default_classifier_options(camera ? InputKind::kStream : InputKind::kStill, o.models);
+    return vision::default_classifier_options(
+        camera ? vision::InputKind::kStream : vision::InputKind::kStill, o.models);
   });
   classifier.prior_power = o.prior_power;
-  EmotionPipeline pipeline(FaceDetector(DetectorOptions{}), FaceClassifier(classifier));
-  if (camera) {
-    install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
-    StreamOptions once;
-    once.once = true;
-    once.cancel = interrupt_token();
-    const auto summary = analyse_stream(pipeline, *camera, once, nullptr);
-    const Emotion e = *summary.settled;
-    spdlog::info("camera {}: {}", o.from_camera, to_string(e));
-    record(o, e, summary.settled_confidence, "camera " + std::to_string(o.from_camera));
-    return e;
+  install_interrupt_handlers();  // Ctrl-C while waiting for a steady face: exit 130, no music
+  const session::ListenerMood mood =
+      camera ? session::mood_from_camera(o.from_camera, classifier, o.camera_timeout_s,
+                                         interrupt_token())
+             : session::mood_from_photo(o.from_image, classifier);
+  if (!o.no_history) {
+    session::record_settled_mood(o.service.history, mood.emotion, mood.confidence, mood.source);
   }
-  const auto faces = pipeline.analyse(image);
-  if (faces.empty()) throw NotFoundError(o.from_image + ": no face found");
-  // Faces come largest first: the nearest person is the listener.
-  const FaceEmotion& listener = faces.front();
-  spdlog::info("{}: {} face(s); the largest looks {}", o.from_image, faces.size(),
-               to_string(listener.emotion()));
-  record(o, listener.emotion(), settled_confidence({listener}, listener.emotion()),
-         o.from_image == "-" ? "standard input" : fs::path(o.from_image).filename().string());
-  return listener.emotion();
+  return mood.emotion;
 #else
   throw UnavailableError("--from-image/--from-camera: this emomusic was built without vision");
+#endif
+}
+
+// Spotify's part: the app's credentials when they are set (saving a playlist needs them), and
+// whether a short playlist is filled from it.
+void set_up_spotify(const RecommendOptions& o, session::RecommenderOptions& service) {
+  service.top_up = !o.no_spotify;
+#ifdef EMOMUSIC_WITH_SPOTIFY
+  const bool save = !o.create_playlist.empty();
+  if (o.no_spotify && !save) return;
+  const auto credentials =
+      save ? spotify::load_credentials(false) : spotify::find_credentials(false);
+  if (!credentials) {
+    spdlog::debug("Spotify not used: no app credentials");
+    return;
+  }
+  service.spotify = session::SpotifyAccess{spotify_config(o.spotify), *credentials};
+#else
+  if (!o.create_playlist.empty()) {
+    throw UnavailableError("--create-playlist: this emomusic was built without Spotify support");
+  }
 #endif
 }
 
@@ -87,10 +76,13 @@ Emotion emotion_of(const RecommendOptions& o) {
 
 void setup_recommend(CLI::App& app, Command& command) {
   auto options = std::make_shared<RecommendOptions>();
-  auto* sub = app.add_subcommand(
-      "recommend",
-      "Recommend music for an emotion. Without an imported catalog, picks from the shipped "
-      "starter catalog (moods estimated by the project).\n"
+  auto& request = options->request;
+  auto& rank = request.rank;
+  auto* sub = &app;
+  add_description(
+      app,
+      "Without an imported catalog, picks from the shipped starter catalog (moods estimated by "
+      "the project).\n"
       "Exit codes: 2 unknown emotion or bad option, 3 unreadable catalog/mapping/history or not "
       "SQLite, 7 no track fits the filters (or all were skipped) or the catalog is empty, 8 "
       "catalog or history locked.");
@@ -102,54 +94,69 @@ void setup_recommend(CLI::App& app, Command& command) {
   auto* from_camera = sub->add_option("--from-camera", options->from_camera,
                                       "Watch this camera until an emotion settles, then recommend")
                           ->check(in_range(kCameraRange));
+  sub->add_option("--camera-timeout", options->camera_timeout_s,
+                  "--from-camera: give up after this many seconds without a settled emotion")
+      ->capture_default_str()
+      ->check(in_range(vision::kTimeoutRange));
   sub->add_option("--model", options->models,
                   "Emotion model for --from-image/--from-camera (repeat: an ensemble)");
   add_prior_power_option(*sub, options->prior_power);
   from_image->excludes(from_camera)->excludes("--emotion");
   from_camera->excludes("--emotion");
-  sub->add_option("--mode", options->mode,
-                  "match (mood-congruent) or lift (iso principle: from the mood to --target); "
-                  "default per emotion, see docs/music.md")
-      ->check(CLI::IsMember(music::strategy_names()));
-  sub->add_option("--target", options->target, "Mood a lift ends at (calm, happy, energetic, …)");
-  sub->add_option("--steps", options->steps, "Stages of a lift, start and end included")
+  add_named_option(*sub, "--mode", request.strategy, music::strategy_names(),
+                   "match (mood-congruent) or lift (iso principle: from the mood to --target); "
+                   "default per emotion, see docs/music.md");
+  sub->add_option("--target", request.target, "Mood a lift ends at (calm, happy, energetic, …)");
+  sub->add_option("--steps", request.steps, "Stages of a lift, start and end included")
       ->capture_default_str()
       ->check(in_range(session::kStepsRange));
-  sub->add_option("-n,--limit", options->limit, "Tracks in the playlist")
+  sub->add_option("-n,--limit", rank.limit, "Tracks in the playlist")
       ->capture_default_str()
-      ->check(in_range(session::kLimitRange));
-  sub->add_option("--catalog", options->catalog,
-                  "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
-  sub->add_option("--mapping", options->mapping, "Emotion→music mapping JSON (default: shipped)");
-  sub->add_option("--genre", options->genre, "Only tracks whose genre contains this");
-  sub->add_option("--artist", options->artist, "Only tracks by an artist whose name contains this");
-  sub->add_option("--year", options->year,
-                  "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
-  sub->add_flag("--no-explicit", options->no_explicit, "Leave out tracks marked explicit");
-  sub->add_option("--max-per-artist", options->max_per_artist,
-                  "At most this many tracks per artist")
+      ->check(in_range(music::kLimitRange));
+  sub->add_option_function<std::string>(
+      "--catalog",
+      [options](const std::string& file) {
+        if (!file.empty()) options->service.catalog = file;
+      },
+      "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
+  sub->add_option("--mapping", options->service.mapping,
+                  "Emotion→music mapping JSON (default: shipped)");
+  sub->add_option("--genre", request.filter.genre, "Only tracks whose genre contains this");
+  sub->add_option("--artist", request.filter.artist,
+                  "Only tracks by an artist whose name contains this");
+  sub->add_option_function<std::string>(
+      "--year",
+      [&request](const std::string& years) {
+        with_hint<UsageError>("--year", [&] { request.filter.set_years(years); });
+      },
+      "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
+  sub->add_flag("--no-explicit", request.filter.no_explicit, "Leave out tracks marked explicit");
+  sub->add_option("--max-per-artist", rank.max_per_artist, "At most this many tracks per artist")
       ->capture_default_str()
-      ->check(in_range(session::kMaxPerArtistRange));
-  sub->add_option("--diversity", options->diversity,
+      ->check(in_range(music::kMaxPerArtistRange));
+  sub->add_option("--diversity", rank.diversity,
                   "0..1: how strongly to avoid tracks that sound like ones already picked (MMR)")
       ->capture_default_str()
-      ->check(in_range(session::kDiversityRange));
-  sub->add_option("--popularity-weight", options->popularity_weight,
+      ->check(in_range(music::kDiversityRange));
+  sub->add_option("--popularity-weight", rank.popularity_weight,
                   "Prefer popular tracks: adds weight*(1-popularity/100) to the distance")
       ->capture_default_str()
-      ->check(in_range(session::kPopularityWeightRange));
-  sub->add_option("--variety", options->variety,
+      ->check(in_range(music::kPopularityWeightRange));
+  sub->add_option("--variety", rank.variety,
                   "Random jitter added to distances so runs differ (0 = always the same)")
       ->capture_default_str()
-      ->check(in_range(session::kVarietyRange));
-  sub->add_option("--seed", options->seed, "Seed for repeatable output")
+      ->check(in_range(music::kVarietyRange));
+  sub->add_option_function<std::int64_t>(
+         "--seed",
+         [&request](std::int64_t seed) { request.seed = static_cast<std::uint64_t>(seed); },
+         "Seed for repeatable output")
       ->check(in_range(session::kSeedRange));
-  sub->add_option("-f,--format", options->format, join_names(music::playlist_format_names()))
-      ->capture_default_str()
-      ->check(CLI::IsMember(music::playlist_format_names()));
-  sub->add_flag("--no-feedback", options->no_feedback,
-                "Ignore your likes and skips (`emomusic feedback`) for this emotion");
-  sub->add_option("--history-db", options->history_db,
+  add_named_option(*sub, "-f,--format", options->format, music::playlist_format_names(),
+                   join_names(music::playlist_format_names()));
+  sub->add_flag_callback(
+      "--no-feedback", [&request] { request.use_feedback = false; },
+      "Ignore your likes and skips (`emomusic feedback`) for this emotion");
+  sub->add_option("--history-db", options->service.history,
                   "History file with the likes and skips (default: "
                   "$XDG_DATA_HOME/emomusic/history.db; a missing file means none)");
   sub->add_flag("--no-history", options->no_history,
@@ -168,62 +175,24 @@ void setup_recommend(CLI::App& app, Command& command) {
 }
 
 int run_recommend(const RecommendOptions& o) {
-  using namespace emomusic::music;
   // Everything the command line decides is checked before stdin, the mapping or the catalog.
-  const PlaylistFormat format = playlist_format_from_string(o.format);
-  std::optional<Strategy> strategy;
-  if (!o.mode.empty()) strategy = strategy_from_string(o.mode);
-  TrackFilter filter{o.genre, o.artist, o.no_explicit, 0, 0};
-  if (!o.year.empty()) with_hint<UsageError>("--year", [&] { filter.set_years(o.year); });
-
-  session::PlaylistRequest request;
-  request.strategy = strategy;
-  request.target = o.target;
-  request.steps = o.steps;
-  request.limit = o.limit;
-  request.filter = filter;
-  request.max_per_artist = o.max_per_artist;
-  request.diversity = o.diversity;
-  request.popularity_weight = o.popularity_weight;
-  request.variety = o.variety;
-  if (o.seed >= 0) request.seed = static_cast<std::uint64_t>(o.seed);
-  request.use_feedback = !o.no_feedback;
-  request.history = o.history_db;
-
+  session::check_request(o.request);
+  session::RecommenderOptions service = o.service;
+  set_up_spotify(o, service);
+  session::PlaylistRequest request = o.request;
   request.emotion = emotion_of(o);
-  const MoodMapping mapping =
-      o.mapping.empty() ? with_hint<InputError>("--mapping FILE names one",
-                                                [] { return MoodMapping::load_default(); })
-                        : MoodMapping::load(o.mapping);
-  std::optional<std::filesystem::path> catalog;
-  if (!o.catalog.empty()) catalog = o.catalog;
-  // An empty --catalog: say how to fill it, or how to fall back on the starter catalog.
-  const Candidates candidates =
-      catalog ? with_hint<NotFoundError>("`emomusic catalog import --catalog " + o.catalog +
-                                             " FILE.csv` fills it; without --catalog the starter "
-                                             "catalog is used",
-                                         [&] { return load_candidates(catalog); })
-              : load_candidates(catalog);
+  std::optional<session::Recommender> recommender;
+  if (service.catalog) {
+    // An empty catalog: say how to fill it, or how to fall back on the starter catalog.
+    with_hint<NotFoundError>("`emomusic catalog import --catalog " + service.catalog->string() +
+                                 " FILE.csv` fills it; without --catalog the starter catalog is "
+                                 "used",
+                             [&] { recommender.emplace(service); });
+  } else {
+    recommender.emplace(service);
+  }
+  const session::Playlist result = recommender->recommend(request);
 
-#ifdef EMOMUSIC_WITH_SPOTIFY
-  std::unique_ptr<spotify::SpotifyClient> client;
-  if (!o.no_spotify || !o.create_playlist.empty()) {
-    try {
-      client = std::make_unique<spotify::SpotifyClient>(spotify_config(o.spotify),
-                                                        spotify::load_credentials(false));
-    } catch (const UsageError& e) {
-      if (!o.create_playlist.empty()) throw;
-      spdlog::debug("Spotify not used: {}", e.what());
-    }
-  }
-  spotify::SpotifyClient* top_up = o.no_spotify ? nullptr : client.get();
-#else
-  if (!o.create_playlist.empty()) {
-    throw UnavailableError("--create-playlist: this emomusic was built without Spotify support");
-  }
-  spotify::SpotifyClient* top_up = nullptr;
-#endif
-  const session::Playlist result = session::make_playlist(request, mapping, candidates, top_up);
   const auto& feedback = result.feedback;
   if (request.use_feedback) {
     spdlog::debug(
@@ -235,19 +204,15 @@ int run_recommend(const RecommendOptions& o) {
   spdlog::info("{} → {} ({}), from the {}", to_string(request.emotion),
                to_string(result.plan.strategy), result.plan.why, result.source);
   spdlog::debug("seed {} (pass --seed {} to repeat this playlist)", result.seed, result.seed);
-  if (!result.spotify_failure.empty()) {
-    spdlog::warn("could not add tracks from Spotify: {}", result.spotify_failure);
-  }
   const auto& playlist = result.tracks;
-  if (static_cast<int>(playlist.size()) < o.limit) {
+  if (static_cast<int>(playlist.size()) < request.rank.limit) {
     spdlog::warn("only {} of {} tracks: the filters or --max-per-artist {} leave no more",
-                 playlist.size(), o.limit, o.max_per_artist);
+                 playlist.size(), request.rank.limit, request.rank.max_per_artist);
   }
-  write_playlist(std::cout, playlist, format);
-#ifdef EMOMUSIC_WITH_SPOTIFY
+  music::write_playlist(std::cout, playlist, o.format);
   if (!o.create_playlist.empty()) {
     std::cout.flush();
-    const auto saved = session::save_to_spotify(*client, o.create_playlist, result);
+    const auto saved = recommender->save(o.create_playlist, session::track_ids(result));
     // stderr, so that stdout stays one playlist in the chosen format.
     std::cerr << "created Spotify playlist \"" << o.create_playlist << "\" (" << saved.tracks_added
               << " tracks";
@@ -256,7 +221,6 @@ int run_recommend(const RecommendOptions& o) {
     }
     std::cerr << "): " << saved.url << std::endl;
   }
-#endif
   return 0;
 }
 

@@ -19,31 +19,37 @@ namespace emomusic::app {
 
 void setup_serve(CLI::App& app, Command& command) {
   auto options = std::make_shared<ServeOptions>();
-  auto* sub = app.add_subcommand(
-      "serve",
-      std::string(kServeHelp) +
-          "\nExit codes: 0 stopped by Ctrl-C or SIGTERM, 3 unreadable catalog, mapping or Spotify "
-          "credentials file, or a history file that is not a history, 4 bad model, 8 the address "
-          "cannot be bound (another server on the port).");
-  sub->add_option("--host", options->host,
+  auto& server = options->server;
+  auto* sub = &app;
+  add_description(
+      app,
+      "Exit codes: 0 stopped by Ctrl-C or SIGTERM, 3 unreadable catalog, mapping or Spotify "
+      "credentials file, or a history file that is not a history, 4 bad model, 8 the address "
+      "cannot be bound (another server on the port).");
+  sub->add_option("--host", server.host,
                   "Address to listen on; anything but 127.0.0.1 lets other machines use the page, "
                   "which has no authentication")
       ->capture_default_str();
-  sub->add_option("--port", options->port, "Port to listen on; 0 picks a free one")
+  sub->add_option("--port", server.port, "Port to listen on; 0 picks a free one")
       ->capture_default_str()
       ->check(in_range(kPortRange));
-  sub->add_option("--model", options->models, "Emotion model (repeat: an ensemble)");
-  add_prior_power_option(*sub, options->prior_power);
-  sub->add_option("--catalog", options->catalog,
-                  "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
-  auto* history_db = sub->add_option("--history-db", options->history_db,
+  sub->add_option("--model", server.classifier.models, "Emotion model (repeat: an ensemble)");
+  add_prior_power_option(*sub, server.classifier.prior_power);
+  sub->add_option_function<std::string>(
+      "--catalog",
+      [options](const std::string& file) {
+        if (!file.empty()) options->server.recommender.catalog = file;
+      },
+      "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
+  auto* history_db = sub->add_option("--history-db", server.recommender.history,
                                      "History file for moods, likes and skips (default: "
                                      "$XDG_DATA_HOME/emomusic/history.db)");
-  sub->add_flag("--no-history", options->no_history,
-                "Keep nothing on disk: moods, likes and skips last until the server stops")
+  sub->add_flag_callback(
+         "--no-history", [&server] { server.recommender.keep_history = false; },
+         "Keep nothing on disk: moods, likes and skips last until the server stops")
       ->excludes(history_db);
   sub->add_flag("--open", options->open, "Open the page in the default browser (xdg-open)");
-  sub->add_option("--threads", options->threads, "Request workers")
+  sub->add_option("--threads", server.threads, "Request workers")
       ->capture_default_str()
       ->check(in_range(session::kWorkerThreadsRange));
   sub->add_flag("--no-spotify", options->no_spotify,
@@ -62,23 +68,15 @@ void setup_serve(CLI::App& app, Command& command) {
 }
 
 int run_serve(const ServeOptions& o) {
-  session::WebServerOptions server_options;
-  server_options.host = o.host;
-  server_options.port = o.port;
-  server_options.classifier.models = o.models;
-  server_options.classifier.prior_power = o.prior_power;
-  if (!o.catalog.empty()) server_options.catalog = o.catalog;
-  server_options.history = o.history_db;
-  server_options.keep_history = !o.no_history;
+  session::WebServerOptions server_options = o.server;
   server_options.version = EMOMUSIC_VERSION;
-  server_options.threads = o.threads;
 #ifdef EMOMUSIC_WITH_SPOTIFY
   if (!o.no_spotify) {
-    try {
-      server_options.spotify =
-          session::WebSpotify{spotify_config(o.spotify), spotify::load_credentials(false)};
-    } catch (const UsageError& e) {
-      spdlog::info("Spotify not used: {}", e.what());
+    if (const auto credentials = spotify::find_credentials(false)) {
+      server_options.recommender.spotify =
+          session::SpotifyAccess{spotify_config(o.spotify), *credentials};
+    } else {
+      spdlog::info("Spotify not used: no app credentials");
     }
   }
 #endif
@@ -86,11 +84,11 @@ int run_serve(const ServeOptions& o) {
   session::WebServer server(server_options);
   server.bind();
   install_interrupt_handlers();
-  if (o.host != "127.0.0.1" && o.host != "localhost") {
+  if (o.server.host != "127.0.0.1" && o.server.host != "localhost") {
     spdlog::warn(
         "listening on {}: the page has no authentication, anyone who can reach this "
         "address can use the camera page, the history and the feedback",
-        o.host);
+        o.server.host);
   }
   // The URL alone on stdout, so a script (or a test with --port 0) can read it.
   std::cout << server.url() << std::endl;

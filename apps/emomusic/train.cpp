@@ -50,7 +50,7 @@ const std::filesystem::path kDefaultOut = "runs/emotion.safetensors";
 void setup_train(CLI::App& app, Command& command) {
   auto o = std::make_shared<TrainCommandOptions>();
   o->train.out = kDefaultOut;
-  auto* cmd = app.add_subcommand("train", kTrainHelp);
+  auto* cmd = &app;
   cmd->footer(
       "Examples:\n"
       "  emomusic train --data fer2013.csv.gz --out runs/vgg.safetensors --epochs 30\n"

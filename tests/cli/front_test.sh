@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `emomusic` runs the commands that need no network itself, without LibTorch or OpenCV, and hands
-# the others to emomusic-ml (issue 13). Usage: front_test.sh path/to/emomusic
+# the others to emomusic-ml (issue 13), each as the table of commands says (issue 20).
+# Usage: front_test.sh path/to/emomusic path/to/apps/emomusic/commands.def
 EMOMUSIC=$1
+TABLE=$2
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
 export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
@@ -47,4 +49,37 @@ cp "$EMOMUSIC" "$WORK/prefix/bin/emomusic"
 ln -s "$(realpath "$(dirname "$EMOMUSIC")/emomusic-ml")" "$WORK/prefix/libexec/emomusic/emomusic-ml"
 expect_exit 0 "$WORK/prefix/bin/emomusic" train --help
 expect_in "$WORK/out" "--arch"
+# The table of commands (commands.def) is what both programs list and how the front dispatches:
+# the two helps list the same commands, all from the table; without emomusic-ml, a command that
+# runs there says so (8), one that runs in the front works, and one that runs in either is handed
+# over for each of its ml_options.
+commands_of() {
+  awk '/^[A-Z][A-Za-z ]*:$/ {s = ($0 == "Subcommands:")} s && /^  [a-z]/ {print $1}' "$1" | sort
+}
+"$EMOMUSIC" --help >"$WORK/front_help" || fail "emomusic --help"
+"$(dirname "$EMOMUSIC")/emomusic-ml" --help >"$WORK/ml_help" || fail "emomusic-ml --help"
+commands_of "$WORK/front_help" >"$WORK/front_commands"
+commands_of "$WORK/ml_help" >"$WORK/ml_commands"
+[ -s "$WORK/front_commands" ] || fail "no commands in emomusic --help: $(cat "$WORK/front_help")"
+cmp -s "$WORK/front_commands" "$WORK/ml_commands" \
+  || fail "the two programs list other commands: $(paste -d' ' "$WORK/front_commands" "$WORK/ml_commands")"
+listed=0
+while IFS='|' read -r name runs ml_options; do
+  grep -qx "$name" "$WORK/front_commands" || continue  # not in this build
+  listed=$((listed + 1))
+  case $runs in
+    ML) expect_exit 8 "$WORK/bin/emomusic" "$name" --help
+        expect_in "$WORK/err" "emomusic-ml" ;;
+    FRONT) expect_exit 0 "$WORK/bin/emomusic" "$name" --help ;;
+    FRONT_OR_ML)
+      expect_exit 0 "$WORK/bin/emomusic" "$name" --help
+      for option in $ml_options; do
+        expect_exit 8 "$WORK/bin/emomusic" "$name" "$option" x
+        expect_in "$WORK/err" "emomusic-ml"
+      done ;;
+    *) fail "commands.def: $name runs in '$runs'" ;;
+  esac
+done < <(sed -n 's/^EMOMUSIC_COMMAND(\([a-z]*\), [A-Z_]*, \([A-Z_]*\), "\([^"]*\)".*/\1|\2|\3/p' "$TABLE")
+[ "$listed" -eq "$(wc -l <"$WORK/front_commands")" ] \
+  || fail "the help lists commands that commands.def does not: $(cat "$WORK/front_commands")"
 echo "front: all checks passed"

@@ -33,7 +33,7 @@ TEST(BoundedInput, AFileOverItsLimitIsRefusedWhileReading) {
 
 // stat() says 0 bytes for a device: only counting while reading stops it.
 TEST(BoundedInput, ADeviceThatNeverEndsIsRefusedAtTheLimit) {
-  BoundedInput in("/dev/zero", InputLimit{1 << 20, "test file", ExitCode::kBadModel});
+  BoundedInput in("/dev/zero", InputLimit{1 << 20, "test file", ErrorKind::kBadModel});
   std::string line;
   EXPECT_THROW(std::getline(in, line), ModelError);
   EXPECT_LE(line.size(), 1u << 20);

@@ -34,7 +34,7 @@ TEST(Emotion, UnknownNameIsAUsageErrorListingValidNames) {
     emotion_from_string("bored");
     FAIL() << "expected UsageError";
   } catch (const UsageError& e) {
-    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_EQ(e.kind(), ErrorKind::kBadValue);
     EXPECT_NE(std::string(e.what()).find("neutral"), std::string::npos);
   }
 }

@@ -51,8 +51,8 @@ TEST(Interrupt, SecondSignalEndsTheProcessTheDefaultWay) {
       ::testing::KilledBySignal(SIGINT), "");
 }
 
-TEST(Interrupt, InterruptedErrorCarriesExitCode130) {
-  EXPECT_EQ(static_cast<int>(InterruptedError("stopped").code()), 130);
+TEST(Interrupt, InterruptedErrorIsOfItsOwnKind) {
+  EXPECT_EQ(InterruptedError("stopped").kind(), ErrorKind::kInterrupted);
 }
 
 }  // namespace emomusic

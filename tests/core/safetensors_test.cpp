@@ -87,7 +87,7 @@ TEST(Safetensors, TruncatedFileIsAClearModelError) {
       FAIL() << "cut at " << cut << " was accepted";
     } catch (const ModelError& e) {
       EXPECT_NE(std::string(e.what()).find("t.safetensors"), std::string::npos) << e.what();
-      EXPECT_EQ(e.code(), ExitCode::kBadModel);
+      EXPECT_EQ(e.kind(), ErrorKind::kBadModel);
     }
   }
 }

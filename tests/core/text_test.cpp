@@ -7,6 +7,15 @@
 namespace emomusic {
 namespace {
 
+// Issue 20: one lower-casing for names, headers and extensions, the same in every locale: only
+// A-Z change, so UTF-8 bytes of other letters pass through whole.
+TEST(AsciiLower, LowersOnlyAsciiLettersAndKeepsOtherBytes) {
+  EXPECT_EQ(ascii_lower("Retry-After: 5"), "retry-after: 5");
+  EXPECT_EQ(ascii_lower(".JPEG"), ".jpeg");
+  EXPECT_EQ(ascii_lower("\xC3\x89T\xC3\xA9"), "\xC3\x89t\xC3\xA9");  // ÉTé: only the T
+  EXPECT_EQ(ascii_lower(std::string("A\0B", 3)), std::string("a\0b", 3));
+}
+
 TEST(Utf8, ValidTextIsKeptAndEveryKindOfIllFormedSequenceIsReplaced) {
   EXPECT_TRUE(is_valid_utf8("plain, caf\xC3\xA9, \xE2\x82\xAC, \xF0\x9F\x8E\xB5"));
   EXPECT_EQ(valid_utf8("caf\xC3\xA9"), "caf\xC3\xA9");

@@ -222,8 +222,9 @@ TEST(MoodHistory, InMemoryHistoriesAreSeparateAndWriteNoFile) {
   const auto before = std::filesystem::current_path();
   std::filesystem::current_path(dir.path());
   {
-    MoodHistory a(kInMemoryHistory);
-    MoodHistory b(kInMemoryHistory);
+    MoodHistory a(MoodHistory::InMemory{});
+    MoodHistory b(MoodHistory::InMemory{});
+    EXPECT_TRUE(a.in_memory());
     a.record(mood(kDay0, Emotion::kHappy, 0.5));
     a.record_feedback({test::make_id(1), {}, Emotion::kSad, FeedbackKind::kSkip, kDay0});
     EXPECT_EQ(a.entries().size(), 1u);
@@ -232,6 +233,21 @@ TEST(MoodHistory, InMemoryHistoriesAreSeparateAndWriteNoFile) {
   }
   std::filesystem::current_path(before);
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+// SQLite reads the name ":memory:" as "no file"; a user's file of that name is still a file.
+TEST(MoodHistory, AFileNamedLikeSqlitesMemoryNameIsAFile) {
+  TempDir dir;
+  const auto before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  {
+    MoodHistory history(":memory:");
+    EXPECT_FALSE(history.in_memory());
+    history.record(mood(kDay0, Emotion::kHappy, 0.5));
+  }
+  std::filesystem::current_path(before);
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir / ":memory:"));
+  EXPECT_EQ(MoodHistory(dir / ":memory:").entries().size(), 1u);
 }
 
 TEST(MoodHistory, ClearingAMissingHistoryCreatesNothing) {

@@ -74,7 +74,7 @@ TEST(PhotoEvaluation, GoesOnPastBadPhotosAndCountsPhotosWithoutAFace) {
   EXPECT_NE(r.failures[0].find("broken.jpg"), std::string::npos) << r.failures[0];
   EXPECT_NE(r.failures[1].find("missing.jpg"), std::string::npos) << r.failures[1];
   EXPECT_EQ(r.metrics.n, 0);
-  EXPECT_EQ(r.exit_code(), ExitCode::kPartial);
+  EXPECT_EQ(r.outcome(), BatchOutcome::kPartial);
   const auto j = r.to_json();
   EXPECT_EQ(j.at("without_face"), 2);
   EXPECT_EQ(j.at("failures").size(), 2u);
@@ -83,19 +83,19 @@ TEST(PhotoEvaluation, GoesOnPastBadPhotosAndCountsPhotosWithoutAFace) {
       << r.to_text();
 }
 
-TEST(PhotoEvaluation, ExitCodeSaysWhetherAnythingWasMeasured) {
+TEST(PhotoEvaluation, OutcomeSaysWhetherAnythingWasMeasured) {
   PhotoEvaluation r;
   r.photos = 2;
   r.without_face = 2;
-  EXPECT_EQ(r.exit_code(), ExitCode::kNotFound);
+  EXPECT_EQ(r.outcome(), BatchOutcome::kNoneFound);
   r.without_face = 0;
   r.failures = {"a.jpg: missing", "b.jpg: missing"};
-  EXPECT_EQ(r.exit_code(), ExitCode::kBadInput);
+  EXPECT_EQ(r.outcome(), BatchOutcome::kAllFailed);
   r.failures.pop_back();
   r.metrics.n = 1;
-  EXPECT_EQ(r.exit_code(), ExitCode::kPartial);
+  EXPECT_EQ(r.outcome(), BatchOutcome::kPartial);
   r.failures.clear();
-  EXPECT_EQ(r.exit_code(), ExitCode::kOk);
+  EXPECT_EQ(r.outcome(), BatchOutcome::kComplete);
 }
 
 TEST(PhotoEvaluation, EveryFoundFaceIsCountedUnderItsLabel) {

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <map>
 #include <opencv2/imgcodecs.hpp>
@@ -11,11 +10,9 @@
 #include "../vision/tiny_model.hpp"
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/text.hpp"
-#include "emomusic/music/candidates.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/mood_record.hpp"
-#include "emomusic/session/playlist.hpp"
 #include "emomusic/session/web_server.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "test_support.hpp"
@@ -143,111 +140,6 @@ TEST(MoodSessions, AnalyseSearchesNearTheFollowedFaceBetweenWholeFrameScans) {
   EXPECT_TRUE(sessions.analyse("s", analyzer, empty, "f").faces.empty());
   EXPECT_EQ(sessions.analyse("s", analyzer, jpeg_of(test::compose_frame({b}, 0)), "f").faces.size(),
             1u);
-}
-
-TEST(MakePlaylist, IsRecommendOverThePlanAndHonoursSkips) {
-  TempDir dir;
-  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
-  music::Candidates candidates;
-  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
-  candidates.source = "starter";
-  PlaylistRequest request;
-  request.emotion = Emotion::kSad;
-  request.limit = 5;
-  request.seed = 7;
-  request.history = dir / "history.db";  // missing: no feedback
-  const Playlist a = make_playlist(request, mapping, candidates);
-  EXPECT_EQ(a.seed, 7u);
-  EXPECT_EQ(a.plan.strategy, music::Strategy::kLift);  // sad lifts by default
-  ASSERT_EQ(a.tracks.size(), 5u);
-
-  music::RankOptions rank;
-  rank.limit = 5;
-  rank.seed = 7;
-  const auto plan = music::plan_playlist(mapping, Emotion::kSad, std::nullopt, "", 4);
-  const auto direct =
-      music::recommend(candidates.tracks, plan.waypoints, mapping.weights(), {}, rank);
-  ASSERT_EQ(direct.size(), a.tracks.size());
-  for (std::size_t i = 0; i < direct.size(); ++i)
-    EXPECT_EQ(direct[i].track.id, a.tracks[i].track.id);
-  EXPECT_EQ(dump_json(to_json(a)).front(), '[');
-
-  {
-    music::MoodHistory history(dir / "history.db");
-    history.record_feedback(
-        {a.tracks[0].track.id, {}, Emotion::kSad, music::FeedbackKind::kSkip, music::utc_now()});
-  }
-  const Playlist b = make_playlist(request, mapping, candidates);
-  EXPECT_EQ(b.feedback.skipped_tracks.count(a.tracks[0].track.id), 1u);
-  for (const auto& r : b.tracks) EXPECT_NE(r.track.id, a.tracks[0].track.id);
-  request.use_feedback = false;
-  EXPECT_EQ(make_playlist(request, mapping, candidates).tracks[0].track.id, a.tracks[0].track.id);
-  // Feedback given by the caller (a history kept elsewhere) is used instead of the file's.
-  request.use_feedback = true;
-  request.feedback = music::Feedback{};
-  EXPECT_EQ(make_playlist(request, mapping, candidates).tracks[0].track.id, a.tracks[0].track.id);
-  request.feedback->skipped_tracks.insert(a.tracks[1].track.id);
-  for (const auto& r : make_playlist(request, mapping, candidates).tracks) {
-    EXPECT_NE(r.track.id, a.tracks[1].track.id);
-  }
-  request.feedback.reset();
-
-  request.target = "nowhere";
-  request.strategy = music::Strategy::kLift;
-  EXPECT_THROW(make_playlist(request, mapping, candidates), UsageError);
-}
-
-TEST(MakePlaylist, ACatalogWithoutAFittingTrackIsNotFoundButRankingAloneLeavesItToSpotify) {
-  TempDir dir;
-  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
-  music::Candidates candidates;
-  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
-  PlaylistRequest request;
-  request.emotion = Emotion::kHappy;
-  request.filter.genre = "no-such-genre-here";
-  request.history = dir / "history.db";
-  const Playlist ranked = rank_playlist(request, mapping, candidates);
-  EXPECT_TRUE(ranked.tracks.empty());
-  EXPECT_NE(ranked.catalog_empty.find("no-such-genre-here"), std::string::npos)
-      << ranked.catalog_empty;
-  EXPECT_TRUE(needs_top_up(ranked, request));
-  EXPECT_THROW(require_tracks(ranked), NotFoundError);
-  try {
-    make_playlist(request, mapping, candidates);
-    FAIL() << "no error";
-  } catch (const NotFoundError& e) {
-    EXPECT_EQ(std::string(e.what()), ranked.catalog_empty);
-  }
-}
-
-// Issue 22: the web server takes a PlaylistRequest from query parameters; the library refuses
-// what is out of range, NaN included, whoever filled it in.
-TEST(MakePlaylist, RefusesOutOfRangeRequestsNamingTheField) {
-  const auto mapping = music::MoodMapping::load(kData / "emotion_music.json");
-  music::Candidates candidates;
-  candidates.tracks = music::load_starter_catalog(kData / "starter_catalog.json");
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  const std::vector<std::pair<std::function<void(PlaylistRequest&)>, std::string>> bad = {
-      {[](PlaylistRequest& r) { r.limit = 0; }, "playlist length"},
-      {[](PlaylistRequest& r) { r.limit = 1001; }, "playlist length"},
-      {[](PlaylistRequest& r) { r.steps = 1; }, "lift steps"},
-      {[](PlaylistRequest& r) { r.max_per_artist = 0; }, "tracks per artist"},
-      {[nan](PlaylistRequest& r) { r.diversity = nan; }, "diversity"},
-      {[](PlaylistRequest& r) { r.popularity_weight = 1e300; }, "popularity weight"},
-      {[nan](PlaylistRequest& r) { r.variety = nan; }, "variety"},
-      {[](PlaylistRequest& r) { r.seed = std::uint64_t{1} << 40; }, "seed"},
-  };
-  for (const auto& [spoil, field] : bad) {
-    PlaylistRequest request;
-    request.use_feedback = false;
-    spoil(request);
-    try {
-      rank_playlist(request, mapping, candidates);
-      ADD_FAILURE() << field << ": no error";
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
-  }
 }
 
 // Issue 24: the one step that puts a settled mood into the history, for the page and the

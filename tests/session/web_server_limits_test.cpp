@@ -181,7 +181,7 @@ class WebServerLimitsTest : public ::testing::Test {
     o.port = 0;
     o.classifier.models = {dir / "tiny.safetensors"};
     o.classifier.tta = "none";
-    o.history = dir / "history.db";
+    o.recommender.history = dir / "history.db";
     o.threads = 2;
     o.head_timeout_s = 3;
     return o;
@@ -368,12 +368,12 @@ TEST_F(WebServerLimitsTest, AHistoryFileThatIsNotOneFailsAtStart) {
             SQLITE_OK);
   sqlite3_close(db);
   WebServerOptions o = options();
-  o.history = other;
+  o.recommender.history = other;
   EXPECT_THROW(WebServer server(o), InputError);
   // A history that does not exist yet is made on the first write, not at start.
-  o.history = dir / "new.db";
+  o.recommender.history = dir / "new.db";
   WebServer fresh(o);
-  EXPECT_FALSE(fs::exists(o.history));
+  EXPECT_FALSE(fs::exists(o.recommender.history));
 }
 
 }  // namespace

@@ -46,9 +46,9 @@ class WebServerSpotifyTest : public spotify::test::SpotifyTest {
     o.port = 0;
     o.classifier.models = {dir / "tiny.safetensors"};
     o.classifier.tta = "none";
-    o.history = dir / "history.db";
+    o.recommender.history = dir / "history.db";
     o.threads = 2;
-    if (with_spotify) o.spotify = WebSpotify{config(), credentials()};
+    if (with_spotify) o.recommender.spotify = SpotifyAccess{config(), credentials()};
     server_ = std::make_unique<WebServer>(o);
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->run(); });
@@ -234,7 +234,7 @@ TEST_F(SaveToSpotify, KeepsTheOrderAndCountsCatalogOnlyTracksLeftOut) {
   login();
   spotify::SpotifyClient client(config());
   const SavedPlaylist saved =
-      save_to_spotify(client, "Mood", playlist_of({kIds[0], "catalog-only-7", kIds[1]}));
+      save_to_spotify(client, "Mood", track_ids(playlist_of({kIds[0], "catalog-only-7", kIds[1]})));
   EXPECT_EQ(saved.tracks_added, 2u);
   EXPECT_EQ(saved.tracks_left_out, 1u);
   EXPECT_EQ(fake.playlist_uris(saved.id),
@@ -246,7 +246,8 @@ TEST_F(SaveToSpotify, NothingToSaveIsAUsageErrorAndAsksNothing) {
   login();
   const int before = static_cast<int>(fake.requests().size());
   spotify::SpotifyClient client(config());
-  EXPECT_THROW(save_to_spotify(client, "Mood", playlist_of({"catalog-only-1"})), UsageError);
+  EXPECT_THROW(save_to_spotify(client, "Mood", track_ids(playlist_of({"catalog-only-1"}))),
+               UsageError);
   EXPECT_EQ(static_cast<int>(fake.requests().size()), before);
 }
 

@@ -223,7 +223,7 @@ TEST_F(DevicePath, ANonFiniteLossStopsTrainingNamingTheSteps) {
     FAIL() << "training went on with a non-finite loss";
   } catch (const Error& e) {
     const std::string m = e.what();
-    EXPECT_EQ(e.code(), ExitCode::kFailure);
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
     EXPECT_NE(m.find("loss became"), std::string::npos) << m;
     EXPECT_NE(m.find("in epoch 1, steps "), std::string::npos) << m;
     EXPECT_NE(m.find(" of 6"), std::string::npos) << m;

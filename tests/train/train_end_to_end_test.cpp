@@ -224,7 +224,7 @@ TEST_F(TrainEndToEnd, RefusesToReplaceAnEarlierRunUnlessAskedTo) {
     train_model(options_, all_.split("Training"), all_.split("PublicTest"));
     FAIL() << "a second run replaced the first one's checkpoint";
   } catch (const OutputExistsError& e) {
-    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_EQ(e.kind(), ErrorKind::kBadValue);
     EXPECT_EQ(e.path, files.checkpoint);
     const std::string m = e.what();
     EXPECT_NE(m.find(files.checkpoint.string() + ": "), std::string::npos) << m;

@@ -99,14 +99,14 @@ TEST_F(RunTest, ImageBatchReportsEachBadItemAndGoesOn) {
   EXPECT_EQ(s.items, 4);
   EXPECT_EQ(s.failed, 4);
   EXPECT_EQ(s.no_face, 1);
-  EXPECT_EQ(finish_run(s), ExitCode::kBadInput);
+  EXPECT_EQ(finish_run(s), BatchOutcome::kAllFailed);
   const auto lines = parse_jsonl(out.str());
   ASSERT_EQ(lines.size(), 1u);  // only the decodable image is reported, with no faces
   EXPECT_TRUE(lines[0]["faces"].empty());
 
   std::ostringstream out2;
   ResultWriter writer2(out2, OutputFormat::kJsonl);
-  EXPECT_EQ(finish_run(analyse_images(p, {dir_ / "blank.png"}, writer2)), ExitCode::kNotFound);
+  EXPECT_EQ(finish_run(analyse_images(p, {dir_ / "blank.png"}, writer2)), BatchOutcome::kNoneFound);
 }
 
 TEST_F(RunTest, ImageBatchWithAFaceIsPartialAndWritesAnnotatedCopies) {
@@ -117,7 +117,7 @@ TEST_F(RunTest, ImageBatchWithAFaceIsPartialAndWritesAnnotatedCopies) {
   ResultWriter writer(out, OutputFormat::kJsonl);
   const auto s = analyse_images(p, {photo, dir_ / "missing.jpg"}, writer, dir_ / "annotated");
   EXPECT_EQ(s.failed, 1);
-  EXPECT_EQ(finish_run(s), ExitCode::kPartial);
+  EXPECT_EQ(finish_run(s), BatchOutcome::kPartial);
   const auto lines = parse_jsonl(out.str());
   ASSERT_EQ(lines.size(), 1u);
   ASSERT_EQ(lines[0]["faces"].size(), 1u);
@@ -173,7 +173,7 @@ TEST_F(RunTest, ImagesTooThinForAFaceHaveNoneAndTheBatchGoesOn) {
   for (std::size_t i = 0; i < images.size(); ++i) EXPECT_TRUE(lines[i]["faces"].empty());
   if (faces) {
     EXPECT_EQ(lines.back()["faces"].size(), 1u);
-    EXPECT_EQ(finish_run(s), ExitCode::kPartial);
+    EXPECT_EQ(finish_run(s), BatchOutcome::kPartial);
   }
 }
 
@@ -208,7 +208,7 @@ TEST_F(RunTest, TwoPeopleAreTrackedApartAndSmoothedEach) {
     std::ostringstream out;
     ResultWriter writer(out, OutputFormat::kJsonl);
     const auto s = analyse_stream(p, source, o, &writer);
-    EXPECT_EQ(finish_run(s), ExitCode::kOk);
+    EXPECT_EQ(finish_run(s), BatchOutcome::kComplete);
     return parse_jsonl(out.str());
   };
   const auto raw = run(1, 1);
@@ -300,7 +300,7 @@ TEST_F(RunTest, OnceGivesUpWhenNoFaceAppears) {
   auto again = VideoSource::open((dir_ / "blank.avi").string());
   std::ostringstream out;
   ResultWriter writer(out, OutputFormat::kCsv);
-  EXPECT_EQ(finish_run(analyse_stream(p, again, {}, &writer)), ExitCode::kNotFound);
+  EXPECT_EQ(finish_run(analyse_stream(p, again, {}, &writer)), BatchOutcome::kNoneFound);
 }
 
 TEST_F(RunTest, TheFrontEndSeesEachAnnotatedFrameAndCanStopTheStream) {
@@ -349,7 +349,7 @@ TEST_F(RunTest, InterruptedStreamFinishesItsOutput) {
   for (const auto& e : fs::directory_iterator(dir_.path())) {
     EXPECT_EQ(e.path().string().find(".partial"), std::string::npos) << e.path();
   }
-  EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
+  EXPECT_EQ(finish_run(summary), BatchOutcome::kInterrupted);
 
   // While that token stays cancelled, a stream with a token of its own reads every frame.
   auto whole = VideoSource::open((dir_ / "blank.avi").string());
@@ -382,7 +382,7 @@ TEST_F(RunTest, InterruptedImageBatchStopsAfterTheCurrentImage) {
   EXPECT_TRUE(summary.interrupted);
   EXPECT_EQ(summary.items, 1);
   EXPECT_EQ(nlohmann::json::parse(buffer.str()).size(), 1u);
-  EXPECT_EQ(finish_run(summary), ExitCode::kInterrupted);
+  EXPECT_EQ(finish_run(summary), BatchOutcome::kInterrupted);
 }
 
 // `detect --image x.png --output x.png` replaced the photo with its annotated copy; so did a link
@@ -480,12 +480,12 @@ TEST_F(RunTest, UndecodableFramesAreSkippedCountedAndMakeTheRunPartial) {
   EXPECT_EQ(lines.back()["frame"], 9);
   // No face in this video either, so it ends as "nothing found"; a run that found faces and
   // skipped frames is partial.
-  EXPECT_EQ(finish_run(s), ExitCode::kNotFound);
+  EXPECT_EQ(finish_run(s), BatchOutcome::kNoneFound);
   DetectSummary found = s;
   found.failed = found.no_face = 0;
-  EXPECT_EQ(finish_run(found), ExitCode::kPartial);
+  EXPECT_EQ(finish_run(found), BatchOutcome::kPartial);
   found.bad_frames = 0;
-  EXPECT_EQ(finish_run(found), ExitCode::kOk);
+  EXPECT_EQ(finish_run(found), BatchOutcome::kComplete);
 
   // Nothing decodable at all is a bad input, not a video without faces.
   test::write_video_with_bad_frames(dir_ / "none.avi", 3, {0, 1, 2});

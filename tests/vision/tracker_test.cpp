@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/vision/face_detector.hpp"
 #include "emomusic/vision/face_tracker.hpp"
 
 namespace emomusic::vision {
@@ -97,6 +98,26 @@ TEST(FaceTracker, EmotionIsStableAfterTheConfiguredTimeAndConfidence) {
   EXPECT_FALSE(tracker.stable_emotion(2.1));
   tracker.update({face(0, Emotion::kFear, 0.9f)}, 3.2);
   EXPECT_EQ(tracker.stable_emotion(3.2), Emotion::kFear);
+}
+
+// Issue 20: one rescan rule for detect's streams and the page's sessions: the whole frame when no
+// face is followed and every N analysed frames, only near the followed faces in between.
+TEST(RescanSchedule, WholeFrameWhenNothingIsFollowedAndEveryNFrames) {
+  RescanSchedule rescan;
+  std::string pattern;
+  const std::string following = "0111111111";  // no face on the first frame, then faces
+  for (int frame = 0; frame < 10; ++frame) {
+    const bool whole = rescan.next_is_whole(following[frame] == '1', 4);
+    pattern += whole ? 'W' : 'n';
+    rescan.analysed(whole);
+  }
+  EXPECT_EQ(pattern, "WnnnWnnnWn");
+  // A face lost makes the next frame whole at once, and the count starts again.
+  EXPECT_TRUE(rescan.next_is_whole(false, 4));
+  rescan.analysed(true);
+  EXPECT_FALSE(rescan.next_is_whole(true, 4));
+  // 1: always the whole frame.
+  EXPECT_TRUE(RescanSchedule{}.next_is_whole(true, 1));
 }
 
 TEST(FaceTracker, RejectsBadOptions) {

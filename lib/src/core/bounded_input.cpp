@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void throw_as(ExitCode code, const std::string& message) {
-  if (code == ExitCode::kBadModel) throw ModelError(message);
+[[noreturn]] void throw_as(ErrorKind kind, const std::string& message) {
+  if (kind == ErrorKind::kBadModel) throw ModelError(message);
   throw InputError(message);
 }
 

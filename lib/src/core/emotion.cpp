@@ -28,9 +28,7 @@ Emotion emotion_from_index(int index) {
 }
 
 std::optional<Emotion> parse_emotion(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = ascii_lower(text);
   // Trim whitespace so that `detect --once | recommend --emotion -` works with a trailing newline.
   const auto first = lower.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return std::nullopt;

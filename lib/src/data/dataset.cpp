@@ -9,18 +9,9 @@
 #include "emomusic/core/text.hpp"
 
 namespace emomusic::data {
-namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-}  // namespace
 
 std::string canonical_split(const std::string& name) {
-  const std::string l = lower(name);
+  const std::string l = ascii_lower(name);
   if (l == "training" || l == "train") return kTraining;
   if (l == "publictest" || l == "public" || l == "val" || l == "valid" || l == "validation") {
     return kPublicTest;

@@ -50,9 +50,7 @@ Columns parse_header(std::string_view first, bool* is_header) {
   if (!*is_header) return c;
   c = Columns{-1, -1, -1, fields.size()};
   for (size_t i = 0; i < fields.size(); ++i) {
-    std::string f(fields[i]);
-    std::transform(f.begin(), f.end(), f.begin(),
-                   [](unsigned char ch) { return std::tolower(ch); });
+    const std::string f = ascii_lower(fields[i]);
     if (f == "emotion") c.emotion = static_cast<int>(i);
     if (f == "pixels") c.pixels = static_cast<int>(i);
     if (f == "usage") c.usage = static_cast<int>(i);

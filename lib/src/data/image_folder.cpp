@@ -4,6 +4,7 @@
 
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/progress.hpp"
+#include "emomusic/core/text.hpp"
 #include "formats.hpp"
 
 #define STB_IMAGE_IMPLEMENTATION
@@ -20,10 +21,9 @@ namespace emomusic::data {
 namespace fs = std::filesystem;
 namespace {
 
+// What stb_image decodes (which is not what OpenCV decodes for the vision area).
 bool is_image(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = ascii_lower(p.extension().string());
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".pgm" ||
          ext == ".tga" || ext == ".gif";
 }

@@ -35,10 +35,7 @@ constexpr Field kRequired[] = {Field::kId, Field::kName, Field::kArtists, Field:
                                Field::kEnergy};
 
 std::string lower_trimmed(std::string_view s) {
-  std::string out(trim_whitespace(s));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ascii_lower(trim_whitespace(s));
 }
 
 std::string trimmed(std::string_view s) {

@@ -77,13 +77,6 @@ std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // A label fit to store: bounded, one line, valid UTF-8. `what` names the field in messages.
 void check_label(std::string_view text, const std::string& what) {
   if (text.size() > kMaxSourceBytes) {
@@ -230,6 +223,10 @@ MoodHistory::MoodHistory(const fs::path& path, Mode mode, int busy_timeout_ms) :
   file_->open_schema(file_mode, kSchema, kSchemaVersion, {"moods", "feedback"});
 }
 
+MoodHistory::MoodHistory(InMemory) : file_(std::make_unique<SqliteFile>(kHistoryKind)) {
+  file_->open_schema(SqliteFile::Mode::kReadWrite, kSchema, kSchemaVersion, {"moods", "feedback"});
+}
+
 MoodHistory::~MoodHistory() = default;
 
 void MoodHistory::record(const MoodEntry& entry) {
@@ -343,7 +340,7 @@ Feedback MoodHistory::feedback(Emotion emotion) const {
                        "', not a JSON array");
     }
     for (const auto& a : parsed) {
-      if (a.is_string()) artist_liked[lower(a.get<std::string>())] = liked;
+      if (a.is_string()) artist_liked[ascii_lower(a.get<std::string>())] = liked;
     }
   }
   Feedback f;

@@ -14,21 +14,15 @@ namespace emomusic::music {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool contains_lower(const std::string& haystack, const std::string& lower_needle) {
-  return lower(haystack).find(lower_needle) != std::string::npos;
+  return ascii_lower(haystack).find(lower_needle) != std::string::npos;
 }
 
 // The same recording often appears under several ids (single, album, compilation); a playlist
 // should hold it once.
 std::string recording_key(const Track& t) {
-  return lower(t.name) + '\x1f' + (t.artists.empty() ? std::string() : lower(t.artists.front()));
+  return ascii_lower(t.name) + '\x1f' +
+         (t.artists.empty() ? std::string() : ascii_lower(t.artists.front()));
 }
 
 int parse_year(std::string_view text, std::string_view range) {
@@ -108,8 +102,8 @@ struct FeedbackEffect {
 class FeedbackRules {
  public:
   explicit FeedbackRules(const Feedback& f) : feedback_(f) {
-    for (const auto& a : f.liked_artists) liked_artists_.insert(lower(a));
-    for (const auto& a : f.skipped_artists) skipped_artists_.insert(lower(a));
+    for (const auto& a : f.liked_artists) liked_artists_.insert(ascii_lower(a));
+    for (const auto& a : f.skipped_artists) skipped_artists_.insert(ascii_lower(a));
   }
 
   FeedbackEffect effect(const Track& t) const {
@@ -117,7 +111,7 @@ class FeedbackRules {
     if (liked_artists_.empty() && skipped_artists_.empty()) return {};
     bool liked_artist = false;
     for (const auto& a : t.artists) {
-      const std::string name = lower(a);
+      const std::string name = ascii_lower(a);
       if (skipped_artists_.count(name)) return {kSkippedArtistScale, kSkippedArtistPenalty};
       liked_artist = liked_artist || liked_artists_.count(name) > 0;
     }
@@ -152,9 +146,9 @@ bool TrackFilter::matches(const Track& t) const {
   if ((year_from || year_to) && t.year == 0) return false;
   if (year_from && t.year < year_from) return false;
   if (year_to && t.year > year_to) return false;
-  if (!genre.empty() && !contains_lower(t.genre, lower(genre))) return false;
+  if (!genre.empty() && !contains_lower(t.genre, ascii_lower(genre))) return false;
   if (!artist.empty()) {
-    const std::string wanted = lower(artist);
+    const std::string wanted = ascii_lower(artist);
     if (std::none_of(t.artists.begin(), t.artists.end(),
                      [&](const std::string& a) { return contains_lower(a, wanted); })) {
       return false;
@@ -194,6 +188,14 @@ std::string TrackFilter::describe() const {
 
 double feature_distance(const Track& track, const FeatureTarget& target, const FeatureWeights& w) {
   return distance(point_of(track, w), point_of(target, w), weights_of(w));
+}
+
+void check_rank_settings(const RankSettings& s) {
+  check_range(s.limit, kLimitRange, "the playlist length");
+  check_range(s.max_per_artist, kMaxPerArtistRange, "the tracks per artist");
+  check_range(s.diversity, kDiversityRange, "the diversity");
+  check_range(s.popularity_weight, kPopularityWeightRange, "the popularity weight");
+  check_range(s.variety, kVarietyRange, "the variety");
 }
 
 std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
@@ -268,7 +270,7 @@ std::vector<Recommendation> recommend(const std::vector<Track>& tracks,
     finalists.reserve(pool.size());
     for (const Candidate& c : pool) {
       Finalist f{c, recording_key(tracks[eligible[c.slot]]), {}, 0.0};
-      for (const auto& a : tracks[eligible[c.slot]].artists) f.artists.push_back(lower(a));
+      for (const auto& a : tracks[eligible[c.slot]].artists) f.artists.push_back(ascii_lower(a));
       for (std::size_t s : chosen) {
         f.similarity =
             std::max(f.similarity,

@@ -27,7 +27,9 @@ SqliteFile::SqliteFile(const fs::path& path, Mode mode, int busy_timeout_ms, Sql
   if (mode == Mode::kReadWrite) prepare_output_folder(path);
   const int flags =
       mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  // SQLite reads the name ":memory:" as "no file": a file of that name is opened as a file.
+  const std::string name = path == ":memory:" ? "./:memory:" : path.string();
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -35,6 +37,17 @@ SqliteFile::SqliteFile(const fs::path& path, Mode mode, int busy_timeout_ms, Sql
     throw InputError("cannot open " + kind_.name + " " + quote_path(path) + ": " + why);
   }
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+}
+
+SqliteFile::SqliteFile(SqliteKind kind) : kind_(std::move(kind)) {
+  const int rc =
+      sqlite3_open_v2(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ErrorKind::kInternal,
+                "cannot open a " + kind_.name + " in memory: " + sqlite3_errstr(rc));
+  }
 }
 
 SqliteFile::~SqliteFile() {
@@ -117,7 +130,7 @@ void SqliteFile::fail(int rc, const std::string& doing) const {
       throw UnavailableError(where + ": cannot " + doing + " it (" + detail +
                              "); is the disk full or failing?");
     default:
-      throw Error(ExitCode::kFailure, where + ": " + doing + " failed: " + detail);
+      throw Error(ErrorKind::kInternal, where + ": " + doing + " failed: " + detail);
   }
 }
 

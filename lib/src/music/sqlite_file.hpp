@@ -27,6 +27,8 @@ class SqliteFile {
   /// Opens `path` (kReadWrite: creating it and its folder). Throws InputError for a missing file
   /// (kReadOnly) or one SQLite cannot open. Not thread-safe: callers serialise.
   SqliteFile(const std::filesystem::path& path, Mode mode, int busy_timeout_ms, SqliteKind kind);
+  /// A new, empty database in memory only, gone with this object; path() is empty.
+  explicit SqliteFile(SqliteKind kind);
   ~SqliteFile();
   SqliteFile(const SqliteFile&) = delete;
   SqliteFile& operator=(const SqliteFile&) = delete;

@@ -18,9 +18,7 @@ std::vector<std::string> split_genres(std::string_view list) {
   size_t start = 0;
   while (start <= list.size()) {
     const size_t end = std::min(list.find(';', start), list.size());
-    std::string g(trim_whitespace(list.substr(start, end - start)));
-    std::transform(g.begin(), g.end(), g.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string g = ascii_lower(trim_whitespace(list.substr(start, end - start)));
     if (!g.empty() && std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
     start = end + 1;
   }

@@ -99,10 +99,12 @@ MoodSessions::Session& MoodSessions::session(const std::string& id) {
         [](const auto& a, const auto& b) { return a.second->last_used < b.second->last_used; });
     sessions_.erase(oldest);
   }
-  auto s =
-      std::unique_ptr<Session>(new Session{vision::FaceTracker(tracker_, stability_),
-                                           std::chrono::steady_clock::now(), clock_, std::nullopt,
-                                           {}, 0});
+  auto s = std::unique_ptr<Session>(new Session{vision::FaceTracker(tracker_, stability_),
+                                                std::chrono::steady_clock::now(),
+                                                clock_,
+                                                std::nullopt,
+                                                {},
+                                                {}});
   sessions_.emplace_back(id, std::move(s));
   return *sessions_.back().second;
 }
@@ -117,7 +119,7 @@ FrameAnalysis MoodSessions::analyse(const std::string& id, FaceAnalyzer& analyze
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const Session& s = session(id);
-    if (s.frames_since_scan + 1 < analyzer.rescan_every()) near = s.boxes;
+    if (!s.rescan.next_is_whole(!s.boxes.empty(), analyzer.rescan_every())) near = s.boxes;
   }
   // Outside the sessions' lock: other sessions' frames go on while this one is analysed.
   auto faces = analyzer.analyse(bytes, name, near);
@@ -132,7 +134,7 @@ FrameAnalysis MoodSessions::update(const std::string& id, std::vector<vision::Fa
       std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   FrameAnalysis out;
   out.faces = s.tracker.update(std::move(faces), t);
-  s.frames_since_scan = whole_frame ? 0 : s.frames_since_scan + 1;
+  s.rescan.analysed(whole_frame);
   s.boxes.clear();
   for (const auto& f : out.faces) s.boxes.push_back(f.box);
   if (const auto e = s.tracker.stable_emotion(t)) {

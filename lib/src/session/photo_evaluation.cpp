@@ -75,10 +75,12 @@ nlohmann::json PhotoEvaluation::to_json() const {
   return j;
 }
 
-ExitCode PhotoEvaluation::exit_code() const {
-  if (photos > 0 && failures.size() == static_cast<std::size_t>(photos)) return ExitCode::kBadInput;
-  if (metrics.n == 0 && failures.empty()) return ExitCode::kNotFound;
-  return failures.empty() ? ExitCode::kOk : ExitCode::kPartial;
+BatchOutcome PhotoEvaluation::outcome() const {
+  if (photos > 0 && failures.size() == static_cast<std::size_t>(photos)) {
+    return BatchOutcome::kAllFailed;
+  }
+  if (metrics.n == 0 && failures.empty()) return BatchOutcome::kNoneFound;
+  return failures.empty() ? BatchOutcome::kComplete : BatchOutcome::kPartial;
 }
 
 std::string PhotoEvaluation::to_text() const {

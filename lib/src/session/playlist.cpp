@@ -5,7 +5,6 @@
 #include <random>
 
 #include "emomusic/core/error.hpp"
-#include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/playlist_format.hpp"
 #include "emomusic/music/track.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
@@ -16,11 +15,7 @@ namespace emomusic::session {
 
 void check_request(const PlaylistRequest& r) {
   check_range(r.steps, kStepsRange, "the number of lift steps");
-  check_range(r.limit, kLimitRange, "the playlist length");
-  check_range(r.max_per_artist, kMaxPerArtistRange, "the tracks per artist");
-  check_range(r.diversity, kDiversityRange, "the diversity");
-  check_range(r.popularity_weight, kPopularityWeightRange, "the popularity weight");
-  check_range(r.variety, kVarietyRange, "the variety");
+  music::check_rank_settings(r.rank);
   if (r.seed) {
     check_range(static_cast<std::int64_t>(std::min<std::uint64_t>(*r.seed, INT64_MAX)), kSeedRange,
                 "the seed");
@@ -28,7 +23,7 @@ void check_request(const PlaylistRequest& r) {
 }
 
 Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
-                       const music::Candidates& candidates) {
+                       const music::Candidates& candidates, const music::Feedback& feedback) {
   using namespace emomusic::music;
   check_request(request);
   Playlist out;
@@ -37,34 +32,17 @@ Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping&
   out.source = candidates.source;
 
   RankOptions rank;
-  rank.limit = request.limit;
-  rank.max_per_artist = request.max_per_artist;
-  rank.diversity = request.diversity;
-  rank.popularity_weight = request.popularity_weight;
-  rank.variety = request.variety;
+  static_cast<RankSettings&>(rank) = request.rank;
   rank.seed = request.seed ? *request.seed : std::random_device{}();
+  rank.feedback = feedback;
   out.seed = rank.seed;
-  if (request.feedback) {
-    rank.feedback = *request.feedback;
-  } else if (request.use_feedback) {
-    rank.feedback = read_feedback(
-        request.history.empty() ? default_history_path() : request.history, request.emotion);
-  }
-  out.feedback = rank.feedback;
+  out.feedback = feedback;
   try {
     out.tracks =
         recommend(candidates.tracks, out.plan.waypoints, mapping.weights(), request.filter, rank);
   } catch (const NotFoundError& e) {
     out.catalog_empty = e.what();
   }
-  return out;
-}
-
-Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
-                       const music::Candidates& candidates, spotify::SpotifyClient* spotify) {
-  Playlist out = rank_playlist(request, mapping, candidates);
-  if (spotify != nullptr) top_up_playlist(out, request, *spotify);
-  require_tracks(out);
   return out;
 }
 
@@ -77,7 +55,7 @@ void require_tracks(const Playlist& playlist) {
 }
 
 bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request) {
-  return static_cast<int>(playlist.tracks.size()) < request.limit;
+  return static_cast<int>(playlist.tracks.size()) < request.rank.limit;
 }
 
 #ifdef EMOMUSIC_WITH_SPOTIFY
@@ -87,7 +65,8 @@ void top_up_playlist(Playlist& playlist, const PlaylistRequest& request,
   auto& tracks = playlist.tracks;
   const std::size_t before = tracks.size();
   try {
-    spotify::top_up_from_spotify(spotify, playlist.plan, request.filter, request.limit, tracks);
+    spotify::top_up_from_spotify(spotify, playlist.plan, request.filter, request.rank.limit,
+                                 tracks);
     music::drop_skipped(tracks, playlist.feedback);  // Spotify does not know what was skipped
   } catch (const Error& e) {
     // The offline playlist is still an answer; a Spotify fault only makes it shorter.
@@ -129,12 +108,11 @@ SavedPlaylist save_to_spotify(spotify::SpotifyClient&, const std::string&,
 }
 #endif
 
-SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
-                              const Playlist& playlist, const std::string& description) {
+std::vector<std::string> track_ids(const Playlist& playlist) {
   std::vector<std::string> ids;
   ids.reserve(playlist.tracks.size());
   for (const auto& r : playlist.tracks) ids.push_back(r.track.id);
-  return save_to_spotify(spotify, name, ids, description);
+  return ids;
 }
 
 nlohmann::ordered_json to_json(const SavedPlaylist& saved) {

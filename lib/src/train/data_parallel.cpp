@@ -54,8 +54,9 @@ void DataParallel::end_epoch(nn::EmotionNet& net) {
   if (!group_) return;
   average_buffers(*group_, *net);
   // Includes the wait for the slowest rank: what the exchange costs this rank per step.
-  spdlog::info("gradient exchange: {:.1f} ms per step over {} steps", 1000 * sync_seconds_ /
-               static_cast<double>(std::max<std::int64_t>(syncs_, 1)), syncs_);
+  spdlog::info("gradient exchange: {:.1f} ms per step over {} steps",
+               1000 * sync_seconds_ / static_cast<double>(std::max<std::int64_t>(syncs_, 1)),
+               syncs_);
   sync_seconds_ = 0;
   syncs_ = 0;
 }
@@ -72,7 +73,7 @@ void DataParallel::agree_on_validation(EpochRecord& r) const {
 void DataParallel::finish(nn::EmotionNet& net) const {
   if (!group_) return;
   if (!same_weights_everywhere(*group_, *net)) {
-    throw Error(ExitCode::kFailure,
+    throw Error(ErrorKind::kInternal,
                 "the ranks ended with different weights (a bug: the gradient averaging let them "
                 "drift apart)");
   }

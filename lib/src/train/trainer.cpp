@@ -188,18 +188,19 @@ json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& 
           {"optimizer", o.optimizer},
           {"weight_decay", o.weight_decay},
           {"momentum", o.momentum},
-          {"schedule", {o.schedule.kind, o.schedule.base_lr, o.schedule.warmup_epochs,
-                        o.schedule.min_lr_ratio, o.schedule.plateau_factor,
-                        o.schedule.plateau_patience}},
+          {"schedule",
+           {o.schedule.kind, o.schedule.base_lr, o.schedule.warmup_epochs, o.schedule.min_lr_ratio,
+            o.schedule.plateau_factor, o.schedule.plateau_patience}},
           {"lr_reference_batch", o.lr_reference_batch},
           {"precision", name_of(precision_names(), o.precision)},
           {"label_smoothing", o.label_smoothing},
           {"class_weights", o.class_weights},
           {"patience", o.patience},
           {"augment", o.augment},
-          {"augmentation", {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip,
-                            a.erase_probability, a.erase_min_area, a.erase_max_area, a.brightness,
-                            a.contrast, a.gamma, a.blur_probability, a.noise}},
+          {"augmentation",
+           {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip, a.erase_probability,
+            a.erase_min_area, a.erase_max_area, a.brightness, a.contrast, a.gamma,
+            a.blur_probability, a.noise}},
           {"seed", o.seed}};
 }
 
@@ -381,8 +382,8 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
                spec.arch.name, nn::count_parameters(*net), train.size(), val.size(), o.epochs,
                device.str(), o.precision == Precision::kBf16 ? " in bf16" : "");
   if (parallel.active()) {
-    spdlog::info("global batch {} ({} ranks x {} images per step)", global_batch,
-                 parallel.world(), o.batch_size);
+    spdlog::info("global batch {} ({} ranks x {} images per step)", global_batch, parallel.world(),
+                 o.batch_size);
   }
   if (schedule_options.base_lr != o.schedule.base_lr) {
     spdlog::info("peak learning rate {:.3g} for batches of {} ({:.3g} at {})",
@@ -402,10 +403,9 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     const auto order = parallel.share(
         torch::randperm(train.size(), torch::TensorOptions().dtype(torch::kInt64).device(device)));
     // Counts the images of all ranks, which step together.
-    Progress progress(fmt::format("epoch {}/{}", epoch, o.epochs), share_size * parallel.world(),
-                      "img",
-                      o.show_progress && parallel.writes() ? Progress::Style::kAuto
-                                                           : Progress::Style::kQuiet);
+    Progress progress(
+        fmt::format("epoch {}/{}", epoch, o.epochs), share_size * parallel.world(), "img",
+        o.show_progress && parallel.writes() ? Progress::Style::kAuto : Progress::Style::kQuiet);
     // Sums over the epoch, kept on the device and read at most every kReadIntervalSeconds.
     auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
     auto correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(device));
@@ -416,7 +416,7 @@ TrainResult train_model(const TrainOptions& o, const data::FaceDataset& train,
     const auto read_sums = [&](int64_t step) {
       const double l = loss_sum.item<double>() / static_cast<double>(std::max<int64_t>(seen, 1));
       if (!std::isfinite(l)) {
-        throw Error(ExitCode::kFailure,
+        throw Error(ErrorKind::kInternal,
                     fmt::format("loss became {} in epoch {}, steps {}-{} of {}; lower the "
                                 "learning rate or check the data",
                                 l, epoch, first_unread_step + 1, step + 1, steps_per_epoch));

@@ -15,6 +15,7 @@
 #include "emomusic/core/atomic_file.hpp"
 #include "emomusic/core/file_error.hpp"
 #include "emomusic/core/output_files.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/vision/annotate.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "emomusic/vision/option_ranges.hpp"
@@ -30,13 +31,9 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// OpenCV writes colour images in the formats it reads them in.
 bool encodable(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const std::set<std::string> kColourEncoders = {".jpg",  ".jpeg", ".png", ".bmp",
-                                                        ".webp", ".tif",  ".tiff"};
-  return kColourEncoders.count(ext) > 0;
+  return has_image_extension(path);
 }
 
 std::string cannot_encode(const fs::path& path) {
@@ -230,6 +227,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   DetectSummary summary;
   summary.items = 1;
   const int rescan_every = pipeline.detector().options().rescan_every;
+  RescanSchedule rescan;
   std::vector<FaceEmotion> faces;  // of the last analysed frame; drawn on the frames between
   std::optional<double> fps;
   auto last = Clock::now();
@@ -248,10 +246,11 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
       break;
     }
     if (frame.index % options.every == 0) {
-      const bool rescan = faces.empty() || summary.frames % rescan_every == 0;
+      const bool whole = rescan.next_is_whole(!faces.empty(), rescan_every);
       faces = tracker.update(
-          rescan ? pipeline.analyse(frame.image) : pipeline.analyse_near(frame.image, boxes(faces)),
+          whole ? pipeline.analyse(frame.image) : pipeline.analyse_near(frame.image, boxes(faces)),
           frame.time_s);
+      rescan.analysed(whole);
       ++summary.frames;
       summary.faces += static_cast<std::int64_t>(faces.size());
       if (writer && !options.once) writer->write({source.name(), frame.index, frame.time_s, faces});
@@ -300,7 +299,7 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
   return summary;
 }
 
-ExitCode finish_run(const DetectSummary& s) {
+BatchOutcome finish_run(const DetectSummary& s) {
   const double rate = s.seconds > 0 ? s.frames / s.seconds : 0.0;
   spdlog::info(
       "{} item(s), {} failed ({} without a face); {} frame(s) analysed, {} face(s), {:.1f} "
@@ -309,11 +308,11 @@ ExitCode finish_run(const DetectSummary& s) {
       s.bad_frames ? fmt::format("; {} undecodable frame(s) skipped", s.bad_frames) : "");
   if (s.interrupted) {
     spdlog::warn("interrupted: the results above are complete up to there");
-    return ExitCode::kInterrupted;
+    return BatchOutcome::kInterrupted;
   }
-  if (s.failed == 0) return s.bad_frames > 0 ? ExitCode::kPartial : ExitCode::kOk;
-  if (s.failed < s.items) return ExitCode::kPartial;
-  return s.no_face == s.failed ? ExitCode::kNotFound : ExitCode::kBadInput;
+  if (s.failed == 0) return s.bad_frames > 0 ? BatchOutcome::kPartial : BatchOutcome::kComplete;
+  if (s.failed < s.items) return BatchOutcome::kPartial;
+  return s.no_face == s.failed ? BatchOutcome::kNoneFound : BatchOutcome::kAllFailed;
 }
 
 }  // namespace emomusic::vision

@@ -9,6 +9,7 @@
 
 #include "emomusic/core/bounded_input.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::vision {
 namespace fs = std::filesystem;
@@ -167,9 +168,7 @@ std::optional<ImageHeader> read_image_header(std::string_view b) {
 }
 
 bool has_image_extension(const fs::path& file) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string ext = ascii_lower(file.extension().string());
   static const char* const kExtensions[] = {".jpg", ".jpeg", ".png", ".bmp",
                                             ".tif", ".tiff", ".webp"};
   return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);

@@ -125,7 +125,7 @@ TEST_F(SpotifyClientTest, QuotaExceededStopsWithAClearMessage) {
     EXPECT_EQ(e.status(), 429);
     EXPECT_EQ(e.reason(), "QUOTA_EXCEEDED");
     EXPECT_NE(std::string(e.what()).find("quota"), std::string::npos) << e.what();
-    EXPECT_EQ(e.code(), ExitCode::kService);
+    EXPECT_EQ(e.kind(), ErrorKind::kService);
   }
   EXPECT_EQ(fake.count("GET", "/v1/search"), 1) << "a spent quota must not be retried";
 }

@@ -19,14 +19,14 @@ namespace emomusic {
 struct InputLimit {
   std::uint64_t max_bytes;
   const char* what;
-  ExitCode error = ExitCode::kBadInput;
+  ErrorKind error = ErrorKind::kBadInput;
 };
 
 inline constexpr std::uint64_t kMiB = 1u << 20;
 
 /// Models, checkpoints and packed datasets (safetensors).
 inline constexpr InputLimit kSafetensorsLimit{2048 * kMiB, "model, checkpoint or packed dataset",
-                                              ExitCode::kBadModel};
+                                              ErrorKind::kBadModel};
 /// A FER2013-style CSV, counted after gunzip (FER2013 itself is 288 MiB).
 inline constexpr InputLimit kDatasetCsvLimit{1024 * kMiB, "dataset CSV (uncompressed)"};
 /// The `path,label` list of eval --photos (80,000 photos at 50 bytes a line).

@@ -27,6 +27,10 @@ std::string utf8_from_legacy(std::string_view text);
 /// control bytes written as \n, \t or \xNN, so a message stays one short line.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 80);
 
+/// `text` with A-Z as a-z and every other byte as it was: for names, headers and extensions,
+/// which are ASCII; the locale never changes how emomusic reads its input.
+std::string ascii_lower(std::string_view text);
+
 /// `text` without the spaces, tabs and line ends at either end (a view into it).
 std::string_view trim_whitespace(std::string_view text);
 

@@ -126,11 +126,17 @@ class MoodHistory {
   /// UnavailableError when another writer holds it for longer than `busy_timeout_ms`.
   explicit MoodHistory(const std::filesystem::path& path, Mode mode = Mode::kReadWrite,
                        int busy_timeout_ms = 5000);
+  /// A new, empty history in memory only: nothing is written to disk, and it is gone with this
+  /// object (a front end that keeps nothing, as `serve --no-history`).
+  struct InMemory {};
+  explicit MoodHistory(InMemory);
   ~MoodHistory();
   MoodHistory(const MoodHistory&) = delete;
   MoodHistory& operator=(const MoodHistory&) = delete;
 
+  /// The file; empty for a history in memory.
   const std::filesystem::path& path() const { return path_; }
+  bool in_memory() const { return path_.empty(); }
 
   /// Throws InputError naming the field for a negative time, a confidence outside 0..1 or a
   /// source over kMaxSourceBytes or with control characters.
@@ -165,10 +171,6 @@ class MoodHistory {
   std::unique_ptr<detail::SqliteFile> file_;
   mutable std::mutex mutex_;
 };
-
-/// The path of a history that lives in memory only: SQLite's own name for it. Each MoodHistory
-/// opened on it is a new, empty one, gone when the object is; nothing is written to disk.
-inline const std::filesystem::path kInMemoryHistory = ":memory:";
 
 // Readers that never create the file: a listener who recorded nothing gets no history file
 // from looking at it.

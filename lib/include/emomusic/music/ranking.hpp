@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emomusic/core/value_range.hpp"
 #include "emomusic/music/mood_mapping.hpp"
 #include "emomusic/music/track.hpp"
 
@@ -56,8 +57,10 @@ inline constexpr double kSkippedArtistScale = 1.5;
 inline constexpr double kSkippedArtistPenalty = 0.05;
 inline constexpr double kLikedArtistScale = 0.75;
 
-struct RankOptions {
-  int limit = 20;
+/// The listener's choices for ranking, each with its default; the ranges below are the ones
+/// every front end offers and check_rank_settings() enforces.
+struct RankSettings {
+  int limit = 20;  ///< tracks wanted
   int max_per_artist = 2;
   /// Maximal-marginal-relevance trade-off: 0 ranks by distance alone; higher values push away
   /// tracks that sound like ones already chosen.
@@ -66,7 +69,19 @@ struct RankOptions {
   double popularity_weight = 0.0;
   /// Random jitter, up to this much, added to each distance so near-ties change between runs.
   double variety = 0.03;
-  std::uint64_t seed = 0;
+};
+
+inline constexpr ValueRange<int> kLimitRange{1, 1000};
+inline constexpr ValueRange<int> kMaxPerArtistRange{1, 1000};
+inline constexpr ValueRange<double> kDiversityRange{0.0, 1.0};
+inline constexpr ValueRange<double> kPopularityWeightRange{0.0, 10.0};
+inline constexpr ValueRange<double> kVarietyRange{0.0, 1.0};
+
+/// Throws UsageError naming the setting when one is outside its range, NaN included.
+void check_rank_settings(const RankSettings& settings);
+
+struct RankOptions : RankSettings {
+  std::uint64_t seed = 0;  ///< of the jitter (`variety`)
   /// Likes and skips for the mood being played for: skipped tracks are left out, liked tracks
   /// and artists pulled nearer, skipped artists pushed away (see kLikedTrackScale and others).
   Feedback feedback;

@@ -101,7 +101,7 @@ class MoodSessions {
     std::uint64_t last_used = 0;
     std::optional<Emotion> last_settled;
     std::vector<cv::Rect> boxes;  ///< the faces of the last frame
-    int frames_since_scan = 0;    ///< frames analysed since the last whole-frame search
+    vision::RescanSchedule rescan;
   };
   Session& session(const std::string& id);
   FrameAnalysis update(const std::string& id, std::vector<vision::FaceEmotion> faces,

@@ -39,9 +39,9 @@ struct PhotoEvaluation {
   nlohmann::json to_json() const;
   /// metrics.to_text() after a line counting the photos, faces found and failures.
   std::string to_text() const;
-  /// As for other batches: kBadInput when no photo could be read, kNotFound when none held a
-  /// face, kPartial when some could not be read, else kOk.
-  ExitCode exit_code() const;
+  /// As for other batches: kAllFailed when no photo could be read, kNoneFound when none held a
+  /// face, kPartial when some could not be read, else kComplete.
+  BatchOutcome outcome() const;
 };
 
 /// Runs every photo through `pipeline` (detect, crop, classify) and measures the largest face's

@@ -1,18 +1,15 @@
 #pragma once
 /// @file
-/// "Emotion + preferences → playlist" and "playlist → Spotify playlist": the chains `recommend`
-/// and `serve` share. A plan from the mapping, candidates ranked with the listener's likes and
-/// skips, an optional top-up from Spotify when the catalog cannot fill the playlist, and saving
-/// the result in the listener's Spotify account.
+/// The steps of "emotion + preferences → playlist" and "playlist → Spotify playlist", which
+/// session::Recommender (recommender.hpp) takes for every front end: a plan from the mapping,
+/// candidates ranked with the listener's likes and skips, an optional top-up from Spotify when the
+/// catalog cannot fill the playlist, and saving the result in the listener's Spotify account.
 ///
-/// Thread safety: make_playlist() only reads its MoodMapping and Candidates, so several threads
-/// may call it at once over the same ones; each call opens the history file for the feedback on
-/// its own. A SpotifyClient is not thread-safe: a caller that shares one (the web server) holds
-/// its own lock around top_up_playlist() and save_to_spotify(), and ranks with rank_playlist()
-/// outside it, so that only the rare short playlist waits for that lock.
+/// Thread safety: rank_playlist() only reads its MoodMapping and Candidates, so several threads
+/// may call it at once over the same ones. A SpotifyClient is not thread-safe: its caller holds
+/// a lock around top_up_playlist() and save_to_spotify().
 
 #include <cstdint>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,36 +27,23 @@ class SpotifyClient;
 
 namespace emomusic::session {
 
-/// The bounds of PlaylistRequest's numeric fields, for every front end that sets them;
-/// rank_playlist() checks them.
+/// The bounds of PlaylistRequest's own numeric fields (its ranking settings have theirs beside
+/// music::RankSettings), for every front end that sets them; rank_playlist() checks them.
 inline constexpr ValueRange<int> kStepsRange{2, 20};
-inline constexpr ValueRange<int> kLimitRange{1, 1000};
-inline constexpr ValueRange<int> kMaxPerArtistRange{1, 1000};
-inline constexpr ValueRange<double> kDiversityRange{0.0, 1.0};
-inline constexpr ValueRange<double> kPopularityWeightRange{0.0, 10.0};
-inline constexpr ValueRange<double> kVarietyRange{0.0, 1.0};
 /// Seeds as Playlist::seed reports them (a fresh one is 32 bits), so that any can be passed back.
 inline constexpr ValueRange<std::int64_t> kSeedRange{0, 4'294'967'295};
 
-/// What the listener asked for. Defaults are recommend's.
+/// What the listener asked for. Every default here is the one every front end uses.
 struct PlaylistRequest {
   Emotion emotion = Emotion::kNeutral;
   std::optional<music::Strategy> strategy;  ///< absent: the emotion's default from the mapping
   std::string target;                       ///< lift destination; empty: the emotion's default
   int steps = 4;                            ///< lift waypoints, start and end included
-  int limit = 20;                           ///< tracks wanted
   music::TrackFilter filter;
-  int max_per_artist = 2;
-  double diversity = 0.1;
-  double popularity_weight = 0.0;
-  double variety = 0.03;
+  music::RankSettings rank;
   std::optional<std::uint64_t> seed;  ///< absent: a fresh random seed
-  /// Rank with the likes and skips for the emotion from `history` (a missing file means none).
+  /// Rank with the listener's likes and skips for the emotion (from the history).
   bool use_feedback = true;
-  std::filesystem::path history;  ///< empty: music::default_history_path()
-  /// Given: these likes and skips (for `emotion`), and `history` is not read. A front end that
-  /// keeps its history elsewhere (the server's in memory) passes them.
-  std::optional<music::Feedback> feedback;
 };
 
 /// The playlist and how it came about.
@@ -76,27 +60,19 @@ struct Playlist {
   std::string catalog_empty;
 };
 
-/// Plans and ranks a playlist for `request` from `candidates`, then, when `spotify` is given,
-/// tops it up (top_up_playlist()), and insists on a track (require_tracks()). Throws UsageError
-/// for an unknown target or steps < 2, InputError for an unreadable history, NotFoundError when
-/// neither the catalog nor Spotify has a track that passes the filter.
-Playlist make_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
-                       const music::Candidates& candidates,
-                       spotify::SpotifyClient* spotify = nullptr);
-
 /// Throws UsageError naming the field when a numeric field of `request` is outside its range
 /// (above), NaN included.
 void check_request(const PlaylistRequest& request);
 
-/// The first step of make_playlist(), for a caller that tops up under a lock of its own: the
-/// plan and the catalog's tracks; check_request() first. A catalog without a fitting track is not
-/// an error here: the playlist is empty and `catalog_empty` says why, so that Spotify may still
-/// fill it.
+/// The first step of a playlist (Recommender::recommend() takes them all): the plan and the
+/// catalog's tracks, ranked with `feedback`; check_request() first. Throws UsageError for an
+/// unknown target. A catalog without a fitting track is not an error here: the playlist is
+/// empty and `catalog_empty` says why, so that Spotify may still fill it.
 Playlist rank_playlist(const PlaylistRequest& request, const music::MoodMapping& mapping,
-                       const music::Candidates& candidates);
+                       const music::Candidates& candidates, const music::Feedback& feedback = {});
 
-/// The last step of make_playlist(): throws NotFoundError (saying why the catalog, and Spotify
-/// if it was asked, gave nothing) when `playlist` holds no track.
+/// The last step: throws NotFoundError (saying why the catalog, and Spotify if it was asked,
+/// gave nothing) when `playlist` holds no track.
 void require_tracks(const Playlist& playlist);
 
 /// True when `playlist` holds fewer tracks than `request` asked for: a Spotify top-up would add.
@@ -108,6 +84,9 @@ bool needs_top_up(const Playlist& playlist, const PlaylistRequest& request);
 /// Spotify.
 void top_up_playlist(Playlist& playlist, const PlaylistRequest& request,
                      spotify::SpotifyClient& spotify);
+
+/// The description of a playlist saved in Spotify.
+inline constexpr const char* kSavedPlaylistDescription = "Made by emomusic";
 
 /// What saving a playlist in Spotify made.
 struct SavedPlaylist {
@@ -124,11 +103,10 @@ struct SavedPlaylist {
 /// made it), UnavailableError in a build without Spotify.
 SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
                               const std::vector<std::string>& track_ids,
-                              const std::string& description = "Made by emomusic");
-/// The same for the tracks of `playlist`.
-SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string& name,
-                              const Playlist& playlist,
-                              const std::string& description = "Made by emomusic");
+                              const std::string& description = kSavedPlaylistDescription);
+
+/// The ids of the playlist's tracks, in order.
+std::vector<std::string> track_ids(const Playlist& playlist);
 
 /// {"id", "url", "tracks_added", "tracks_left_out"}.
 nlohmann::ordered_json to_json(const SavedPlaylist& saved);

@@ -33,9 +33,4 @@ inline constexpr std::int64_t kMaxUploadPixels = 4096 * 4096;
 /// Uploads decoded at once; the others wait. Each decoded frame may take 3 bytes a pixel.
 inline constexpr int kMaxDecodesAtOnce = 2;
 
-/// Settled moods kept in memory while the history file is locked by another program, written as
-/// soon as it is free again; beyond this the oldest is dropped (with a warning). A mood settles
-/// at most once a second per session.
-inline constexpr std::size_t kMaxPendingMoods = 256;
-
 }  // namespace emomusic::session

@@ -1,7 +1,9 @@
 #pragma once
 /// @file
-/// The local web server behind `emomusic serve`: the embedded page (web/index.html) and a JSON API
-/// over the session chains (face_analysis.hpp, playlist.hpp) and the mood history.
+/// The local web server behind `emomusic serve`: the embedded page (web/index.html) and a JSON API,
+/// a thin HTTP layer (routing, the Host/Origin/token check, reading requests and writing JSON)
+/// over the session services: FaceAnalyzer and MoodSessions (face_analysis.hpp) and the
+/// Recommender with its listener's history (recommender.hpp).
 ///
 /// Endpoints (errors are {"error": "…"} with a 4xx status; the server keeps serving):
 ///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
@@ -37,14 +39,14 @@
 /// threads − 1 workers, so one is always free for the others.
 ///
 /// Moods that settle while another program holds the history locked are kept (at most
-/// kMaxPendingMoods) and written by a later request once it is free, or when the server stops.
+/// kMaxPendingMoods, listener_history.hpp) and written by a later request once it is free, or
+/// when the server stops.
 ///
 /// Thread safety: requests run on a fixed pool of `threads` workers. The model is one
-/// FaceAnalyzer (one inference at a time, under its mutex); the mapping and catalog are loaded
-/// once and only read; MoodSessions and MoodHistory serialise their own calls; the one Spotify
-/// client is used under a mutex, by the requests that need it only. stop() may be
-/// called from any thread. Measured on 2 cores with the shipped model and a 256×256 JPEG: 16
-/// analyses one after another 1.04 s, 16 at once 0.77 s (decoding overlaps, inference queues).
+/// FaceAnalyzer (one inference at a time, under its mutex); MoodSessions and the Recommender
+/// serialise what they must themselves (recommender.hpp). stop() may be called from any thread.
+/// Measured on 2 cores with the shipped model and a 256×256 JPEG: 16 analyses one after
+/// another 1.04 s, 16 at once 0.77 s (decoding overlaps, inference queues).
 
 #include <cstddef>
 #include <filesystem>
@@ -54,17 +56,11 @@
 
 #include "emomusic/core/cancel.hpp"
 #include "emomusic/core/value_range.hpp"
-#include "emomusic/music/spotify/config.hpp"
+#include "emomusic/session/recommender.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 
 namespace emomusic::session {
-
-/// Where the server finds Spotify and as which app.
-struct WebSpotify {
-  spotify::SpotifyConfig config;  ///< its token_path is the login "Save to Spotify" uses
-  spotify::Credentials credentials;
-};
 
 /// Request workers a server may run (WebServerOptions::threads).
 inline constexpr ValueRange<int> kWorkerThreadsRange{1, 64};
@@ -73,16 +69,11 @@ struct WebServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  ///< 0: any free port (bind() returns it)
   vision::FaceClassifierOptions classifier;
-  std::optional<std::filesystem::path> catalog;  ///< absent: music::load_candidates()'s default
-  std::filesystem::path mapping;                 ///< empty: the shipped emotion_music.json
-  std::filesystem::path history;                 ///< empty: music::default_history_path()
-  /// false: keep nothing on disk. Moods, likes and skips go to a history in memory, which the
-  /// page shows and the ranking uses until the server stops; `history` is neither read nor
-  /// written.
-  bool keep_history = true;
-  std::optional<WebSpotify> spotify;  ///< absent: offline, no top-up and no saving
-  std::string version;                ///< reported by /api/health
-  int threads = 8;                    ///< request workers
+  /// The catalog, mapping, history and Spotify behind the page. Without a kept history, the page
+  /// shows (and the ranking uses) the moods, likes and skips of this run only.
+  RecommenderOptions recommender;
+  std::string version;  ///< reported by /api/health
+  int threads = 8;      ///< request workers
   std::size_t max_sessions = 16;
   int head_timeout_s = kHeadTimeoutSeconds;  ///< for each request's line and headers
   int read_timeout_s = 10;                   ///< for each read of a body
@@ -91,7 +82,7 @@ struct WebServerOptions {
 
 class WebServer {
  public:
-  /// Loads the model (ModelError), the mapping and the candidates (InputError) at once, so that a
+  /// Loads the model (ModelError) and the Recommender (its files: InputError) at once, so that a
   /// bad file fails before anything listens.
   explicit WebServer(WebServerOptions options);
   ~WebServer();

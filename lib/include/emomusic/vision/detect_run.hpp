@@ -12,6 +12,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/vision/emotion_pipeline.hpp"
 #include "emomusic/vision/face_tracker.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 #include "emomusic/vision/result_writer.hpp"
 #include "emomusic/vision/video_source.hpp"
 
@@ -29,7 +30,7 @@ struct StreamOptions {
   /// instead of writing per-frame results.
   bool once = false;
   StabilityOptions stability;
-  double timeout_s = 15;  ///< with `once`: give up after this many seconds of stream time
+  double timeout_s = kDefaultSettleTimeout;  ///< with `once`: give up after this many seconds
   /// Checked before every frame; once cancelled, the stream ends as if the video had
   /// (DetectSummary::interrupted). Copies of the options share it.
   CancelToken cancel;
@@ -87,10 +88,10 @@ DetectSummary analyse_stream(EmotionPipeline& pipeline, VideoSource& source,
 /// model or camera is opened).
 void require_display();
 
-/// Logs the summary on stderr and returns the exit code: kInterrupted when the run was stopped
-/// early, else kOk when no item failed and no frame was skipped, kPartial when some items failed
-/// or frames were skipped, and when all items failed kNotFound (none held a face) or kBadInput
-/// (some were unreadable).
-ExitCode finish_run(const DetectSummary& summary);
+/// Logs the summary on stderr and says how the run ended: kInterrupted when it was stopped
+/// early, else kComplete when no item failed and no frame was skipped, kPartial when some items
+/// failed or frames were skipped, and when all items failed kNoneFound (none held a face) or
+/// kAllFailed (some were unreadable).
+BatchOutcome finish_run(const DetectSummary& summary);
 
 }  // namespace emomusic::vision

@@ -38,6 +38,18 @@ struct DetectorOptions {
   std::filesystem::path cascade;
 };
 
+/// When a stream's frame is searched whole rather than only near the faces of its previous frame
+/// (DetectorOptions::rescan_every): whenever no face is followed, and every rescan_every analysed
+/// frames. The one rule for `detect` and for the page's sessions.
+struct RescanSchedule {
+  int since_whole = 0;  ///< frames analysed since the last whole-frame search
+
+  bool next_is_whole(bool following_faces, int rescan_every) const {
+    return !following_faces || since_whole + 1 >= rescan_every;
+  }
+  void analysed(bool whole_frame) { since_whole = whole_frame ? 0 : since_whole + 1; }
+};
+
 /// Installed cascade for `kind`: $EMOMUSIC_CASCADE_DIR, then /usr/share/opencv4 and
 /// /usr/local/share/opencv4 (haarcascades/ or lbpcascades/). Throws UnavailableError naming the
 /// places looked at and the package to install.

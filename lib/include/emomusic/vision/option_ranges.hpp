@@ -26,5 +26,7 @@ inline constexpr ValueRange<double> kStableConfidenceRange{0.0, 1.0};
 /// StreamOptions
 inline constexpr ValueRange<int> kEveryRange{1, 1000};
 inline constexpr ValueRange<double> kTimeoutRange{0.001, 86400.0};  ///< seconds, a day at most
+/// How long a stream is watched for an emotion to settle (StreamOptions::timeout_s), by default.
+inline constexpr double kDefaultSettleTimeout = 15;
 
 }  // namespace emomusic::vision

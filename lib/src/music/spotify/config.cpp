@@ -51,14 +51,34 @@ fs::path credentials_file() {
   return user_config_dir() / "spotify.json";
 }
 
-Credentials load_credentials(bool need_secret) {
+namespace {
+
+bool complete(const Credentials& creds, bool need_secret) {
+  return !creds.client_id.empty() && (!need_secret || !creds.client_secret.empty());
+}
+
+// The environment first; the file only for what it lacks.
+Credentials read_credentials(bool need_secret) {
   Credentials creds{env_or("SPOTIFY_CLIENT_ID", ""), env_or("SPOTIFY_CLIENT_SECRET", "")};
-  if (creds.client_id.empty() || (need_secret && creds.client_secret.empty())) {
+  if (!complete(creds, need_secret)) {
     const Credentials from_file = read_credentials_file(credentials_file());
     if (creds.client_id.empty()) creds.client_id = from_file.client_id;
     if (creds.client_secret.empty()) creds.client_secret = from_file.client_secret;
   }
-  if (creds.client_id.empty() || (need_secret && creds.client_secret.empty()))
+  return creds;
+}
+
+}  // namespace
+
+std::optional<Credentials> find_credentials(bool need_secret) {
+  Credentials creds = read_credentials(need_secret);
+  if (!complete(creds, need_secret)) return std::nullopt;
+  return creds;
+}
+
+Credentials load_credentials(bool need_secret) {
+  const Credentials creds = read_credentials(need_secret);
+  if (!complete(creds, need_secret))
     throw UsageError(std::string("no Spotify app ") +
                      (creds.client_id.empty() ? "client ID" : "client secret") +
                      ": set SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, or write them to " +

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/text.hpp"
 #include "emomusic/music/spotify/errors.hpp"
 #include "emomusic/music/spotify/url.hpp"
 
@@ -35,9 +36,7 @@ size_t read_header(char* data, size_t size, size_t count, void* user) {
   const std::string line(data, size * count);
   constexpr std::string_view kName = "retry-after:";
   if (line.size() > kName.size()) {
-    std::string lower = line.substr(0, kName.size());
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == kName) {
+    if (ascii_lower(std::string_view(line).substr(0, kName.size())) == kName) {
       const char* value = line.c_str() + kName.size();
       char* end = nullptr;
       const long seconds = std::strtol(value, &end, 10);

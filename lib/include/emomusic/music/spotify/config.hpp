@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "emomusic/core/value_range.hpp"
@@ -55,6 +56,8 @@ struct Credentials {
 /// (InputError naming the file and the chmod that fixes it). Throws UsageError saying how to set
 /// them when neither is there; with `need_secret` a missing secret is an error too.
 Credentials load_credentials(bool need_secret);
+/// The same, or nothing when none are set: for a front end to whom Spotify is optional.
+std::optional<Credentials> find_credentials(bool need_secret);
 
 /// The path load_credentials() reads: user_config_dir()/spotify.json.
 std::filesystem::path credentials_file();
