@@ -14,7 +14,8 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/checks.sh"
-command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 0; }
+# 77: skipped (CTest's SKIP_RETURN_CODE for cli.serve).
+command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
 "$BIN" serve --port 0 >"$WORK/stdout" 2>"$WORK/stderr" &
 SERVER=$!
