@@ -27,8 +27,10 @@
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/mood_record.hpp"
 #include "emomusic/session/playlist.hpp"
+#include "emomusic/session/web_config.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic_web_page.hpp"
+#include "web_assets.hpp"
 #ifdef EMOMUSIC_WITH_SPOTIFY
 #include "emomusic/music/spotify/client.hpp"
 #include "emomusic/music/spotify/token_store.hpp"
@@ -416,11 +418,12 @@ struct WebServer::Impl {
 
   void routes() {
     server.Get("/", [this](const Request&, Response& res) {
-      res.set_header("Cache-Control", "no-store");
-      res.set_header("X-Frame-Options", "DENY");
-      res.set_header("Referrer-Policy", "no-referrer");
+      set_page_headers(res);
       res.set_content(page, "text/html; charset=utf-8");
     });
+    serve_page_files(server);
+    server.Get("/api/config",
+               [this](const Request&, Response& res) { reply(res, 200, web_config(mapping)); });
     server.Get("/api/health", [this](const Request&, Response& res) {
       reply(res, 200,
             {{"status", "ok"},
