@@ -7,7 +7,8 @@ MAKE_TINY_MODEL=$2
 SCRIPT=$3/scripts/evaluate_real_faces.sh
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null || { echo "SKIP: no python3 (the script formats with it)"; exit 0; }
+# 77: skipped (CTest's SKIP_RETURN_CODE for cli.real_faces).
+command -v python3 >/dev/null || { echo "SKIP: no python3 (the script formats with it)"; exit 77; }
 export XDG_CACHE_HOME=$WORK/cache EMOMUSIC
 export FACES=$WORK/faces FER=$WORK/fer.csv
 

@@ -14,7 +14,8 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/checks.sh"
-command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 0; }
+# 77: skipped (CTest's SKIP_RETURN_CODE for cli.serve).
+command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
 "$BIN" serve --port 0 >"$WORK/stdout" 2>"$WORK/stderr" &
 SERVER=$!
@@ -52,6 +53,36 @@ TOKEN=$(grep -o 'name="emomusic-token" content="[0-9a-f]*"' "$WORK/body" | sed '
 [ ${#TOKEN} -eq 32 ] || fail "no 32-hex token in the page (got '$TOKEN')"
 grep -q '{{EMOMUSIC_TOKEN}}' "$WORK/body" && fail "the page still holds the placeholder"
 AUTH=(-H "X-Emomusic-Token: $TOKEN")
+grep -q '<script type="module" src="/app.js"></script>' "$WORK/body" || fail "the page does not load /app.js"
+grep -q '<link rel="stylesheet" href="/style.css">' "$WORK/body" || fail "the page does not load /style.css"
+grep -q '<script>\|<style\| style="' "$WORK/body" && fail "the page holds inline script or style, which its policy refuses"
+
+# The page and its files (web/app.js, web/style.css byte for byte) with their types and the
+# same headers: never cached, never sniffed, never framed, and a policy that runs only them.
+for file in /:text/html /app.js:text/javascript /style.css:text/css; do
+  path=${file%%:*} type=${file#*:}
+  curl -s -D "$WORK/headers" -o "$WORK/body" "$URL${path#/}"
+  [ "$path" = / ] || cmp -s "$WORK/body" "$SRC/web${path}" || fail "$path is not web$path"
+  for header in "content-type: $type; charset=utf-8" "cache-control: no-store" \
+                "x-content-type-options: nosniff" "x-frame-options: deny" \
+                "content-security-policy: default-src 'none'; script-src 'self'; style-src 'self';"; do
+    tr -d '\r' <"$WORK/headers" | grep -qix "$header.*" || fail "$path: no header '$header'"
+  done
+done
+
+# What the page knows of the server's data: core's emotions, the mapping's defaults.
+expect_status 200 "config" GET /api/config
+if command -v python3 >/dev/null; then
+  python3 - "$WORK/body" "$SRC/data/emotion_music.json" <<'PY' || fail "config: $(cat "$WORK/body")"
+import json, sys
+config, mapping = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert sorted(config["emotions"]) == sorted(mapping["emotions"]), config["emotions"]
+for name, plan in mapping["emotions"].items():
+    assert config["defaults"][name] == {"mode": plan["default_mode"], "target": plan["lift_target"]}, name
+limit = config["playlist"]["limit"]
+assert limit["min"] <= limit["default"] <= limit["max"], limit
+PY
+fi
 
 expect_status 200 "health" GET /api/health
 grep -q '"status":"ok"' "$WORK/body" || fail "health: $(cat "$WORK/body")"

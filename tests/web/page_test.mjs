@@ -1,9 +1,11 @@
-// Browser test of web/index.html: headless chromium with a fake camera (a .y4m file of faces)
-// opens the page served by `emomusic serve`, and this checks that the page shows a face's
-// emotion, then a playlist with Spotify and YouTube links, that a skip reaches the server and
-// removes the track, that the history chart is drawn and can be cleared, that the page fits a
-// phone's width, and that the console stays free of errors; then, with the camera denied, that an
-// uploaded photo gets its emotion and a playlist. Run by run_page_test.sh, which sets:
+// Browser test of web/index.html (with web/app.js and web/style.css): headless chromium with a
+// fake camera (a .y4m file of faces) opens the page served by `emomusic serve`, and this checks
+// that the page shows a face's emotion, then a playlist with Spotify and YouTube links in the
+// server's default mode and size (/api/config), that a skip reaches the server and removes the
+// track, that the history chart is drawn and can be cleared, that the page fits a phone's width,
+// and that the console stays free of errors (a Content-Security-Policy refusal included); then,
+// with the camera denied, that an uploaded photo gets its emotion and a playlist. Run by
+// run_page_test.sh, which sets:
 //   PAGE_URL          the page (http://127.0.0.1:PORT/)
 //   CHROMIUM          the browser binary
 //   FAKE_VIDEO        the .y4m file the fake camera plays
@@ -111,6 +113,18 @@ try {
     if (t.spotify && !/^https:\/\/open\.spotify\.com\//.test(t.spotify)) problems.push(`odd Spotify link ${t.spotify}`);
     if (!t.youtube || !t.youtube.startsWith("https://www.youtube.com/results?search_query=")) problems.push(`odd YouTube link ${t.youtube}`);
   }
+  // The page's defaults are the server's (GET /api/config): the settled mood's mode and target,
+  // and the number of tracks.
+  const config = await page.evaluate(async () => (await fetch("/api/config")).json());
+  const chosen = await page.evaluate(() => ({ mode: document.querySelector("#mode").value,
+    target: document.querySelector("#target").value, limit: Number(document.querySelector("#limit").value) }));
+  const defaults = config.defaults[settled] || {};
+  if (chosen.mode !== defaults.mode || chosen.target !== defaults.target) {
+    problems.push(`for ${settled} the page chose ${chosen.mode}/${chosen.target}, the server's default is ${defaults.mode}/${defaults.target}`);
+  }
+  if (chosen.limit !== config.playlist.limit.default || tracks.length > chosen.limit) {
+    problems.push(`${tracks.length} tracks for a limit of ${chosen.limit}; the server's default is ${config.playlist.limit.default}`);
+  }
   const fps = await page.$eval("#fps", (n) => Number(n.dataset.fps));
   log(`frames/s analysed: ${fps}`);
   if (!(fps > 0)) problems.push("frames/s analysed is not shown");
@@ -157,10 +171,12 @@ try {
   // The same page with the camera picture hidden (the box and label stay): the test's faces come
   // from a research database that the project must not redistribute, so only this one may be
   // shown in the README (docs/serve.png).
-  await page.addStyleTag({ content: "#video { visibility: hidden; }" });
+  // (Through the element's style: the page's Content-Security-Policy refuses a <style> tag.)
+  const showVideo = (visibility) => page.$eval("#video", (v, vis) => { v.style.visibility = vis; }, visibility);
+  await showVideo("hidden");
   const redacted = shot.replace(/\.png$/, "") + "-noface.png";
   await page.screenshot({ path: redacted, fullPage: true });
-  await page.addStyleTag({ content: "#video { visibility: visible; }" });
+  await showVideo("");
   log(`screenshot (camera picture hidden): ${redacted}`);
 
   // 5. A phone's width: nothing wider than the screen.

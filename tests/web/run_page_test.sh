@@ -5,7 +5,8 @@
 # With the fake Spotify (tests/music/spotify/fake_spotify_server.cpp), the page is logged in and
 # "Save to Spotify" is checked too: the saved playlist must hold the page's tracks in order.
 # Needs chromium, ffmpeg, node and tests/web/node_modules/puppeteer-core (scripts/install_browser.sh);
-# prints "SKIP: …" and exits 0 when one of them, the face photos or the serve command is missing.
+# prints "SKIP: …" and exits 77 (CTest's SKIP_RETURN_CODE for cli.page) when one of them, the face
+# photos or the serve command is missing.
 # PAGE_SCREENSHOT (default build/page.png in the source tree) is where the screenshot goes.
 set -uo pipefail
 EMOMUSIC=${1:?usage: run_page_test.sh path/to/emomusic [path/to/fake_spotify_server]}
@@ -13,7 +14,7 @@ FAKE_SPOTIFY=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 FACES=${EMOMUSIC_FACES_DIR:-$ROOT/../shared/data/faces/taiwanese-dev}
-skip() { echo "SKIP: $*"; exit 0; }
+skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}

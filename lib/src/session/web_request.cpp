@@ -9,6 +9,7 @@
 #include "emomusic/core/text.hpp"
 #include "emomusic/core/value_range.hpp"
 #include "emomusic/music/mood_history.hpp"
+#include "emomusic/session/web_config.hpp"
 #include "emomusic/session/web_limits.hpp"
 
 namespace emomusic::session {
@@ -103,7 +104,7 @@ std::string session_id(const Request& req) {
 }
 
 int history_days(const Request& req) {
-  return number_param(req, "days", 7, music::kHistoryDaysRange);
+  return number_param(req, "days", kPageHistoryDays, music::kHistoryDaysRange);
 }
 
 PlaylistRequest playlist_request(const Request& req) {

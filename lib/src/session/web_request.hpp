@@ -40,7 +40,7 @@ void check_single_headers(const httplib::Request& req);
 // The page's session id: 1 to 64 letters, digits, '-' or '_' ("default" when absent).
 std::string session_id(const httplib::Request& req);
 
-// The history days asked for (`days`, default 7), within music::kHistoryDaysRange.
+// The history days asked for (`days`, default kPageHistoryDays), within music::kHistoryDaysRange.
 int history_days(const httplib::Request& req);
 
 // GET /api/recommend's parameters: emotion (required), mode, target, steps, limit, genre, artist,

@@ -18,9 +18,11 @@
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/mood_record.hpp"
 #include "emomusic/session/recommender.hpp"
+#include "emomusic/session/web_config.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic_web_page.hpp"
 #include "request_guard.hpp"
+#include "web_assets.hpp"
 #include "web_request.hpp"
 
 namespace emomusic::session {
@@ -108,10 +110,13 @@ struct WebServer::Impl {
   ListenerHistory& history() { return recommender.history(); }
 
   void get_page(const Request&, Response& res) {
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("X-Frame-Options", "DENY");
-    res.set_header("Referrer-Policy", "no-referrer");
+    set_page_headers(res);
     res.set_content(page, "text/html; charset=utf-8");
+  }
+
+  // What the page shows by default, from the loaded mapping.
+  void get_config(const Request&, Response& res) {
+    reply(res, 200, web_config(recommender.mapping()));
   }
 
   void get_health(const Request&, Response& res) {
@@ -201,13 +206,15 @@ struct WebServer::Impl {
     const auto get = [this](void (Impl::*handle)(const Request&, Response&)) {
       return [this, handle](const Request& req, Response& res) { (this->*handle)(req, res); };
     };
-    const auto read = [this](void (Impl::*handle)(const Request&, Response&,
-                                                  const ContentReader&)) {
-      return [this, handle](const Request& req, Response& res, const ContentReader& reader) {
-        (this->*handle)(req, res, reader);
-      };
-    };
+    const auto read =
+        [this](void (Impl::*handle)(const Request&, Response&, const ContentReader&)) {
+          return [this, handle](const Request& req, Response& res, const ContentReader& reader) {
+            (this->*handle)(req, res, reader);
+          };
+        };
     server.Get("/", get(&Impl::get_page));
+    serve_page_files(server);
+    server.Get("/api/config", get(&Impl::get_config));
     server.Get("/api/health", get(&Impl::get_health));
     server.Post("/api/analyze", read(&Impl::post_analyze));
     server.Get("/api/recommend", get(&Impl::get_recommend));

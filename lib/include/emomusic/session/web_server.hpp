@@ -1,12 +1,15 @@
 #pragma once
 /// @file
-/// The local web server behind `emomusic serve`: the embedded page (web/index.html) and a JSON API,
-/// a thin HTTP layer (routing, the Host/Origin/token check, reading requests and writing JSON)
-/// over the session services: FaceAnalyzer and MoodSessions (face_analysis.hpp) and the
-/// Recommender with its listener's history (recommender.hpp).
+/// The local web server behind `emomusic serve`: the embedded page (web/index.html, web/app.js,
+/// web/style.css) and a JSON API, a thin HTTP layer (routing, the Host/Origin/token check,
+/// reading requests and writing JSON) over the session services: FaceAnalyzer and MoodSessions
+/// (face_analysis.hpp) and the Recommender with its listener's history (recommender.hpp).
 ///
 /// Endpoints (errors are {"error": "…"} with a 4xx status; the server keeps serving):
 ///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
+///   GET  /app.js, /style.css       the page's script and style sheet
+///   GET  /api/config       what the page shows by default: the emotions, each one's default
+///                          mode and target in the mapping, the settings' bounds (web_config.hpp)
 ///   GET  /api/health       {"status": "ok", "version", "history_kept": bool, "spotify": bool,
 ///                          "spotify_login": bool}
 ///   POST /api/analyze?session=ID   image bytes (JPEG, PNG, …; any Content-Type) → FrameAnalysis
@@ -28,7 +31,9 @@
 /// an Origin other than http:// + the Host it was sent to or another of those names (no
 /// cross-site calls). Every POST and DELETE needs the header X-Emomusic-Token equal to
 /// the token (32 hex characters from std::random_device, new each start), which only the page
-/// carries. A request with two Host, Origin, Content-Length, Transfer-Encoding, Content-Type or
+/// carries. The page and its files come with a Content-Security-Policy that runs only its own
+/// script and style sheet and lets it talk only to this server, and are never cached, sniffed or
+/// framed. A request with two Host, Origin, Content-Length, Transfer-Encoding, Content-Type or
 /// token headers, or with both Content-Length and Transfer-Encoding, gets 400. There is no other
 /// authentication: bound to anything but 127.0.0.1, anyone who can load the page can use it.
 ///
