@@ -48,8 +48,8 @@ void setup_detect(CLI::App& app, Command& command) {
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   sub->add_option("--tta", o->tta,
                   "Test-time augmentation: " + join_names(nn::tta_names()) +
-                      " (default: " + vision::kStillImageTta + " for images, " +
-                      vision::kStreamTta + " for video and camera)")
+                      " (default: " + nn::to_string(vision::kStillImageTta) + " for images, " +
+                      nn::to_string(vision::kStreamTta) + " for video and camera)")
       ->check(CLI::IsMember(nn::tta_names()));
   add_prior_power_option(*sub, o->prior_power);
   sub->add_option("--detector", o->detector, "Face detector: haar (reliable) or lbp (faster)")
@@ -152,8 +152,9 @@ int run_detect(const DetectOptions& o) {
           ? with_hint<UnavailableError>("--cascade FILE names one", [&] { return FaceDetector(d); })
           : FaceDetector(d);
   FaceClassifierOptions c = with_hint<ModelError>("--model FILE names one", [&] {
-    return default_classifier_options(stills ? InputKind::kStill : InputKind::kStream, o.models,
-                                      o.tta);
+    return default_classifier_options(
+        stills ? InputKind::kStill : InputKind::kStream, o.models,
+        o.tta.empty() ? std::nullopt : std::optional(nn::parse_tta(o.tta)));
   });
   c.device = o.device;
   c.prior_power = o.prior_power;
