@@ -48,11 +48,10 @@ void setup_detect(CLI::App& app, Command& command) {
                   "shipped ensemble of two); repeat it for an "
                   "ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
-  sub->add_option("--tta", o->tta,
-                  "Test-time augmentation: " + join_names(nn::tta_names()) +
-                      " (default: " + vision::kStillImageTta + " for images, " +
-                      vision::kStreamTta + " for video and camera)")
-      ->check(CLI::IsMember(nn::tta_names()));
+  add_named_option(*sub, "--tta", o->tta, nn::tta_names(),
+                   "Test-time augmentation: " + join_names(nn::tta_names()) +
+                       " (default: " + nn::to_string(vision::kStillImageTta) + " for images, " +
+                       nn::to_string(vision::kStreamTta) + " for video and camera)");
   add_prior_power_option(*sub, o->prior_power);
   auto& detector = o->detector;
   add_named_option(*sub, "--detector", detector.kind, vision::detector_names(),

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
 #include "emomusic/nn/class_prior.hpp"
+#include "emomusic/nn/tta.hpp"
 #include "emomusic/vision/detect_run.hpp"
 #include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/face_detector.hpp"
@@ -21,7 +23,8 @@ struct DetectOptions {
   std::vector<std::string> dirs;
   std::vector<std::filesystem::path> models;  ///< empty: the default model; more: an ensemble
   std::string device = "cpu";
-  std::string tta;  ///< empty: vision::kStillImageTta for images, kStreamTta for streams
+  std::optional<nn::Tta>
+      tta;  ///< absent: vision::kStillImageTta for images, kStreamTta for streams
   double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
   vision::DetectorOptions detector;
   double margin = vision::kDefaultFaceMargin;

@@ -18,6 +18,7 @@
 #include "emomusic/train/option_ranges.hpp"
 #include "exit_codes.hpp"
 #include "ml_commands.hpp"
+#include "named_option.hpp"
 #include "option_range.hpp"
 #if defined(EMOMUSIC_WITH_VISION) && defined(EMOMUSIC_WITH_MUSIC)
 #include "emomusic/session/photo_evaluation.hpp"
@@ -52,9 +53,8 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
                   "PrivateTest when present, else PublicTest)");
-  cmd->add_option("--tta", o->tta, "Test-time augmentation: " + join_names(nn::tta_names()))
-      ->check(CLI::IsMember(nn::tta_names()))
-      ->capture_default_str();
+  add_named_option(*cmd, "--tta", o->tta, nn::tta_names(),
+                   "Test-time augmentation: " + join_names(nn::tta_names()));
   add_prior_power_option(*cmd, o->prior_power);
   cmd->add_flag("--json", o->json, "Print the metrics as JSON on stdout");
   cmd->add_option("--plot", o->plot, "Also draw the confusion matrix into this PNG");
@@ -97,6 +97,7 @@ int run_photo_eval(const EvalOptions& o) {
   co.tta = o.tta;
   co.prior_power = o.prior_power;
   const std::string name = nn::describe_models(co.models);
+  const std::string tta = nn::to_string(o.tta);
   // The model first: a bad model path fails in a second, not after the photos are listed.
   vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
   const auto photos = take_shard(session::read_labelled_photos(o.photos), shard_of(o));
@@ -105,25 +106,25 @@ int run_photo_eval(const EvalOptions& o) {
   for (const auto& photo : photos) inputs.push_back(photo.path);
   check_output_files(inputs, {o.plot});
   spdlog::info("evaluating {} on {} photos of {} (tta {}, prior power {})", name, photos.size(),
-               o.photos.string(), o.tta, o.prior_power);
+               o.photos.string(), tta, o.prior_power);
   const auto result = session::evaluate_photos(pipeline, photos, !o.json);
   for (const auto& failure : result.failures) spdlog::error("{}", failure);
   if (o.json) {
     auto j = result.to_json();
     j["model"] = name;
     j["photos_file"] = o.photos.string();
-    j["tta"] = o.tta;
+    j["tta"] = tta;
     j["prior_power"] = o.prior_power;
     std::cout << dump_json(j, 2) << std::endl;
   } else {
     std::cout << fmt::format("{} on {} (whole pipeline, tta {}, prior power {})\n", name,
-                             o.photos.string(), o.tta, o.prior_power)
+                             o.photos.string(), tta, o.prior_power)
               << result.to_text();
   }
   if (!o.plot.empty()) {
     plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
                                 fmt::format("{} on {} (tta {})", plot_name(co.models),
-                                            o.photos.parent_path().filename().string(), o.tta));
+                                            o.photos.parent_path().filename().string(), tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   if (result.metrics.n == 0 && result.failures.empty()) {
@@ -144,7 +145,7 @@ int run_eval(const EvalOptions& o) {
   nn::ClassifierOptions co;
   co.models = models_to_evaluate(o);
   co.device = o.device;
-  co.tta = nn::parse_tta(o.tta);
+  co.tta = o.tta;
   co.prior_power = o.prior_power;
   std::vector<std::filesystem::path> inputs = co.models;
   inputs.push_back(o.dataset.data);
@@ -152,6 +153,7 @@ int run_eval(const EvalOptions& o) {
   // Load the model before the data: a bad model path should fail in a second, not after parsing.
   auto classifier = nn::make_classifier(co);
   const std::string name = nn::describe_models(co.models);
+  const std::string tta = nn::to_string(o.tta);
   // The data's labels are the 7 emotions in label order: read the model's columns by name, so a
   // model with other classes, a duplicate or another order cannot mislabel the matrix.
   const auto columns = nn::emotion_columns(classifier->spec().classes, name);
@@ -162,7 +164,7 @@ int run_eval(const EvalOptions& o) {
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
   const auto subset = data::take_shard(all.split(split), shard_of(o));
   spdlog::info("evaluating {} on {} ({} faces, tta {}, prior power {})", name, split, subset.size(),
-               o.tta, o.prior_power);
+               tta, o.prior_power);
 
   const auto predict = [&](const torch::Tensor& faces) {
     return classifier->predict(faces).index_select(1, label_order);
@@ -175,19 +177,18 @@ int run_eval(const EvalOptions& o) {
     for (const auto& m : co.models) j["models"].push_back(m.string());
     j["split"] = split;
     if (!o.shard.empty()) j["shard"] = o.shard;
-    j["tta"] = o.tta;
+    j["tta"] = tta;
     j["prior_power"] = o.prior_power;
     j["loss"] = result.loss;
     std::cout << dump_json(j, 2) << std::endl;
   } else {
     std::cout << fmt::format("{} on {} ({}, tta {}, prior power {})\n", name, split,
-                             o.dataset.data.filename().string(), o.tta, o.prior_power)
+                             o.dataset.data.filename().string(), tta, o.prior_power)
               << result.metrics.to_text();
   }
   if (!o.plot.empty()) {
-    plot::plot_confusion_matrix(
-        result.metrics.confusion, result.metrics.classes, o.plot,
-        fmt::format("{} on {} (tta {})", plot_name(co.models), split, o.tta));
+    plot::plot_confusion_matrix(result.metrics.confusion, result.metrics.classes, o.plot,
+                                fmt::format("{} on {} (tta {})", plot_name(co.models), split, tta));
     spdlog::info("confusion matrix: {}", o.plot.string());
   }
   return 0;

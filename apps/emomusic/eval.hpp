@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "dataset_options.hpp"
 #include "emomusic/nn/class_prior.hpp"
+#include "emomusic/nn/tta.hpp"
 
 namespace emomusic::app {
 
@@ -13,8 +14,8 @@ struct EvalOptions {
   /// Instead of a dataset of crops: a labels file of photographs (path,label), run through the
   /// whole pipeline (face detection, crop, classification).
   std::filesystem::path photos;
-  std::string split;            ///< empty: PrivateTest, else PublicTest, else Test
-  std::string tta = "tencrop";  ///< the most accurate for the shipped model (see its card)
+  std::string split;                ///< empty: PrivateTest, else PublicTest, else Test
+  nn::Tta tta = nn::Tta::kTenCrop;  ///< the most accurate for the shipped model (see its card)
   double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
   bool json = false;
   std::filesystem::path plot;  ///< confusion-matrix PNG

@@ -17,6 +17,7 @@
 #include "emomusic/train/option_ranges.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "ml_commands.hpp"
+#include "named_option.hpp"
 #include "option_range.hpp"
 
 namespace emomusic::app {
@@ -76,11 +77,9 @@ void setup_train(CLI::App& app, Command& command) {
       ->check(CLI::IsMember(nn::architecture_names()))
       ->capture_default_str()
       ->excludes(init);
-  cmd->add_option("--equalize", o->equalize,
-                  "Contrast normalisation of each face, kept in the model for inference: " +
-                      join_names(nn::equalize_names()))
-      ->check(CLI::IsMember(nn::equalize_names()))
-      ->capture_default_str();
+  add_named_option(*cmd, "--equalize", t.equalize, nn::equalize_names(),
+                   "Contrast normalisation of each face, kept in the model for inference: " +
+                       join_names(nn::equalize_names()));
   cmd->add_option("--channels", o->channels, "vgg: channels per stage (width and depth)")
       ->capture_default_str()
       ->excludes(init);
@@ -102,10 +101,8 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--batch-size", t.batch_size, "Images per step (per rank when data-parallel)")
       ->capture_default_str()
       ->check(in_range(train::kTrainBatchRange));
-  cmd->add_option("--optimizer", t.optimizer,
-                  join_names(train::optimizer_names()) + " (sgd with Nesterov momentum)")
-      ->check(CLI::IsMember(train::optimizer_names()))
-      ->capture_default_str();
+  add_named_option(*cmd, "--optimizer", t.optimizer, train::optimizer_names(),
+                   join_names(train::optimizer_names()) + " (sgd with Nesterov momentum)");
   cmd->add_option("--lr", t.schedule.base_lr,
                   "Peak learning rate (after warm-up, before decay), for --batch-size images per "
                   "step, or for --lr-batch images if given")
@@ -122,21 +119,17 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--momentum", t.momentum, "sgd momentum")
       ->capture_default_str()
       ->check(in_range(train::kMomentumRange));
-  cmd->add_option("--schedule", t.schedule.kind,
-                  join_names(train::schedule_names()) + " (plateau: on validation accuracy)")
-      ->check(CLI::IsMember(train::schedule_names()))
-      ->capture_default_str();
+  add_named_option(*cmd, "--schedule", t.schedule.kind, train::schedule_names(),
+                   join_names(train::schedule_names()) + " (plateau: on validation accuracy)");
   cmd->add_option("--warmup", t.schedule.warmup_epochs, "Linear warm-up epochs")
       ->capture_default_str()
       ->check(in_range(train::kWarmupEpochsRange));
   cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing, in [0, 1)")
       ->capture_default_str()
       ->check(in_range(train::kLabelSmoothingRange));
-  cmd->add_option(
-         "--class-weights", t.class_weights,
-         "Loss weights against class imbalance: " + join_names(train::class_weight_names()))
-      ->check(CLI::IsMember(train::class_weight_names()))
-      ->capture_default_str();
+  add_named_option(
+      *cmd, "--class-weights", t.class_weights, train::class_weight_names(),
+      "Loss weights against class imbalance: " + join_names(train::class_weight_names()));
   cmd->add_option("--patience", t.patience,
                   "Stop after N epochs without a better validation accuracy (0: never)")
       ->capture_default_str()
@@ -183,12 +176,10 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--limit", o->limit, "Train on a random subset of N images (quick runs)")
       ->check(in_range(train::kSubsetRange));
   cmd->add_option("--device", t.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--precision", o->precision,
-                  "Arithmetic of the training steps: " + join_names(train::precision_names()) +
-                      " (bf16: autocast, for GPU tensor cores and CPUs with AMX or AVX-512 BF16); "
-                      "validation and the saved model are fp32")
-      ->check(CLI::IsMember(train::precision_names()))
-      ->capture_default_str();
+  add_named_option(*cmd, "--precision", t.precision, train::precision_names(),
+                   "Arithmetic of the training steps: " + join_names(train::precision_names()) +
+                       " (bf16: autocast, for GPU tensor cores and CPUs with AMX or AVX-512 BF16); "
+                       "validation and the saved model are fp32");
   cmd->add_option("--threads", t.threads, "CPU threads (0: LibTorch default)")
       ->capture_default_str()
       ->check(in_range(train::kThreadsRange));
@@ -216,8 +207,6 @@ void setup_train(CLI::App& app, Command& command) {
 int run_train(const TrainCommandOptions& options) {
   TrainCommandOptions o = options;
   if (o.train.arch.name == "vgg") o.train.arch.channels = parse_channels(o.channels);
-  o.train.equalize = nn::parse_equalize(o.equalize);
-  o.train.precision = train::parse_precision(o.precision);
   o.train.show_progress = true;
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
   o.train.cancel = interrupt_token();
@@ -275,15 +264,15 @@ int run_train(const TrainCommandOptions& options) {
       {"options",
        {{"epochs", o.train.epochs},
         {"batch_size", o.train.batch_size},
-        {"optimizer", o.train.optimizer},
+        {"optimizer", name_of(train::optimizer_names(), o.train.optimizer)},
         {"lr", o.train.schedule.base_lr},
         {"lr_batch", o.train.lr_reference_batch},
-        {"precision", o.precision},
-        {"schedule", o.train.schedule.kind},
+        {"precision", name_of(train::precision_names(), o.train.precision)},
+        {"schedule", name_of(train::schedule_names(), o.train.schedule.kind)},
         {"warmup", o.train.schedule.warmup_epochs},
         {"weight_decay", o.train.weight_decay},
         {"label_smoothing", o.train.label_smoothing},
-        {"class_weights", o.train.class_weights},
+        {"class_weights", name_of(train::class_weight_names(), o.train.class_weights)},
         {"augment", o.train.augment},
         {"seed", o.train.seed}}}};
   if (launch.distributed()) {

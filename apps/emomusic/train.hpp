@@ -13,8 +13,6 @@ struct TrainCommandOptions {
   std::string val_split;      ///< empty: PublicTest, else Test
   std::int64_t limit = 0;     ///< use only this many training images (quick runs); 0 = all
   std::string channels = "32,64,128,256";
-  std::string equalize = "none";   ///< a name of nn::equalize_names()
-  std::string precision = "fp32";  ///< a name of train::precision_names()
   /// Data-parallel runs: how long a rank waits for the others (to meet, and at every exchange)
   /// before it gives up and stops (docs/distributed.md).
   double dist_timeout_seconds = 60;

@@ -91,7 +91,8 @@ TEST(FrameAnalysisJson, DetectsFormPlusConfidence) {
 TEST(FaceAnalyzer, RefusesWhatIsNotAnImage) {
   TempDir dir;
   test::write_tiny_model(dir / "tiny.safetensors");
-  FaceAnalyzer analyzer(vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", "none"});
+  FaceAnalyzer analyzer(
+      vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", nn::Tta::kNone});
   EXPECT_THROW(analyzer.analyse("", "upload"), InputError);
   EXPECT_THROW(analyzer.analyse("GIF89a not really", "upload"), InputError);
   EXPECT_THROW(analyzer.analyse(std::string(kMaxUploadBytes + 1, '\xff'), "upload"), InputError);
@@ -120,7 +121,8 @@ TEST(MoodSessions, AnalyseSearchesNearTheFollowedFaceBetweenWholeFrameScans) {
   const cv::Mat b = vision::read_image(photos.back().path);
   TempDir dir;
   test::write_tiny_model(dir / "tiny.safetensors");
-  FaceAnalyzer analyzer(vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", "none"});
+  FaceAnalyzer analyzer(
+      vision::FaceClassifierOptions{{dir / "tiny.safetensors"}, "cpu", nn::Tta::kNone});
   const int rescan = analyzer.rescan_every();
   ASSERT_GT(rescan, 2);
   MoodSessions sessions(4);

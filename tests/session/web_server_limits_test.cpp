@@ -180,7 +180,7 @@ class WebServerLimitsTest : public ::testing::Test {
     WebServerOptions o;
     o.port = 0;
     o.classifier.models = {dir / "tiny.safetensors"};
-    o.classifier.tta = "none";
+    o.classifier.tta = nn::Tta::kNone;
     o.recommender.history = dir / "history.db";
     o.threads = 2;
     o.head_timeout_s = 3;

@@ -45,7 +45,7 @@ class WebServerSpotifyTest : public spotify::test::SpotifyTest {
     WebServerOptions o;
     o.port = 0;
     o.classifier.models = {dir / "tiny.safetensors"};
-    o.classifier.tta = "none";
+    o.classifier.tta = nn::Tta::kNone;
     o.recommender.history = dir / "history.db";
     o.threads = 2;
     if (with_spotify) o.recommender.spotify = SpotifyAccess{config(), credentials()};

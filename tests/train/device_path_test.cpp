@@ -8,6 +8,7 @@
 
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
@@ -20,22 +21,32 @@ namespace emomusic::train {
 namespace {
 
 TEST(ScaledLearningRate, IsTheGivenRateWithoutAReferenceBatch) {
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 0, 256, "sgd"), 0.01);
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 0, 16, "adamw"), 2e-3);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 0, 256, Optimizer::kSgd), 0.01);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 0, 16, Optimizer::kAdamW), 2e-3);
 }
 
 TEST(ScaledLearningRate, IsLinearForSgdAndSquareRootForAdamw) {
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 64, 256, "sgd"), 0.04);
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 64, 16, "sgd"), 0.0025);
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 64, 256, "adamw"), 4e-3);
-  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 64, 64, "adamw"), 2e-3);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 64, 256, Optimizer::kSgd), 0.04);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(0.01, 64, 16, Optimizer::kSgd), 0.0025);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 64, 256, Optimizer::kAdamW), 4e-3);
+  EXPECT_DOUBLE_EQ(scaled_learning_rate(2e-3, 64, 64, Optimizer::kAdamW), 2e-3);
 }
 
-TEST(ScaledLearningRate, RefusesANegativeReferenceAndUnknownOptimizers) {
-  EXPECT_THROW(scaled_learning_rate(0.01, -64, 256, "sgd"), UsageError);
+TEST(ScaledLearningRate, RefusesANegativeReference) {
+  EXPECT_THROW(scaled_learning_rate(0.01, -64, 256, Optimizer::kSgd), UsageError);
+}
+
+// The names the CLI offers become the values they name, and others are refused by name: the
+// lists must stay in their enums' order.
+TEST(TrainChoices, NamesParseToTheirValuesInTheEnumsOrder) {
+  EXPECT_EQ(optimizer_names(), (std::vector<std::string>{"adamw", "sgd"}));
+  EXPECT_EQ(parse_named<Optimizer>(optimizer_names(), "sgd", "optimizer"), Optimizer::kSgd);
+  EXPECT_EQ(class_weight_names(), (std::vector<std::string>{"none", "sqrt", "inverse"}));
+  EXPECT_EQ(parse_named<ClassWeights>(class_weight_names(), "inverse", "class weighting"),
+            ClassWeights::kInverse);
   try {
-    scaled_learning_rate(0.01, 64, 256, "lamb");
-    FAIL() << "an unknown optimizer was scaled";
+    parse_named<Optimizer>(optimizer_names(), "lamb", "optimizer");
+    FAIL() << "an unknown optimizer was accepted";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("'lamb'"), std::string::npos) << e.what();
   }
@@ -128,7 +139,7 @@ class DevicePath : public ::testing::Test {
     options_.arch.hidden = 32;
     options_.arch.dropout = 0;
     options_.augment = false;
-    options_.class_weights = "none";
+    options_.class_weights = ClassWeights::kNone;
     options_.schedule.warmup_epochs = 0;
     options_.threads = 1;
     options_.show_progress = false;
@@ -211,7 +222,7 @@ TEST_F(DevicePath, Bf16TrainsAndLeavesAutocastAsItWas) {
 }
 
 TEST_F(DevicePath, ANonFiniteLossStopsTrainingNamingTheSteps) {
-  options_.optimizer = "sgd";
+  options_.optimizer = Optimizer::kSgd;
   options_.batch_size = 16;
   // The largest rate allowed, unscaled and from the first step, makes the loss overflow.
   options_.schedule.base_lr = kLearningRateRange.hi;

@@ -181,14 +181,15 @@ TEST(DefaultClassifier, PhotosGetTheEnsembleAndTenCropsStreamsTheFastModel) {
   }
   const auto stream = default_classifier_options(InputKind::kStream);
   EXPECT_EQ(stream.models, default_model_paths(ModelUse::kRealTime));
-  EXPECT_EQ(stream.tta, "none");
+  EXPECT_EQ(stream.tta, nn::Tta::kNone);
   const auto still = default_classifier_options(InputKind::kStill);
   EXPECT_EQ(still.models, default_model_paths(ModelUse::kOffline));
-  EXPECT_EQ(still.tta, "tencrop");
+  EXPECT_EQ(still.tta, nn::Tta::kTenCrop);
   // What the user chose stands.
-  const auto chosen = default_classifier_options(InputKind::kStill, {"a.safetensors"}, "flip");
+  const auto chosen =
+      default_classifier_options(InputKind::kStill, {"a.safetensors"}, nn::Tta::kFlip);
   EXPECT_EQ(chosen.models, std::vector<std::filesystem::path>{"a.safetensors"});
-  EXPECT_EQ(chosen.tta, "flip");
+  EXPECT_EQ(chosen.tta, nn::Tta::kFlip);
 }
 
 TEST_F(FaceClassifierTest, ReportsClassesInLabelOrderWhateverTheModelOrder) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/csv_reader.hpp"
 
@@ -55,15 +55,13 @@ void write_csv(std::ostream& out, const HistoryReport& report) {
 }  // namespace
 
 const std::vector<std::string>& history_format_names() {
+  // In HistoryFormat's order.
   static const std::vector<std::string> kNames = {"table", "json", "csv"};
   return kNames;
 }
 
 HistoryFormat history_format_from_string(std::string_view text) {
-  if (text == "table") return HistoryFormat::kTable;
-  if (text == "json") return HistoryFormat::kJson;
-  if (text == "csv") return HistoryFormat::kCsv;
-  throw UsageError("unknown history format '" + excerpt(text) + "'; expected table, json or csv");
+  return parse_named<HistoryFormat>(history_format_names(), text, "history format");
 }
 
 void write_history(std::ostream& out, const HistoryReport& report, HistoryFormat format) {

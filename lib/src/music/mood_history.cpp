@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 #include "sqlite_file.hpp"
@@ -190,18 +191,16 @@ std::vector<DaySummary> summarise_days(const std::vector<MoodEntry>& entries, in
 }
 
 const std::vector<std::string>& feedback_kind_names() {
-  static const std::vector<std::string> kNames = {"like", "skip"};
+  static const std::vector<std::string> kNames = {"like", "skip"};  // in FeedbackKind's order
   return kNames;
 }
 
 std::string_view to_string(FeedbackKind kind) {
-  return kind == FeedbackKind::kLike ? "like" : "skip";
+  return name_of(feedback_kind_names(), kind);
 }
 
 FeedbackKind feedback_kind_from_string(std::string_view text) {
-  if (text == "like") return FeedbackKind::kLike;
-  if (text == "skip") return FeedbackKind::kSkip;
-  throw UsageError("unknown feedback '" + excerpt(text) + "'; expected like or skip");
+  return parse_named<FeedbackKind>(feedback_kind_names(), text, "feedback");
 }
 
 namespace {

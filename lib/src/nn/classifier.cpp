@@ -3,26 +3,12 @@
 #include <algorithm>
 
 #include "emomusic/core/error.hpp"
-#include "emomusic/core/named_values.hpp"
 #include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
 
 namespace emomusic::nn {
-
-const std::vector<std::string>& tta_names() {
-  static const std::vector<std::string> names{"none", "flip", "tencrop"};  // in Tta's order
-  return names;
-}
-
-Tta parse_tta(const std::string& name) {
-  return parse_named<Tta>(tta_names(), name, "test-time augmentation");
-}
-
-std::string to_string(Tta tta) {
-  return name_of(tta_names(), tta);
-}
 
 torch::Tensor tta_log_probabilities(EmotionNetImpl& net, const torch::Tensor& x, Tta tta) {
   if (tta == Tta::kNone) return torch::log_softmax(net.forward(x), 1);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include "checkpoint.hpp"
 #include "data_parallel.hpp"
@@ -28,11 +29,12 @@ namespace emomusic::train {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> names{"adamw", "sgd"};
+  static const std::vector<std::string> names{"adamw", "sgd"};  // in Optimizer's order
   return names;
 }
 
 const std::vector<std::string>& class_weight_names() {
+  // In ClassWeights' order.
   static const std::vector<std::string> names{"none", "sqrt", "inverse"};
   return names;
 }
@@ -102,20 +104,19 @@ nn::EmotionNet initial_network(const fs::path& path, nn::ModelSpec& spec) {
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
                                                         nn::EmotionNet& net) {
-  if (o.optimizer == "adamw") {
-    return std::make_unique<torch::optim::AdamW>(
-        net->parameters(),
-        torch::optim::AdamWOptions(o.schedule.base_lr).weight_decay(o.weight_decay));
+  switch (o.optimizer) {
+    case Optimizer::kAdamW:
+      return std::make_unique<torch::optim::AdamW>(
+          net->parameters(),
+          torch::optim::AdamWOptions(o.schedule.base_lr).weight_decay(o.weight_decay));
+    case Optimizer::kSgd:
+      return std::make_unique<torch::optim::SGD>(net->parameters(),
+                                                 torch::optim::SGDOptions(o.schedule.base_lr)
+                                                     .momentum(o.momentum)
+                                                     .nesterov(true)
+                                                     .weight_decay(o.weight_decay));
   }
-  if (o.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(net->parameters(),
-                                               torch::optim::SGDOptions(o.schedule.base_lr)
-                                                   .momentum(o.momentum)
-                                                   .nesterov(true)
-                                                   .weight_decay(o.weight_decay));
-  }
-  throw UsageError("unknown optimizer '" + excerpt(o.optimizer, 40) + "'; expected " +
-                   join_names(optimizer_names()));
+  throw std::logic_error("an Optimizer without its case");
 }
 
 void set_lr(torch::optim::Optimizer& optimizer, double lr) {
@@ -175,33 +176,34 @@ void check_same_data(const json& state, const json& now, const fs::path& checkpo
 json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& data,
                   int start_epoch, int world) {
   const auto& a = o.augmentation;
-  return {{"arch", spec.arch},
-          {"input", spec.input},
-          {"init", o.init.filename().string()},
-          // The fingerprints, not where each rank found its copy of the data.
-          {"train_data", data.at("train").at("fingerprint")},
-          {"val_data", data.at("val").at("fingerprint")},
-          {"world_size", world},
-          {"start_epoch", start_epoch},
-          {"epochs", o.epochs},
-          {"batch_size", o.batch_size},
-          {"optimizer", o.optimizer},
-          {"weight_decay", o.weight_decay},
-          {"momentum", o.momentum},
-          {"schedule",
-           {o.schedule.kind, o.schedule.base_lr, o.schedule.warmup_epochs, o.schedule.min_lr_ratio,
-            o.schedule.plateau_factor, o.schedule.plateau_patience}},
-          {"lr_reference_batch", o.lr_reference_batch},
-          {"precision", name_of(precision_names(), o.precision)},
-          {"label_smoothing", o.label_smoothing},
-          {"class_weights", o.class_weights},
-          {"patience", o.patience},
-          {"augment", o.augment},
-          {"augmentation",
-           {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip, a.erase_probability,
-            a.erase_min_area, a.erase_max_area, a.brightness, a.contrast, a.gamma,
-            a.blur_probability, a.noise}},
-          {"seed", o.seed}};
+  return {
+      {"arch", spec.arch},
+      {"input", spec.input},
+      {"init", o.init.filename().string()},
+      // The fingerprints, not where each rank found its copy of the data.
+      {"train_data", data.at("train").at("fingerprint")},
+      {"val_data", data.at("val").at("fingerprint")},
+      {"world_size", world},
+      {"start_epoch", start_epoch},
+      {"epochs", o.epochs},
+      {"batch_size", o.batch_size},
+      {"optimizer", name_of(optimizer_names(), o.optimizer)},
+      {"weight_decay", o.weight_decay},
+      {"momentum", o.momentum},
+      {"schedule",
+       {name_of(schedule_names(), o.schedule.kind), o.schedule.base_lr, o.schedule.warmup_epochs,
+        o.schedule.min_lr_ratio, o.schedule.plateau_factor, o.schedule.plateau_patience}},
+      {"lr_reference_batch", o.lr_reference_batch},
+      {"precision", name_of(precision_names(), o.precision)},
+      {"label_smoothing", o.label_smoothing},
+      {"class_weights", name_of(class_weight_names(), o.class_weights)},
+      {"patience", o.patience},
+      {"augment", o.augment},
+      {"augmentation",
+       {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip, a.erase_probability,
+        a.erase_min_area, a.erase_max_area, a.brightness, a.contrast, a.gamma, a.blur_probability,
+        a.noise}},
+      {"seed", o.seed}};
 }
 
 }  // namespace
@@ -268,25 +270,25 @@ void check_outputs(const TrainOptions& o) {
   }
 }
 
-torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::string& kind) {
+torch::Tensor class_weights(const std::vector<std::int64_t>& counts, ClassWeights kind) {
   const auto c = torch::tensor(std::vector<double>(counts.begin(), counts.end()), torch::kFloat64)
                      .clamp_min(1.0);
   torch::Tensor w;
-  if (kind == "none") {
-    w = torch::ones_like(c);
-  } else if (kind == "sqrt") {
-    w = 1.0 / torch::sqrt(c);
-  } else if (kind == "inverse") {
-    w = 1.0 / c;
-  } else {
-    throw UsageError("unknown class weighting '" + excerpt(kind, 40) + "'; expected " +
-                     join_names(class_weight_names()));
+  switch (kind) {
+    case ClassWeights::kNone:
+      w = torch::ones_like(c);
+      break;
+    case ClassWeights::kSqrt:
+      w = 1.0 / torch::sqrt(c);
+      break;
+    case ClassWeights::kInverse:
+      w = 1.0 / c;
+      break;
   }
   return (w / w.mean()).to(torch::kFloat32);
 }
 
-double scaled_learning_rate(double lr, int reference_batch, int batch,
-                            const std::string& optimizer) {
+double scaled_learning_rate(double lr, int reference_batch, int batch, Optimizer optimizer) {
   if (reference_batch < 0) {
     throw UsageError("the batch size a learning rate is meant for must be positive, not " +
                      std::to_string(reference_batch));
@@ -294,10 +296,7 @@ double scaled_learning_rate(double lr, int reference_batch, int batch,
   const double ratio = reference_batch == 0
                            ? 1.0
                            : static_cast<double>(batch) / static_cast<double>(reference_batch);
-  if (optimizer == "sgd") return lr * ratio;
-  if (optimizer == "adamw") return lr * std::sqrt(ratio);
-  throw UsageError("unknown optimizer '" + excerpt(optimizer, 40) + "'; expected " +
-                   join_names(optimizer_names()));
+  return optimizer == Optimizer::kSgd ? lr * ratio : lr * std::sqrt(ratio);
 }
 
 void use_channels_last(nn::EmotionNet& net) {

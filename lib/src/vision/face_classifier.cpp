@@ -10,13 +10,13 @@ namespace emomusic::vision {
 
 FaceClassifierOptions default_classifier_options(InputKind kind,
                                                  std::vector<std::filesystem::path> models,
-                                                 std::string tta) {
+                                                 std::optional<nn::Tta> tta) {
   const bool still = kind == InputKind::kStill;
   FaceClassifierOptions o;
   o.models = !models.empty()
                  ? std::move(models)
                  : default_model_paths(still ? ModelUse::kOffline : ModelUse::kRealTime);
-  o.tta = !tta.empty() ? std::move(tta) : still ? kStillImageTta : kStreamTta;
+  o.tta = tta.value_or(still ? kStillImageTta : kStreamTta);
   return o;
 }
 
@@ -30,7 +30,7 @@ FaceClassifier::FaceClassifier(const FaceClassifierOptions& options)
   nn::ClassifierOptions o;
   o.models = options.models;
   o.device = options.device;
-  o.tta = nn::parse_tta(options.tta);
+  o.tta = options.tta;
   o.prior_power = options.prior_power;
   impl_->classifier = nn::make_classifier(o);
   // Map by name, so a model that lists the classes in another order still reports them right.

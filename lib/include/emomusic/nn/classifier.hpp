@@ -13,16 +13,9 @@
 
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/model_spec.hpp"
+#include "emomusic/nn/tta.hpp"
 
 namespace emomusic::nn {
-
-/// Test-time augmentation: none; average with the mirror image; ten crops (4 corners + centre,
-/// each also mirrored) resized back to the input size.
-enum class Tta { kNone, kFlip, kTenCrop };
-/// The names of Tta's values, in its order: "none", "flip", "tencrop".
-const std::vector<std::string>& tta_names();
-Tta parse_tta(const std::string& name);  ///< a name of tta_names(); throws UsageError
-std::string to_string(Tta tta);
 
 struct ClassifierOptions {
   /// Empty: the default model (core/paths.hpp). More than one: an ensemble whose probabilities

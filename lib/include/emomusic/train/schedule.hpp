@@ -9,11 +9,13 @@
 
 namespace emomusic::train {
 
-/// The schedule kinds ScheduleOptions::kind may name: "cosine", "plateau".
+/// After the warm-up: cosine decay to a floor, or reduce-on-plateau of the validation accuracy.
+enum class ScheduleKind { kCosine, kPlateau };
+/// The names of ScheduleKind's values, in its order: "cosine", "plateau".
 const std::vector<std::string>& schedule_names();
 
 struct ScheduleOptions {
-  std::string kind = "cosine";  ///< one of schedule_names()
+  ScheduleKind kind = ScheduleKind::kCosine;
   double base_lr = 2e-3;
   double warmup_epochs = 1;
   double min_lr_ratio = 0.01;  ///< cosine floor, as a fraction of base_lr

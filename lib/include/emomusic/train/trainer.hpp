@@ -21,9 +21,15 @@ namespace emomusic::train {
 
 class Communicator;
 
-/// The optimizers TrainOptions::optimizer may name: "adamw", "sgd".
+/// The optimizer of the training steps; sgd uses Nesterov momentum.
+enum class Optimizer { kAdamW, kSgd };
+/// The names of Optimizer's values, in its order: "adamw", "sgd".
 const std::vector<std::string>& optimizer_names();
-/// The weightings TrainOptions::class_weights may name: "none", "sqrt", "inverse".
+
+/// Loss weights against class imbalance (disgust is 1.5% of FER2013's training set), normalised
+/// to mean 1: all equal, ∝ 1/√frequency, or ∝ 1/frequency.
+enum class ClassWeights { kNone, kSqrt, kInverse };
+/// The names of ClassWeights' values, in its order: "none", "sqrt", "inverse".
 const std::vector<std::string>& class_weight_names();
 
 /// The arithmetic of the training steps. Validation, evaluation and the saved model are float32
@@ -51,7 +57,7 @@ struct TrainOptions {
   nn::Equalize equalize = nn::Equalize::kNone;
   int epochs = 30;
   int batch_size = 64;  ///< per rank in a data-parallel run (`group`)
-  std::string optimizer = "adamw";  ///< one of optimizer_names(); sgd uses Nesterov momentum
+  Optimizer optimizer = Optimizer::kAdamW;
   double weight_decay = 5e-4;
   double momentum = 0.9;
   ScheduleOptions schedule;
@@ -61,9 +67,7 @@ struct TrainOptions {
   int lr_reference_batch = 0;
   Precision precision = Precision::kFp32;
   double label_smoothing = 0.1;
-  /// Loss weights against class imbalance (disgust is 1.5% of FER2013's training set):
-  /// "none", "sqrt" (∝ 1/√frequency) or "inverse" (∝ 1/frequency); normalised to mean 1.
-  std::string class_weights = "sqrt";
+  ClassWeights class_weights = ClassWeights::kSqrt;
   /// Early stopping: stop after this many epochs without a better validation accuracy (0: off).
   int patience = 0;
   bool augment = true;
@@ -137,19 +141,18 @@ TrainResult train_model(const TrainOptions& options, const data::FaceDataset& tr
                         const data::FaceDataset& val);
 
 /// The peak learning rate for `batch` images per step from `lr`, which is meant for
-/// `reference_batch` images: scaled linearly for "sgd" (Goyal et al. 2017, "Accurate, Large
-/// Minibatch SGD") and by the square root for "adamw" (Malladi et al. 2022, "On the SDEs and
+/// `reference_batch` images: scaled linearly for sgd (Goyal et al. 2017, "Accurate, Large
+/// Minibatch SGD") and by the square root for adamw (Malladi et al. 2022, "On the SDEs and
 /// Scaling Rules for Adaptive Gradient Algorithms"). `lr` itself when reference_batch is 0.
-/// Throws UsageError for a negative reference batch or an unknown optimizer.
-double scaled_learning_rate(double lr, int reference_batch, int batch,
-                            const std::string& optimizer);
+/// Throws UsageError for a negative reference batch.
+double scaled_learning_rate(double lr, int reference_batch, int batch, Optimizer optimizer);
 
 /// Stores the convolution weights of `net` channels-last (NHWC), the layout cuDNN's fastest
 /// kernels work in. The numbers are unchanged, and so are the model and checkpoint files, which
 /// are written in the standard layout.
 void use_channels_last(nn::EmotionNet& net);
 
-/// Per-class loss weights as configured by `kind`; throws UsageError for an unknown kind.
-torch::Tensor class_weights(const std::vector<std::int64_t>& counts, const std::string& kind);
+/// Per-class loss weights of the kind `kind` for classes of `counts` images (float32, mean 1).
+torch::Tensor class_weights(const std::vector<std::int64_t>& counts, ClassWeights kind);
 
 }  // namespace emomusic::train

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <memory>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "emomusic/nn/class_prior.hpp"
+#include "emomusic/nn/tta.hpp"
 #include "emomusic/vision/face_emotion.hpp"
 
 namespace emomusic::vision {
@@ -18,14 +20,15 @@ namespace emomusic::vision {
 /// on the taiwanese-dev photographs they add 2–4 points (docs/vision.md) for about 10× the
 /// network's time (some 30 ms a face on one core), nothing next to reading a photo. Video and
 /// camera frames get none: real time comes first there.
-inline constexpr const char* kStillImageTta = "tencrop";
-inline constexpr const char* kStreamTta = "none";
+inline constexpr nn::Tta kStillImageTta = nn::Tta::kTenCrop;
+inline constexpr nn::Tta kStreamTta = nn::Tta::kNone;
 
 struct FaceClassifierOptions {
   /// Empty: the default model (core/paths.hpp); more than one: an ensemble (nn/classifier.hpp).
   std::vector<std::filesystem::path> models;
-  std::string device = "cpu";  ///< cpu, cuda, cuda:N
-  std::string tta = "none";    ///< none, flip, tencrop (nn/classifier.hpp)
+  /// cpu, cuda, cuda:N: a string because N is open, read and checked by nn::parse_device() alone.
+  std::string device = "cpu";
+  nn::Tta tta = nn::Tta::kNone;
   /// Logit adjustment τ: divide out the training class prior to this power (nn/class_prior.hpp).
   double prior_power = nn::kDefaultPriorPower;
 };
@@ -33,13 +36,13 @@ struct FaceClassifierOptions {
 /// What is being classified: still photos (offline work) or video and camera frames (real time).
 enum class InputKind { kStill, kStream };
 
-/// The classifier options for `kind`, where the user's choices (`models`, `tta`) are empty:
+/// The classifier options for `kind`, where the user's choices (`models`, `tta`) are not given:
 /// photos get the shipped ensemble (default_model_paths(ModelUse::kOffline)) and
 /// kStillImageTta, streams the one fast model and kStreamTta. Throws ModelError when no model is
 /// given and none is shipped.
 FaceClassifierOptions default_classifier_options(InputKind kind,
                                                  std::vector<std::filesystem::path> models = {},
-                                                 std::string tta = {});
+                                                 std::optional<nn::Tta> tta = std::nullopt);
 
 class FaceClassifier {
  public:
