@@ -23,6 +23,7 @@
 #include "ml_commands.hpp"
 #include "named_option.hpp"
 #include "option_range.hpp"
+#include "shard_option.hpp"
 
 namespace emomusic::app {
 
@@ -112,9 +113,10 @@ void setup_detect(CLI::App& app, Command& command) {
       ->excludes(history_db);
   add_named_option(*sub, "-f,--format", o->format, vision::output_format_names(),
                    "Output on stdout: " + join_names(vision::output_format_names()));
-  sub->add_option("--shard", o->shard,
-                  "I/N: analyse only the I-th of N equal runs of consecutive images (from 0; "
-                  "--dir lists are sorted), for a job array; the shards' jsonl outputs join by cat")
+  add_shard_option(
+      *sub, o->shard,
+      "I/N: analyse only the I-th of N equal runs of consecutive images (from 0; "
+      "--dir lists are sorted), for a job array; the shards' jsonl outputs join by cat")
       ->excludes(camera)
       ->excludes(video);
   sub->footer(
@@ -167,7 +169,7 @@ int run_detect(const DetectOptions& o) {
       images.insert(images.end(), found.begin(), found.end());
     }
     if (images.empty()) throw InputError("no images to analyse in the given folders");
-    if (!o.shard.empty()) images = take_shard(images, parse_shard(o.shard));
+    images = take_shard(images, o.shard);
     EmotionPipeline pipeline(std::move(detector), FaceClassifier(c), o.margin);
     ResultWriter writer(std::cout, o.format);
     return exit_code(

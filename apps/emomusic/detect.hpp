@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "emomusic/core/shard.hpp"
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/tta.hpp"
 #include "emomusic/vision/detect_run.hpp"
@@ -34,7 +35,7 @@ struct DetectOptions {
   std::string history_db;   ///< --once: where the settled mood is recorded; empty: the default
   bool no_history = false;  ///< --once: record nothing
   vision::OutputFormat format = vision::OutputFormat::kText;
-  std::string shard;  ///< "I/N": only that share of the images (core/shard.hpp)
+  Shard shard;  ///< only that share of the images (core/shard.hpp); {0, 1}: all
 };
 
 void setup_detect(CLI::App& app, Command& command);

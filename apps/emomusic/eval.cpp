@@ -20,6 +20,7 @@
 #include "ml_commands.hpp"
 #include "named_option.hpp"
 #include "option_range.hpp"
+#include "shard_option.hpp"
 #if defined(EMOMUSIC_WITH_VISION) && defined(EMOMUSIC_WITH_MUSIC)
 #include "emomusic/session/photo_evaluation.hpp"
 #define EMOMUSIC_EVAL_PHOTOS 1
@@ -65,17 +66,13 @@ void setup_eval(CLI::App& app, Command& command) {
   cmd->add_option("--threads", o->threads, "CPU threads (0: LibTorch default)")
       ->capture_default_str()
       ->check(in_range(train::kThreadsRange));
-  cmd->add_option("--shard", o->shard,
-                  "I/N: measure only the I-th of N equal runs of consecutive rows or photos "
-                  "(from 0), for a job array; the JSON confusion matrices of the N add up");
+  add_shard_option(*cmd, o->shard,
+                   "I/N: measure only the I-th of N equal runs of consecutive rows or photos "
+                   "(from 0), for a job array; the JSON confusion matrices of the N add up");
   cmd->callback([o, &command] { command = [o] { return run_eval(*o); }; });
 }
 
 namespace {
-
-Shard shard_of(const EvalOptions& o) {
-  return o.shard.empty() ? Shard{} : parse_shard(o.shard);
-}
 
 std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
   if (!o.models.empty()) return o.models;
@@ -100,7 +97,7 @@ int run_photo_eval(const EvalOptions& o) {
   const std::string tta = nn::to_string(o.tta);
   // The model first: a bad model path fails in a second, not after the photos are listed.
   vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
-  const auto photos = take_shard(session::read_labelled_photos(o.photos), shard_of(o));
+  const auto photos = take_shard(session::read_labelled_photos(o.photos), o.shard);
   std::vector<std::filesystem::path> inputs = co.models;
   inputs.push_back(o.photos);
   for (const auto& photo : photos) inputs.push_back(photo.path);
@@ -162,7 +159,7 @@ int run_eval(const EvalOptions& o) {
 
   const auto all = load_dataset(o.dataset, !o.json);
   const std::string split = o.split.empty() ? data::default_eval_split(all) : o.split;
-  const auto subset = data::take_shard(all.split(split), shard_of(o));
+  const auto subset = data::take_shard(all.split(split), o.shard);
   spdlog::info("evaluating {} on {} ({} faces, tta {}, prior power {})", name, split, subset.size(),
                tta, o.prior_power);
 
@@ -176,7 +173,7 @@ int run_eval(const EvalOptions& o) {
     j["models"] = nlohmann::json::array();
     for (const auto& m : co.models) j["models"].push_back(m.string());
     j["split"] = split;
-    if (!o.shard.empty()) j["shard"] = o.shard;
+    if (o.shard.count > 1) j["shard"] = to_string(o.shard);
     j["tta"] = tta;
     j["prior_power"] = o.prior_power;
     j["loss"] = result.loss;

@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "dataset_options.hpp"
+#include "emomusic/core/shard.hpp"
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/tta.hpp"
 
@@ -22,7 +23,7 @@ struct EvalOptions {
   int batch_size = 256;
   std::string device = "cpu";
   int threads = 0;
-  std::string shard;  ///< "I/N": only that share of the rows or photos (core/shard.hpp)
+  Shard shard;  ///< only that share of the rows or photos (core/shard.hpp); {0, 1}: all
 };
 
 void setup_eval(CLI::App& app, Command& command);

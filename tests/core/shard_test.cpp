@@ -13,6 +13,7 @@ TEST(Shard, ParsesIndexAndCount) {
   EXPECT_EQ(s.index, 2);
   EXPECT_EQ(s.count, 8);
   EXPECT_EQ(parse_shard("0/1").count, 1);
+  EXPECT_EQ(to_string(s), "2/8");  // read back as written, for the JSON of eval
 }
 
 TEST(Shard, RefusesWhatIsNotAShardNamingTheText) {

@@ -5,6 +5,10 @@
 
 namespace emomusic {
 
+std::string to_string(const Shard& shard) {
+  return std::to_string(shard.index) + "/" + std::to_string(shard.count);
+}
+
 Shard parse_shard(const std::string& text) {
   const auto bad = [&](const std::string& why) {
     return UsageError("shard '" + excerpt(text, 40) + "': " + why);

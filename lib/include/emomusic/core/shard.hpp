@@ -18,6 +18,8 @@ struct Shard {
 
 /// "I/N" (e.g. "2/8"). Throws UsageError naming the text unless 0 ≤ I < N.
 Shard parse_shard(const std::string& text);
+/// "I/N", as parse_shard() reads it.
+std::string to_string(const Shard& shard);
 
 /// The items [first, last) of `total` that `shard` takes: contiguous and in order, so that the
 /// outputs of shards 0, 1, … N-1 concatenated (`cat`) are in the order of the unsharded run.
