@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
-#include <optional>
 
 #include "classifier_options.hpp"
 #include "emomusic/core/error.hpp"
@@ -13,6 +12,7 @@
 #include "emomusic/music/mood_mapping.hpp"
 #include "named_option.hpp"
 #include "option_range.hpp"
+#include "playlist_options.hpp"
 #ifdef EMOMUSIC_WITH_VISION
 #include "emomusic/session/listener_mood.hpp"
 #include "emomusic/session/mood_record.hpp"
@@ -77,7 +77,6 @@ void set_up_spotify(const RecommendOptions& o, session::RecommenderOptions& serv
 void setup_recommend(CLI::App& app, Command& command) {
   auto options = std::make_shared<RecommendOptions>();
   auto& request = options->request;
-  auto& rank = request.rank;
   auto* sub = &app;
   add_description(
       app,
@@ -103,62 +102,9 @@ void setup_recommend(CLI::App& app, Command& command) {
   add_prior_power_option(*sub, options->prior_power);
   from_image->excludes(from_camera)->excludes("--emotion");
   from_camera->excludes("--emotion");
-  add_named_option(*sub, "--mode", request.strategy, music::strategy_names(),
-                   "match (mood-congruent) or lift (iso principle: from the mood to --target); "
-                   "default per emotion, see docs/music.md");
-  sub->add_option("--target", request.target, "Mood a lift ends at (calm, happy, energetic, …)");
-  sub->add_option("--steps", request.steps, "Stages of a lift, start and end included")
-      ->capture_default_str()
-      ->check(in_range(session::kStepsRange));
-  sub->add_option("-n,--limit", rank.limit, "Tracks in the playlist")
-      ->capture_default_str()
-      ->check(in_range(music::kLimitRange));
-  sub->add_option_function<std::string>(
-      "--catalog",
-      [options](const std::string& file) {
-        if (!file.empty()) options->service.catalog = file;
-      },
-      "Catalog file (default: $XDG_DATA_HOME/emomusic/catalog.db)");
-  sub->add_option("--mapping", options->service.mapping,
-                  "Emotion→music mapping JSON (default: shipped)");
-  sub->add_option("--genre", request.filter.genre, "Only tracks whose genre contains this");
-  sub->add_option("--artist", request.filter.artist,
-                  "Only tracks by an artist whose name contains this");
-  sub->add_option_function<std::string>(
-      "--year",
-      [&request](const std::string& years) {
-        with_hint<UsageError>("--year", [&] { request.filter.set_years(years); });
-      },
-      "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
-  sub->add_flag("--no-explicit", request.filter.no_explicit, "Leave out tracks marked explicit");
-  sub->add_option("--max-per-artist", rank.max_per_artist, "At most this many tracks per artist")
-      ->capture_default_str()
-      ->check(in_range(music::kMaxPerArtistRange));
-  sub->add_option("--diversity", rank.diversity,
-                  "0..1: how strongly to avoid tracks that sound like ones already picked (MMR)")
-      ->capture_default_str()
-      ->check(in_range(music::kDiversityRange));
-  sub->add_option("--popularity-weight", rank.popularity_weight,
-                  "Prefer popular tracks: adds weight*(1-popularity/100) to the distance")
-      ->capture_default_str()
-      ->check(in_range(music::kPopularityWeightRange));
-  sub->add_option("--variety", rank.variety,
-                  "Random jitter added to distances so runs differ (0 = always the same)")
-      ->capture_default_str()
-      ->check(in_range(music::kVarietyRange));
-  sub->add_option_function<std::int64_t>(
-         "--seed",
-         [&request](std::int64_t seed) { request.seed = static_cast<std::uint64_t>(seed); },
-         "Seed for repeatable output")
-      ->check(in_range(session::kSeedRange));
+  add_playlist_options(*sub, request, options->service);
   add_named_option(*sub, "-f,--format", options->format, music::playlist_format_names(),
                    join_names(music::playlist_format_names()));
-  sub->add_flag_callback(
-      "--no-feedback", [&request] { request.use_feedback = false; },
-      "Ignore your likes and skips (`emomusic feedback`) for this emotion");
-  sub->add_option("--history-db", options->service.history,
-                  "History file with the likes and skips (default: "
-                  "$XDG_DATA_HOME/emomusic/history.db; a missing file means none)");
   sub->add_flag("--no-history", options->no_history,
                 "With --from-image or --from-camera: do not record the detected mood in the "
                 "history (--history-db)");
@@ -181,16 +127,7 @@ int run_recommend(const RecommendOptions& o) {
   set_up_spotify(o, service);
   session::PlaylistRequest request = o.request;
   request.emotion = emotion_of(o);
-  std::optional<session::Recommender> recommender;
-  if (service.catalog) {
-    // An empty catalog: say how to fill it, or how to fall back on the starter catalog.
-    with_hint<NotFoundError>("`emomusic catalog import --catalog " + service.catalog->string() +
-                                 " FILE.csv` fills it; without --catalog the starter catalog is "
-                                 "used",
-                             [&] { recommender.emplace(service); });
-  } else {
-    recommender.emplace(service);
-  }
+  const auto recommender = open_recommender(service);
   const session::Playlist result = recommender->recommend(request);
 
   const auto& feedback = result.feedback;

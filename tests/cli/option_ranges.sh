@@ -13,7 +13,7 @@ import concurrent.futures, re, subprocess, sys
 binary = sys.argv[1]
 commands = [["train"], ["eval"], ["detect"], ["recommend"], ["serve"], ["history"],
             ["catalog", "import"], ["catalog", "stats"], ["catalog", "search"], ["feedback"],
-            ["playlist", "create"], ["login"], ["logout"]]
+            ["playlist", "create"], ["playlist", "refresh"], ["login"], ["logout"]]
 option_line = re.compile(r"^\s+(?:-\w,)?(--[\w-]+)\s+(INT|UINT|FLOAT)\b(.*)$")
 number_text = r"(-?[0-9.]+(?:e[-+]?[0-9]+)?)"
 bounds = re.compile("from " + number_text + " to " + number_text)

@@ -40,6 +40,15 @@ struct Recommender::Impl {
 #endif
   }
 
+  // The same for what cannot be done without Spotify (saving, refreshing).
+  template <class F>
+  void with_spotify_or_throw(F&& use) {
+    if (!with_spotify(std::forward<F>(use))) {
+      throw UnavailableError(
+          "there is no Spotify here: set the app's credentials and log in, then start again");
+    }
+  }
+
   RecommenderOptions options;
   music::MoodMapping mapping;
   music::Candidates candidates;
@@ -74,13 +83,17 @@ Playlist Recommender::recommend(const PlaylistRequest& request) {
 SavedPlaylist Recommender::save(const std::string& name, const std::vector<std::string>& track_ids,
                                 const std::string& description) {
   SavedPlaylist saved;
-  const bool has_spotify = impl_->with_spotify(
+  impl_->with_spotify_or_throw(
       [&](spotify::SpotifyClient& c) { saved = save_to_spotify(c, name, track_ids, description); });
-  if (!has_spotify) {
-    throw UnavailableError(
-        "there is no Spotify here: set the app's credentials and log in, then start again");
-  }
   return saved;
+}
+
+RefreshedPlaylist Recommender::refresh(const std::string& name,
+                                       const std::vector<std::string>& track_ids) {
+  RefreshedPlaylist refreshed;
+  impl_->with_spotify_or_throw(
+      [&](spotify::SpotifyClient& c) { refreshed = refresh_in_spotify(c, name, track_ids); });
+  return refreshed;
 }
 
 bool Recommender::has_spotify() const {

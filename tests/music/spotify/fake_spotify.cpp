@@ -137,7 +137,27 @@ std::vector<std::string> FakeSpotify::secrets() const {
 std::vector<std::string> FakeSpotify::playlist_uris(const std::string& playlist_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = playlists_.find(playlist_id);
-  return it == playlists_.end() ? std::vector<std::string>() : it->second;
+  return it == playlists_.end() ? std::vector<std::string>() : it->second.uris;
+}
+
+std::string FakeSpotify::add_playlist(const std::string& name, const std::string& description,
+                                      const std::vector<std::string>& uris,
+                                      const std::string& owner) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string id = "pl" + std::to_string(++counter_);
+  Playlist& p = playlists_[id];
+  p.name = name;
+  p.description = description;
+  p.owner = owner;
+  p.uris = uris;
+  change(p);
+  playlist_order_.push_back(id);
+  return id;
+}
+
+void FakeSpotify::change(Playlist& p) {
+  p.snapshot = "snap" + std::to_string(++counter_);
+  p.snapshots.insert(p.snapshot);
 }
 
 std::vector<std::string> FakeSpotify::playlist_ids() const {
@@ -367,15 +387,73 @@ void FakeSpotify::routes() {
     if (body.value("public", true)) return error(res, 400, "expected a private playlist");
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string id = "pl" + std::to_string(++counter_);
-    playlists_[id] = {};
+    Playlist& p = playlists_[id];
+    p.name = body["name"].get<std::string>();
+    p.description = body.value("description", "");
+    p.owner = kUserId;
+    change(p);
     playlist_order_.push_back(id);
     res.status = 201;
     res.set_content(
         json{{"id", id},
              {"uri", "spotify:playlist:" + id},
-             {"name", body["name"]},
-             {"snapshot_id", "s0"},
+             {"name", p.name},
+             {"snapshot_id", p.snapshot},
              {"external_urls", {{"spotify", "https://open.spotify.com/playlist/" + id}}}}
+            .dump(),
+        "application/json");
+  });
+
+  server_.Get("/v1/me", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res, true)) return;
+    res.set_content(json{{"id", kUserId},
+                         {"display_name", "Fake User"},
+                         {"type", "user"},
+                         {"uri", std::string("spotify:user:") + kUserId}}
+                        .dump(),
+                    "application/json");
+  });
+
+  // The user's library, newest first, as simplified playlist objects in either shape.
+  server_.Get("/v1/me/playlists", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res, true)) return;
+    const int limit = req.has_param("limit") ? std::stoi(req.get_param_value("limit")) : 20;
+    const int offset = req.has_param("offset") ? std::stoi(req.get_param_value("offset")) : 0;
+    if (limit < 1 || limit > 50) return error(res, 400, "Invalid limit");
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int total = static_cast<int>(playlist_order_.size());
+    json items = json::array();
+    for (int i = offset; i < std::min(offset + limit, total); ++i) {
+      const std::string& id = playlist_order_[static_cast<std::size_t>(total - 1 - i)];
+      const Playlist& p = playlists_.at(id);
+      items.push_back(
+          {{"collaborative", false},
+           {"description", p.description},
+           {"external_urls", {{"spotify", "https://open.spotify.com/playlist/" + id}}},
+           {"href", api_url() + "/playlists/" + id},
+           {"id", id},
+           {"images", json::array()},
+           {"name", p.name},
+           {"owner", {{"id", p.owner}, {"display_name", p.owner}, {"type", "user"}}},
+           {"public", false},
+           {"snapshot_id", p.snapshot},
+           {new_playlist_shape ? "items" : "tracks",
+            {{"href", api_url() + "/playlists/" + id + "/items"}, {"total", p.uris.size()}}},
+           {"type", "playlist"},
+           {"uri", "spotify:playlist:" + id}});
+    }
+    const bool more = offset + limit < total;
+    if (!more) items.push_back(nullptr);  // Spotify's lists may hold nulls
+    res.set_content(
+        json{{"href", "x"},
+             {"limit", limit},
+             {"offset", offset},
+             {"total", total},
+             {"previous", nullptr},
+             {"next",
+              more ? json(api_url() + "/me/playlists?offset=" + std::to_string(offset + limit))
+                   : json(nullptr)},
+             {"items", items}}
             .dump(),
         "application/json");
   });
@@ -389,15 +467,48 @@ void FakeSpotify::routes() {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = playlists_.find(req.matches[1]);
     if (it == playlists_.end()) return error(res, 404, "Not found");
+    Playlist& p = it->second;
+    if (p.owner != kUserId)
+      return error(res, 403, "You cannot add tracks to a playlist you don't own.");
     ++add_calls_;
-    const std::size_t position = body.value("position", it->second.size());
+    const std::size_t position = body.value("position", p.uris.size());
     std::vector<std::string> uris = body["uris"].get<std::vector<std::string>>();
-    it->second.insert(
-        it->second.begin() + static_cast<std::ptrdiff_t>(std::min(position, it->second.size())),
-        uris.begin(), uris.end());
+    p.uris.insert(p.uris.begin() + static_cast<std::ptrdiff_t>(std::min(position, p.uris.size())),
+                  uris.begin(), uris.end());
+    change(p);
     res.status = 201;
-    res.set_content(json{{"snapshot_id", "s" + std::to_string(add_calls_)}}.dump(),
-                    "application/json");
+    res.set_content(json{{"snapshot_id", p.snapshot}}.dump(), "application/json");
+  });
+
+  // Removes every occurrence of each URI, against a snapshot the playlist has had.
+  server_.Delete(R"(/v1/playlists/([^/]+)/items)", [this](const httplib::Request& req,
+                                                          httplib::Response& res) {
+    if (!authorized(req, res, true)) return;
+    const auto body = json::parse(req.body, nullptr, false);
+    if (!body.is_object() || !body.contains("items") || !body["items"].is_array())
+      return error(res, 400, "Missing items");
+    if (body["items"].size() > 100) return error(res, 400, "Too many ids requested");
+    std::set<std::string> gone;
+    for (const auto& item : body["items"]) {
+      if (!item.is_object() || !item.contains("uri") || !item["uri"].is_string())
+        return error(res, 400, "Invalid uri");
+      gone.insert(item["uri"].get<std::string>());
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = playlists_.find(req.matches[1]);
+    if (it == playlists_.end()) return error(res, 404, "Not found");
+    Playlist& p = it->second;
+    if (p.owner != kUserId)
+      return error(res, 403, "You cannot remove tracks from a playlist you don't own.");
+    if (body.contains("snapshot_id") &&
+        (!body["snapshot_id"].is_string() ||
+         !p.snapshots.count(body["snapshot_id"].get<std::string>())))
+      return error(res, 400, "Invalid snapshot id");
+    p.uris.erase(std::remove_if(p.uris.begin(), p.uris.end(),
+                                [&](const std::string& uri) { return gone.count(uri) > 0; }),
+                 p.uris.end());
+    change(p);
+    res.set_content(json{{"snapshot_id", p.snapshot}}.dump(), "application/json");
   });
 
   server_.Get(R"(/v1/playlists/([^/]+)/items)", [this](const httplib::Request& req,
@@ -408,11 +519,12 @@ void FakeSpotify::routes() {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto it = playlists_.find(req.matches[1]);
     if (it == playlists_.end()) return error(res, 404, "Not found");
+    const auto& uris = it->second.uris;
     const char* key = new_playlist_shape ? "item" : "track";
     json items = json::array();
-    const int total = static_cast<int>(it->second.size());
+    const int total = static_cast<int>(uris.size());
     for (int i = offset; i < std::min(offset + limit, total); ++i) {
-      const std::string id = it->second[static_cast<std::size_t>(i)].substr(14);
+      const std::string id = uris[static_cast<std::size_t>(i)].substr(14);
       items.push_back(
           {{"added_at", "2026-03-01T00:00:00Z"}, {key, track(id, "Song " + id, "Someone")}});
     }

@@ -1,7 +1,8 @@
 #pragma once
 // A real HTTP server on 127.0.0.1 that speaks the shapes of Spotify's accounts service and Web API
 // (../shared/docs/spotify-web-api.md) for the client's tests: tokens, search, recommendations,
-// playlists, the PKCE authorize/redirect step, and faults injected per path.
+// the user (GET /me) and their playlists (list, create, read, add, remove), the PKCE
+// authorize/redirect step, and faults injected per path.
 
 #include <httplib.h>
 
@@ -73,6 +74,14 @@ class FakeSpotify {
   std::vector<std::string> playlist_ids() const;
   /// A refresh token of a user who logged in, for a program that plays one without a browser.
   std::string grant_refresh_token();
+  /// Puts a playlist holding `uris` in the user's library, as if made elsewhere (by another app,
+  /// or by `owner` and followed); returns its id.
+  std::string add_playlist(const std::string& name, const std::string& description,
+                           const std::vector<std::string>& uris,
+                           const std::string& owner = kUserId);
+
+  /// The Spotify id of the user who logs in.
+  static constexpr const char* kUserId = "fake-user";
 
  private:
   void routes();
@@ -97,7 +106,17 @@ class FakeSpotify {
     std::string redirect_uri;
   };
   std::map<std::string, PendingCode> codes_;
-  std::map<std::string, std::vector<std::string>> playlists_;
+  struct Playlist {
+    std::string name;
+    std::string description;
+    std::string owner;
+    std::vector<std::string> uris;
+    std::set<std::string> snapshots;  ///< every version it has had; the last is its current
+    std::string snapshot;
+  };
+  // Called with mutex_ held: a new version of `p`.
+  void change(Playlist& p);
+  std::map<std::string, Playlist> playlists_;
   std::vector<std::string> playlist_order_;
   int add_calls_ = 0;
   int counter_ = 0;

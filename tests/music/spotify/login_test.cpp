@@ -204,6 +204,40 @@ TEST_F(LoginTest, PlaylistTracksReadBothShapes) {
   }
 }
 
+TEST_F(LoginTest, TheUsersLibraryIsReadPageByPageWithEachPlaylistsOwner) {
+  login();
+  SpotifyClient client(config());
+  for (int i = 0; i < 55; ++i) fake.add_playlist("Mine " + std::to_string(i), "by hand", {});
+  fake.add_playlist("Followed", "", {}, "someone-else");
+  const auto all = client.my_playlists();
+  ASSERT_EQ(all.size(), 56u);  // the null entry is skipped
+  EXPECT_EQ(all.front().name, "Followed");
+  EXPECT_EQ(all.front().owner_id, "someone-else");
+  EXPECT_EQ(all.back().name, "Mine 0");
+  EXPECT_EQ(all.back().description, "by hand");
+  EXPECT_EQ(all.back().url, "https://open.spotify.com/playlist/" + all.back().id);
+  EXPECT_FALSE(all.back().snapshot_id.empty());
+  EXPECT_EQ(client.current_user_id(), FakeSpotify::kUserId);
+  EXPECT_EQ(fake.count("GET", "/v1/me/playlists"), 2);
+  for (const auto& r : fake.requests())
+    if (r.path == "/v1/me/playlists") EXPECT_EQ(r.params.at("limit"), "50");
+}
+
+TEST_F(LoginTest, RemovingTakesEveryOccurrenceAndRefusesAStrangeSnapshot) {
+  login();
+  SpotifyClient client(config());
+  const std::string id =
+      fake.add_playlist("Repeats", "", {"spotify:track:a", "spotify:track:b", "spotify:track:a"});
+  const std::string snapshot = client.remove_from_playlist(id, {"spotify:track:a"}, "");
+  EXPECT_EQ(fake.playlist_uris(id), std::vector<std::string>{"spotify:track:b"});
+  EXPECT_FALSE(snapshot.empty());
+  const auto message = expect_throw<ServiceError>(
+      [&] { client.remove_from_playlist(id, {"spotify:track:b"}, "not-a-snapshot"); });
+  EXPECT_NE(message.find("0 of 1 tracks were removed"), std::string::npos) << message;
+  EXPECT_NE(message.find("HTTP 400"), std::string::npos) << message;
+  EXPECT_EQ(fake.playlist_uris(id), std::vector<std::string>{"spotify:track:b"});
+}
+
 TEST_F(LoginTest, AnExpiredUserTokenIsRefreshedAndTheOldRefreshTokenKept) {
   const UserTokens first = login();
   fake.expire_tokens();

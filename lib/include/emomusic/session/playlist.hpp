@@ -7,7 +7,7 @@
 ///
 /// Thread safety: rank_playlist() only reads its MoodMapping and Candidates, so several threads
 /// may call it at once over the same ones. A SpotifyClient is not thread-safe: its caller holds
-/// a lock around top_up_playlist() and save_to_spotify().
+/// a lock around top_up_playlist(), save_to_spotify() and refresh_in_spotify().
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -105,11 +105,43 @@ SavedPlaylist save_to_spotify(spotify::SpotifyClient& spotify, const std::string
                               const std::vector<std::string>& track_ids,
                               const std::string& description = kSavedPlaylistDescription);
 
+/// What refreshing a playlist in Spotify changed.
+struct RefreshedPlaylist {
+  std::string id;
+  std::string url;           ///< https://open.spotify.com/playlist/<id>
+  std::size_t added = 0;     ///< new tracks, appended after the kept ones
+  std::size_t removed = 0;   ///< old tracks that are not in the new playlist
+  std::size_t kept = 0;      ///< tracks of the new playlist it held already, left in place
+  std::size_t left_out = 0;  ///< tracks without a Spotify id (catalog-only tracks)
+};
+
+/// "Playlist → the tracks of an existing Spotify playlist": makes the logged-in user's own
+/// playlist `name` hold the tracks whose id is a Spotify id (the others are counted in
+/// `left_out`). Adds the new tracks first (at the end, in order), then removes the old tracks that
+/// are not among them, so that a failure never leaves the playlist empty; tracks in both stay
+/// where they were. The result's order is therefore: the kept tracks in their old order, then the
+/// new ones. Episodes and local files in the playlist are left alone.
+///
+/// Which playlist: among the user's playlists (GET /me/playlists) those named exactly `name`
+/// that the user owns (only an owner may change the tracks). When several are, the one made by
+/// emomusic (its description starts with kSavedPlaylistDescription) is taken if it is the only
+/// such one; else it is refused, since replacing the wrong playlist's tracks cannot be undone.
+///
+/// Throws NotFoundError naming `name` when the user owns no such playlist, UsageError for several
+/// (saying how many and their ids), for no Spotify track or no login, ServiceError when Spotify
+/// fails (saying what the playlist holds then: its old tracks, or its old and the new ones),
+/// UnavailableError in a build without Spotify.
+RefreshedPlaylist refresh_in_spotify(spotify::SpotifyClient& spotify, const std::string& name,
+                                     const std::vector<std::string>& track_ids);
+
 /// The ids of the playlist's tracks, in order.
 std::vector<std::string> track_ids(const Playlist& playlist);
 
 /// {"id", "url", "tracks_added", "tracks_left_out"}.
 nlohmann::ordered_json to_json(const SavedPlaylist& saved);
+
+/// {"id", "url", "added", "removed", "kept", "left_out"}.
+nlohmann::ordered_json to_json(const RefreshedPlaylist& refreshed);
 
 /// The playlist as `recommend -f json` prints it: an array of track objects (music/
 /// playlist_format.hpp). Write it with dump_json().

@@ -7,7 +7,8 @@
 ///
 /// Thread safety: every method may be called from several threads at once. The mapping and the
 /// candidates are loaded once and only read; ranking runs outside any lock; the one Spotify
-/// client is used under a mutex by the calls that need it (a short playlist's top-up, a save),
+/// client is used under a mutex by the calls that need it (a short playlist's top-up, a save, a
+/// refresh),
 /// so only they wait for each other.
 
 #include <filesystem>
@@ -64,6 +65,11 @@ class Recommender {
   /// what save_to_spotify() throws.
   SavedPlaylist save(const std::string& name, const std::vector<std::string>& track_ids,
                      const std::string& description = kSavedPlaylistDescription);
+
+  /// Makes the logged-in user's own Spotify playlist `name` hold the tracks with a Spotify id,
+  /// adding the new ones before removing the old (refresh_in_spotify()). Throws UnavailableError
+  /// when this service has no Spotify, and what refresh_in_spotify() throws.
+  RefreshedPlaylist refresh(const std::string& name, const std::vector<std::string>& track_ids);
 
   /// Whether Spotify was given (RecommenderOptions::spotify).
   bool has_spotify() const;

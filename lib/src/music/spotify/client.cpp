@@ -44,6 +44,40 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
+std::string items_path(const std::string& playlist_id) {
+  return "/playlists/" + url_encode(playlist_id) + "/items";
+}
+
+// A bad URI is the caller's mistake: refuse it before the playlist is half changed.
+void check_uris(const std::vector<std::string>& uris) {
+  for (const auto& uri : uris)
+    if (!is_playable_uri(uri))
+      throw UsageError("not a Spotify track URI: \"" + excerpt(uri) +
+                       "\" (expected spotify:track:<id>)");
+}
+
+// uris[start, start + limit): one request's share.
+std::vector<std::string> batch_of(const std::vector<std::string>& uris, std::size_t start,
+                                  std::size_t limit) {
+  const std::size_t end = std::min(uris.size(), start + limit);
+  return {uris.begin() + static_cast<std::ptrdiff_t>(start),
+          uris.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+PlaylistSummary parse_playlist_summary(const nlohmann::json& playlist, const std::string& where) {
+  PlaylistSummary p;
+  p.id = detail::required_string(playlist, "id", where);
+  p.name = detail::required_string(playlist, "name", where);
+  p.description = detail::optional_string(playlist, "description", where);
+  p.owner_id =
+      detail::required_string(detail::required(playlist, "owner", where), "id", where + ", owner");
+  p.snapshot_id = detail::optional_string(playlist, "snapshot_id", where);
+  if (const auto it = playlist.find("external_urls"); it != playlist.end() && it->is_object())
+    p.url = detail::optional_string(*it, "spotify", where + ", external_urls");
+  if (p.url.empty()) p.url = "https://open.spotify.com/playlist/" + p.id;
+  return p;
+}
+
 }  // namespace
 
 SpotifyClient::SpotifyClient(SpotifyConfig config, std::optional<Credentials> credentials)
@@ -230,7 +264,7 @@ std::vector<TrackInfo> SpotifyClient::playlist_tracks(const std::string& playlis
   constexpr int kPage = 50;
   for (int offset = 0;; offset += kPage) {
     const std::string path =
-        "/playlists/" + url_encode(playlist_id) + "/items?" +
+        items_path(playlist_id) + "?" +
         form_encode({{"limit", std::to_string(kPage)}, {"offset", std::to_string(offset)}});
     const auto doc = call("GET", path, Auth::kUser);
     const TrackPage page = parse_playlist_paging(doc, "answer to GET " + config_.api_url + path);
@@ -242,16 +276,83 @@ std::vector<TrackInfo> SpotifyClient::playlist_tracks(const std::string& playlis
 
 std::optional<std::size_t> SpotifyClient::playlist_size(const std::string& playlist_id) {
   try {
-    const auto doc = call("GET",
-                          "/playlists/" + url_encode(playlist_id) + "/items?" +
-                              form_encode({{"limit", "1"}, {"offset", "0"}}),
-                          Auth::kUser);
+    const auto doc =
+        call("GET", items_path(playlist_id) + "?" + form_encode({{"limit", "1"}, {"offset", "0"}}),
+             Auth::kUser);
     const auto it = doc.find("total");
     if (it != doc.end() && it->is_number_integer() && *it >= 0) return it->get<std::size_t>();
   } catch (const Error& e) {
     spdlog::debug("cannot count the playlist's items: {}", e.what());
   }
   return std::nullopt;
+}
+
+std::string SpotifyClient::current_user_id() {
+  const auto doc = call("GET", "/me", Auth::kUser);
+  return detail::required_string(doc, "id", "answer to GET " + config_.api_url + "/me");
+}
+
+std::vector<PlaylistSummary> SpotifyClient::my_playlists() {
+  std::vector<PlaylistSummary> out;
+  for (int offset = 0;; offset += kMyPlaylistsPageLimit) {
+    const std::string path =
+        "/me/playlists?" + form_encode({{"limit", std::to_string(kMyPlaylistsPageLimit)},
+                                        {"offset", std::to_string(offset)}});
+    const auto doc = call("GET", path, Auth::kUser);
+    const std::string where = "answer to GET " + config_.api_url + path;
+    const auto& items = detail::required(doc, "items", where);
+    if (!items.is_array()) throw ServiceError("Spotify's " + where + ": items is not an array");
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (!items[i].is_null())
+        out.push_back(
+            parse_playlist_summary(items[i], where + ", items[" + std::to_string(i) + "]"));
+    // An empty page ends it too, so that a server that always says "next" cannot loop us.
+    const auto next = doc.find("next");
+    if (items.empty() || next == doc.end() || !next->is_string()) break;
+  }
+  return out;
+}
+
+std::string SpotifyClient::add_to_playlist(const std::string& playlist_id,
+                                           const std::vector<std::string>& uris) {
+  if (playlist_id.empty()) throw UsageError("empty Spotify playlist id");
+  check_uris(uris);
+  const std::string where = "answer to POST " + config_.api_url + items_path(playlist_id);
+  std::string snapshot;
+  for (std::size_t start = 0; start < uris.size(); start += kPlaylistAddLimit) {
+    const nlohmann::json add{{"uris", batch_of(uris, start, kPlaylistAddLimit)}};
+    try {
+      snapshot = detail::optional_string(call("POST", items_path(playlist_id), Auth::kUser, &add),
+                                         "snapshot_id", where);
+    } catch (const ServiceError& e) {
+      throw ServiceError("at least " + std::to_string(start) + " of " +
+                         std::to_string(uris.size()) + " tracks were added: " + e.what());
+    }
+  }
+  return snapshot;
+}
+
+std::string SpotifyClient::remove_from_playlist(const std::string& playlist_id,
+                                                const std::vector<std::string>& uris,
+                                                const std::string& snapshot_id) {
+  if (playlist_id.empty()) throw UsageError("empty Spotify playlist id");
+  const std::string where = "answer to DELETE " + config_.api_url + items_path(playlist_id);
+  std::string snapshot = snapshot_id;
+  for (std::size_t start = 0; start < uris.size(); start += kPlaylistRemoveLimit) {
+    nlohmann::json remove{{"items", nlohmann::json::array()}};
+    for (const auto& uri : batch_of(uris, start, kPlaylistRemoveLimit))
+      remove["items"].push_back(nlohmann::json{{"uri", uri}});
+    // Spotify applies a removal to the version it names even when the playlist changed since.
+    if (!snapshot.empty()) remove["snapshot_id"] = snapshot;
+    try {
+      snapshot = detail::optional_string(
+          call("DELETE", items_path(playlist_id), Auth::kUser, &remove), "snapshot_id", where);
+    } catch (const ServiceError& e) {
+      throw ServiceError(std::to_string(start) + " of " + std::to_string(uris.size()) +
+                         " tracks were removed: " + e.what());
+    }
+  }
+  return snapshot;
 }
 
 nlohmann::json to_json(const CreatedPlaylist& created) {
@@ -266,10 +367,7 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
                                                const std::string& description) {
   if (name.empty()) throw UsageError("a playlist needs a name");
   if (uris.empty()) throw UsageError("no tracks to put in the playlist \"" + excerpt(name) + "\"");
-  for (const auto& uri : uris)
-    if (!is_playable_uri(uri))
-      throw UsageError("not a Spotify track URI: \"" + excerpt(uri) +
-                       "\" (expected spotify:track:<id>)");
+  check_uris(uris);
 
   const nlohmann::json request{{"name", name}, {"public", false}, {"description", description}};
   const auto doc = call("POST", "/me/playlists", Auth::kUser, &request);
@@ -283,12 +381,10 @@ CreatedPlaylist SpotifyClient::create_playlist(const std::string& name,
 
   for (std::size_t start = 0; start < uris.size(); start += kPlaylistAddLimit) {
     const std::size_t end = std::min(uris.size(), start + kPlaylistAddLimit);
-    const nlohmann::json add{
-        {"uris", std::vector<std::string>(uris.begin() + static_cast<std::ptrdiff_t>(start),
-                                          uris.begin() + static_cast<std::ptrdiff_t>(end))},
-        {"position", start}};
+    const nlohmann::json add{{"uris", batch_of(uris, start, kPlaylistAddLimit)},
+                             {"position", start}};
     try {
-      call("POST", "/playlists/" + url_encode(created.id) + "/items", Auth::kUser, &add);
+      call("POST", items_path(created.id), Auth::kUser, &add);
     } catch (const ServiceError& e) {
       // A failed answer does not say whether the server added the batch (it may have added it
       // and then answered badly): the playlist's own count does.

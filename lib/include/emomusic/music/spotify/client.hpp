@@ -1,7 +1,8 @@
 #pragma once
 /// @file
 /// The Spotify Web API client of emomusic, limited to what a new app may still call (see
-/// docs/spotify.md): search, recommendations while the app has them, the user's playlists.
+/// docs/spotify.md): search, recommendations while the app has them, the user's playlists (list,
+/// read, create, add to, remove from).
 
 #include <map>
 #include <memory>
@@ -24,8 +25,11 @@ class TokenSource;
 inline constexpr int kSearchPageLimit = 10;
 /// Search pages cannot reach beyond this offset.
 inline constexpr int kSearchMaxOffset = 1000;
-/// Playlist item additions take at most this many URIs per request.
+/// Playlist item additions and removals take at most this many URIs per request.
 inline constexpr std::size_t kPlaylistAddLimit = 100;
+inline constexpr std::size_t kPlaylistRemoveLimit = 100;
+/// GET /me/playlists answers at most this many playlists per page.
+inline constexpr int kMyPlaylistsPageLimit = 50;
 
 struct RecommendationQuery {
   std::vector<std::string> seed_genres;  ///< seeds of all kinds: 1 to 5 in total
@@ -45,6 +49,16 @@ struct CreatedPlaylist {
 
 /// {"id", "uri", "url", "tracks_added"}, as `playlist create --json` prints it.
 nlohmann::json to_json(const CreatedPlaylist& created);
+
+/// A playlist in the user's library as GET /me/playlists lists it (owned or only followed).
+struct PlaylistSummary {
+  std::string id;
+  std::string name;
+  std::string description;  ///< as Spotify gives it back; empty when none
+  std::string owner_id;     ///< the Spotify user id of its owner
+  std::string snapshot_id;  ///< its version when listed; empty when Spotify gave none
+  std::string url;          ///< https://open.spotify.com/playlist/<id>
+};
 
 class SpotifyClient {
  public:
@@ -72,8 +86,27 @@ class SpotifyClient {
   /// unavailable for the rest of the run and in the cache, without retrying.
   std::optional<std::vector<TrackInfo>> recommendations(const RecommendationQuery& query);
 
-  /// The tracks of one of the user's playlists (either response shape).
+  /// The tracks of one of the user's playlists (either response shape), 50 per page.
   std::vector<TrackInfo> playlist_tracks(const std::string& playlist_id);
+
+  /// The logged-in user's Spotify id (GET /me).
+  std::string current_user_id();
+
+  /// Every playlist in the logged-in user's library, owned or followed, in Spotify's order
+  /// (GET /me/playlists, 50 per page; null entries skipped).
+  std::vector<PlaylistSummary> my_playlists();
+
+  /// Appends `uris` (spotify:track:…) to the playlist in order, 100 per request; returns the
+  /// playlist's snapshot_id after the last request. Throws UsageError for a malformed URI before
+  /// sending anything; a failure says how many were added before it.
+  std::string add_to_playlist(const std::string& playlist_id, const std::vector<std::string>& uris);
+
+  /// Removes every occurrence of `uris` from the playlist, 100 per request, each against the
+  /// snapshot the one before left (the first against `snapshot_id`; empty: the newest); returns
+  /// the snapshot_id after the last. A failure says how many were removed before it.
+  std::string remove_from_playlist(const std::string& playlist_id,
+                                   const std::vector<std::string>& uris,
+                                   const std::string& snapshot_id);
 
   /// Creates a private playlist in the user's account and adds `uris` (spotify:track:…) in
   /// order, 100 per request. Throws UsageError for an empty name, no URIs or a malformed URI
