@@ -131,6 +131,13 @@ void setup_recommend(CLI::App& app, Command& command) {
       },
       "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
   sub->add_flag("--no-explicit", request.filter.no_explicit, "Leave out tracks marked explicit");
+  sub->add_option_function<std::string>(
+      "--language",
+      [&request](const std::string& language) {
+        with_hint<UsageError>("--language", [&] { request.filter.set_language(language); });
+      },
+      "Only tracks sung in this language: es, pt-BR or Spanish (the catalog's tracks of unknown "
+      "language are left out, and Spotify is not asked)");
   sub->add_option("--max-per-artist", rank.max_per_artist, "At most this many tracks per artist")
       ->capture_default_str()
       ->check(in_range(music::kMaxPerArtistRange));
