@@ -253,7 +253,7 @@ function playlistQuery() {
   if (mode === "lift") q.set("target", $("target").value);
   const limit = state.config.playlist.limit;
   q.set("limit", String(Math.max(limit.min, Math.min(limit.max, parseInt($("limit").value, 10) || limit.default))));
-  for (const [id, name] of [["genre", "genre"], ["artist", "artist"], ["years", "years"]]) {
+  for (const [id, name] of [["genre", "genre"], ["language", "language"], ["artist", "artist"], ["years", "years"]]) {
     const v = $(id).value.trim();
     if (v) q.set(name, id === "years" ? v.replace(/\s+/g, "") : v);
   }
@@ -309,6 +309,7 @@ function trackItem(t, emotion) {
   if (t.album) meta.push(t.album);
   if (t.year) meta.push(String(t.year));
   if (t.genre) meta.push(String(t.genre).replace(/;/g, ", "));
+  if (t.language) meta.push(String(t.language));
   li.append(el("div", { class: "meta", text: meta.join(" · ") }));
   if (t.why && typeof t.why === "object") {
     const parts = [];

@@ -54,7 +54,7 @@ void setup_catalog(CLI::App& app, Command& command) {
   im->add_option("--column-map", import->column_map,
                  "Columns of another layout: id=COL,name=COL,artists=COL,valence=COL,energy=COL"
                  "[,album=…,genre=…,year=…,release_date=…,popularity=…,explicit=…,duration_ms=…,"
-                 "danceability=…,tempo=…,acousticness=…,artist_separator=;]");
+                 "danceability=…,tempo=…,acousticness=…,language=…,artist_separator=;]");
   im->add_flag("--strict", import->strict, "Import nothing if any row is unusable");
   im->add_flag("--json", import->json, "Print the report as JSON");
   im->callback([import, &command] { command = [import] { return run_catalog_import(*import); }; });
@@ -96,6 +96,7 @@ int run_catalog_import(const CatalogImportOptions& o) {
   json out = {{"catalog", path.string()}, {"files", json::array()}};
   for (const auto& r : reports) {
     for (const auto& p : r.problems) spdlog::warn("skipped {}", p.message());
+    for (const auto& p : r.dropped) spdlog::warn("{}", p.message());
     skipped += static_cast<long>(r.problems.size());
     // The Kaggle layout repeats a track once per genre: thousands of repeats, so only the first
     // few are logged one by one, and --json lists them all.
@@ -115,6 +116,9 @@ int run_catalog_import(const CatalogImportOptions& o) {
                         ? std::string()
                         : fmt::format(", {} ids on several rows (the last row of each kept)",
                                       r.duplicates.size()))
+                << (r.dropped.empty() ? std::string()
+                                      : fmt::format(", {} with a value left unknown (see above)",
+                                                    r.dropped.size()))
                 << '\n';
     }
   }

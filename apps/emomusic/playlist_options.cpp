@@ -41,6 +41,13 @@ void add_playlist_options(CLI::App& cmd, session::PlaylistRequest& request,
       },
       "Only tracks from this year or range: 1999, 1990-1999, 1990-, -1999");
   cmd.add_flag("--no-explicit", request.filter.no_explicit, "Leave out tracks marked explicit");
+  cmd.add_option_function<std::string>(
+      "--language",
+      [&request](const std::string& language) {
+        with_hint<UsageError>("--language", [&] { request.filter.set_language(language); });
+      },
+      "Only tracks sung in this language: es, pt-BR or Spanish (the catalog's tracks of unknown "
+      "language are left out, and Spotify is not asked)");
   cmd.add_option("--max-per-artist", rank.max_per_artist, "At most this many tracks per artist")
       ->capture_default_str()
       ->check(in_range(music::kMaxPerArtistRange));

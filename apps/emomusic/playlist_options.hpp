@@ -12,7 +12,7 @@
 namespace emomusic::app {
 
 /// Adds --mode, --target, --steps, -n/--limit, --catalog, --mapping, --genre, --artist, --year,
-/// --no-explicit, --max-per-artist, --diversity, --popularity-weight, --variety, --seed,
+/// --no-explicit, --language, --max-per-artist, --diversity, --popularity-weight, --variety, --seed,
 /// --no-feedback and --history-db to `cmd`.
 void add_playlist_options(CLI::App& cmd, session::PlaylistRequest& request,
                           session::RecommenderOptions& service);

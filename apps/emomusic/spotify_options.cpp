@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "command.hpp"
+#include "emomusic/core/error.hpp"
 #include "option_range.hpp"
 
 namespace emomusic::app {
@@ -22,6 +24,14 @@ void add_spotify_options(CLI::App& cmd, SpotifyOptions& options) {
       ->check(in_range(spotify::kRetriesRange))
       ->capture_default_str();
   cmd.add_flag("--no-cache", options.no_cache, "Neither read nor write the Spotify response cache");
+  cmd.add_option_function<std::string>(
+      "--market",
+      [&options](const std::string& market) {
+        options.market =
+            with_hint<UsageError>("--market", [&] { return spotify::normalize_market(market); });
+      },
+      "Your country (two letters, e.g. US): Spotify searches find tracks playable there "
+      "(default: $EMOMUSIC_SPOTIFY_MARKET)");
 }
 
 spotify::SpotifyConfig spotify_config(const SpotifyOptions& options) {
@@ -32,6 +42,7 @@ spotify::SpotifyConfig spotify_config(const SpotifyOptions& options) {
   config.retry.max_retry_after = std::chrono::seconds(options.max_wait_s);
   config.retry.max_attempts = options.retries + 1;
   if (options.no_cache) config.cache_path.clear();
+  if (!options.market.empty()) config.market = options.market;
   return config;
 }
 

@@ -51,6 +51,37 @@ expect 0 "search" -- "$BIN" catalog search "song 3" -f uris
 expect 0 "recommend from the imported catalog" -- "$BIN" recommend -e happy -f uris
 [ "$(wc -l <"$WORK/out")" -eq 6 ] || fail "expected all 6 imported tracks"
 
+# A language column (issue 21): its usual headers are recognised, names become codes, an
+# unreadable value is reported and its track kept without one; recommend --language filters on it.
+{
+  echo "name,album,artist,id,release_date,popularity,length,danceability,acousticness,energy,instrumentalness,liveness,valence,loudness,speechiness,tempo,key,time_signature,mood,Language"
+  lang=(es Spanish pt-BR en English Klingon)
+  for i in 0 1 2 3 4 5; do
+    echo "Canción $i,Album,Artista $i,$(id $((40 + i))),2001-01-01,50,200000,0.6,0.2,0.$((i + 2)),0,0.1,0.$((i + 3)),-5,0.05,120,1,4,Happy,${lang[$i]}"
+  done
+} >"$WORK/lang.csv"
+expect 0 "import with a language column" -- "$BIN" catalog import --catalog "$WORK/lang.db" "$WORK/lang.csv"
+grep -q "lang.csv:7: language 'Klingon'" "$WORK/err" || fail "unreadable language not reported: $(cat "$WORK/err")"
+grep -q "holds 6 tracks" "$WORK/out" || fail "the track with an unreadable language should be kept: $(cat "$WORK/out")"
+expect 0 "recommend --language es" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language es -f uris
+[ "$(sort "$WORK/out" | tr '\n' ' ')" = "spotify:track:$(id 40) spotify:track:$(id 41) " ] \
+  || fail "--language es should give the two Spanish tracks: $(cat "$WORK/out")"
+expect 0 "recommend --language by name" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language english -f json
+[ "$(grep -c '"language": "en"' "$WORK/out")" -eq 2 ] || fail "--language english: $(cat "$WORK/out")"
+grep -q '"language": "es"' "$WORK/out" && fail "--language english gave a Spanish track"
+expect 0 "recommend --language pt-PT" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language pt-PT -f uris
+[ "$(cat "$WORK/out")" = "spotify:track:$(id 42)" ] || fail "--language pt-PT: $(cat "$WORK/out")"
+expect 7 "a language no track has" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language ja
+grep -q "language ja" "$WORK/err" || fail "the empty-filter message should name the language: $(cat "$WORK/err")"
+expect 2 "an unknown --language" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language Klingon
+grep -q "language 'Klingon'.*(--language)" "$WORK/err" || fail "bad --language message: $(cat "$WORK/err")"
+# A column map names a column of any other name.
+printf 'uri,title,who,v,e,idioma\n%s,Chanson,Artiste,0.5,0.5,fr\n' "$(id 50)" >"$WORK/own.csv"
+expect 0 "column map with language" -- "$BIN" catalog import --catalog "$WORK/lang.db" \
+  --column-map id=uri,name=title,artists=who,valence=v,energy=e,language=idioma "$WORK/own.csv"
+expect 0 "recommend --language fr" -- "$BIN" recommend -e happy --catalog "$WORK/lang.db" --language fr -f uris
+[ "$(cat "$WORK/out")" = "spotify:track:$(id 50)" ] || fail "--language fr: $(cat "$WORK/out")"
+
 # Catalog errors.
 echo "plain text" >"$WORK/not.db"
 expect 3 "a catalog that is not SQLite" -- "$BIN" recommend -e happy --catalog "$WORK/not.db"

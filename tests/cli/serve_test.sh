@@ -117,6 +117,11 @@ expect_status 400 "limit 0" GET "/api/recommend?emotion=happy&limit=0"
 expect_status 400 "bad mode" GET "/api/recommend?emotion=happy&mode=sideways"
 expect_status 400 "bad years" GET "/api/recommend?emotion=happy&years=19x9"
 expect_status 400 "bad no_explicit" GET "/api/recommend?emotion=happy&no_explicit=maybe"
+expect_status 400 "bad language" GET "/api/recommend?emotion=happy&language=Klingon"
+grep -q "language 'Klingon'" "$WORK/body" || fail "bad language message: $(head -c 300 "$WORK/body")"
+# The starter catalog says no track's language: a language filter finds nothing, and says which.
+expect_status 404 "a language the catalog lacks" GET "/api/recommend?emotion=happy&language=es"
+grep -q "language es" "$WORK/body" || fail "language 404 message: $(head -c 300 "$WORK/body")"
 expect_status 400 "bad days" GET "/api/history?days=0"
 expect_status 400 "feedback not JSON" POST /api/feedback "${AUTH[@]}" -d '{"track_id":'
 expect_status 400 "feedback unknown kind" POST /api/feedback "${AUTH[@]}" \

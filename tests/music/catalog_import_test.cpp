@@ -16,6 +16,7 @@
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/music/catalog.hpp"
+#include "emomusic/music/mood_history.hpp"
 #include "music_fixtures.hpp"
 #include "test_support.hpp"
 
@@ -280,6 +281,144 @@ TEST_F(CatalogImport, StrictModeImportsNothingWhenARowIsBad) {
   strict.strict = true;
   EXPECT_THROW(import({"mixed.csv"}, strict), InputError);
   EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 1);
+}
+
+// A line of the moods layout with one more column (a header name or a value) at its end.
+std::string with_column(const std::string& line, const std::string& extra) {
+  return line.substr(0, line.size() - 1) + "," + extra + "\n";
+}
+
+TEST_F(CatalogImport, ALanguageColumnIsFoundByItsUsualHeadersAndNormalised) {
+  int n = 0;
+  for (const auto header : kLanguageHeaders) {
+    const std::string file = std::string(header) + ".csv";
+    write_file(dir / file,
+               with_column(test::kMoodsHeader, " " + std::string(header) + " ") +
+                   with_column(test::moods_row(make_id(200 + n), "Code", "A"), "EN") +
+                   with_column(test::moods_row(make_id(201 + n), "Name", "B"), "Spanish") +
+                   with_column(test::moods_row(make_id(202 + n), "Tag", "C"), "pt-BR") +
+                   with_column(test::moods_row(make_id(203 + n), "Blank", "D"), ""));
+    const auto reports = import({file});
+    EXPECT_EQ(reports[0].layout, "moods") << header;
+    EXPECT_TRUE(reports[0].dropped.empty()) << header;
+    const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+    EXPECT_EQ(find(tracks, make_id(200 + n)).language, "en") << header;
+    EXPECT_EQ(find(tracks, make_id(201 + n)).language, "es") << header;
+    EXPECT_EQ(find(tracks, make_id(202 + n)).language, "pt") << header;
+    EXPECT_EQ(find(tracks, make_id(203 + n)).language, "") << header;
+    n += 4;
+  }
+  // A file without a language column leaves the known languages as they are.
+  write_file(dir / "plain.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(200), "Code v2", "A"));
+  import({"plain.csv"});
+  EXPECT_EQ(find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(200)).language, "en");
+}
+
+TEST_F(CatalogImport, AColumnMapNamesTheLanguageColumn) {
+  write_file(dir / "own.csv", "uri,title,who,v,e,idioma\n" + make_id(6) + ",Song,A,0.1,0.9,fr\n");
+  ImportOptions options;
+  options.layout =
+      parse_column_map("id=uri,name=title,artists=who,valence=v,energy=e,language=idioma");
+  import({"own.csv"}, options);
+  EXPECT_EQ(find(Catalog(db, Catalog::Mode::kReadOnly).all_tracks(), make_id(6)).language, "fr");
+}
+
+TEST_F(CatalogImport, AnUnreadableLanguageIsReportedAndTheTrackKeptWithoutOne) {
+  write_file(dir / "lang.csv",
+             with_column(test::kMoodsHeader, "language") +                            // line 1
+                 with_column(test::moods_row(make_id(210), "Good", "A"), "es") +      // 2
+                 with_column(test::moods_row(make_id(211), "Odd", "B"), "Klingon"));  // 3
+  const auto reports = import({"lang.csv"});
+  EXPECT_EQ(reports[0].imported, 2);
+  EXPECT_TRUE(reports[0].problems.empty());
+  ASSERT_EQ(reports[0].dropped.size(), 1u);
+  EXPECT_EQ(reports[0].dropped[0].line, 3);
+  EXPECT_NE(reports[0].dropped[0].message().find("lang.csv:3: language 'Klingon'"),
+            std::string::npos)
+      << reports[0].dropped[0].message();
+  EXPECT_EQ(to_json(reports[0])["dropped"][0]["line"], 3);
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  EXPECT_EQ(find(tracks, make_id(211)).language, "");
+  EXPECT_EQ(find(tracks, make_id(210)).language, "es");
+
+  // A strict import takes no guess: nothing of it lands.
+  write_file(dir / "strict.csv", with_column(test::kMoodsHeader, "language") +
+                                     with_column(test::moods_row(make_id(212), "New", "C"), "xx-"));
+  ImportOptions strict;
+  strict.strict = true;
+  EXPECT_THROW(import({"strict.csv"}, strict), InputError);
+  EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).count(), 2);
+}
+
+// A catalog as emomusic wrote it before tracks had a language (schema version 1).
+void write_version1_catalog(const fs::path& db, const std::string& id) {
+  sqlite3* conn = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &conn), SQLITE_OK);
+  const std::string sql =
+      "CREATE TABLE tracks (id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, artists TEXT NOT "
+      "NULL, album TEXT NOT NULL DEFAULT '', genre TEXT NOT NULL DEFAULT '', year INTEGER, "
+      "popularity INTEGER, explicit INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER, valence REAL "
+      "NOT NULL, energy REAL NOT NULL, danceability REAL, tempo REAL, acousticness REAL);"
+      "INSERT INTO tracks (id, name, artists, year, valence, energy) VALUES ('" +
+      id +
+      "', 'Old', 'A;B', 1999, 0.4, 0.6);"
+      "PRAGMA user_version = 1;";
+  EXPECT_EQ(sqlite3_exec(conn, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(conn);
+}
+
+long long schema_version(const fs::path& db) {
+  sqlite3* conn = nullptr;
+  sqlite3_open(db.c_str(), &conn);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(conn, "PRAGMA user_version", -1, &s, nullptr);
+  sqlite3_step(s);
+  const long long v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(conn);
+  return v;
+}
+
+TEST_F(CatalogImport, AVersion1CatalogIsReadAsItIsAndUpgradedByTheNextImport) {
+  write_version1_catalog(db, make_id(220));
+  {
+    // recommend and stats open it read-only: read as it is, the file untouched.
+    const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+    ASSERT_EQ(tracks.size(), 1u);
+    EXPECT_EQ(tracks[0].name, "Old");
+    EXPECT_EQ(tracks[0].year, 1999);
+    EXPECT_EQ(tracks[0].language, "");
+    EXPECT_EQ(Catalog(db, Catalog::Mode::kReadOnly).search("old", 5).size(), 1u);
+    EXPECT_EQ(schema_version(db), 1);
+  }
+  write_file(dir / "new.csv", with_column(test::kMoodsHeader, "language") +
+                                  with_column(test::moods_row(make_id(221), "New", "C"), "es"));
+  import({"new.csv"});
+  EXPECT_EQ(schema_version(db), 2);
+  const auto tracks = Catalog(db, Catalog::Mode::kReadOnly).all_tracks();
+  ASSERT_EQ(tracks.size(), 2u);
+  const Track old = find(tracks, make_id(220));
+  EXPECT_EQ(old.artists, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(old.language, "");
+  EXPECT_EQ(find(tracks, make_id(221)).language, "es");
+  // Upgraded once: opening it again for writing changes nothing more.
+  EXPECT_NO_THROW(Catalog(db, Catalog::Mode::kReadWrite));
+  EXPECT_EQ(schema_version(db), 2);
+}
+
+TEST_F(CatalogImport, AMoodHistoryIsNotUpgradedIntoACatalog) {
+  { MoodHistory history(dir / "history.db"); }  // version 1 too, with other tables
+  write_file(dir / "a.csv",
+             std::string(test::kMoodsHeader) + test::moods_row(make_id(230), "S", "A"));
+  try {
+    import_csv_files(dir / "history.db", {dir / "a.csv"}, {});
+    FAIL() << "a history was imported into";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not an emomusic catalog"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(schema_version(dir / "history.db"), 1);
 }
 
 TEST_F(CatalogImport, ReimportingIsIdempotent) {

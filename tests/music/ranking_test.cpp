@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -170,6 +171,51 @@ TEST(TrackFilter, ParsesYearRanges) {
   EXPECT_THROW(f.set_years("nineties"), UsageError);
   EXPECT_THROW(f.set_years("2000-1990"), UsageError);
   EXPECT_THROW(f.set_years("-"), UsageError);
+}
+
+TEST(Recommend, ALanguageFilterKeepsThatLanguageAndLeavesOutUnknownOnes) {
+  auto tracks = test::grid_tracks(6);
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    tracks[i].language = i % 3 == 0 ? "es" : i % 3 == 1 ? "en" : "";  // "" = unknown
+  }
+  TrackFilter f;
+  f.set_language("Spanish");
+  EXPECT_EQ(f.language, "es");
+  const auto playlist = recommend(tracks, at(0.5, 0.5), FeatureWeights{}, f, exact(100));
+  const auto spanish = std::count_if(tracks.begin(), tracks.end(),
+                                     [](const Track& t) { return t.language == "es"; });
+  ASSERT_GT(spanish, 0);
+  EXPECT_EQ(static_cast<long>(playlist.size()), spanish);
+  for (const auto& r : playlist) EXPECT_EQ(r.track.language, "es") << r.track.id;
+
+  Track unknown = tracks[2];
+  EXPECT_FALSE(f.matches(unknown));
+  EXPECT_TRUE(TrackFilter{}.matches(unknown));  // no filter: any language, unknown included
+
+  TrackFilter none;
+  none.set_language("ja");
+  try {
+    recommend(tracks, at(0.5, 0.5), FeatureWeights{}, none, exact(10));
+    FAIL() << "expected NotFoundError";
+  } catch (const NotFoundError& e) {
+    EXPECT_NE(std::string(e.what()).find("language ja"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrackFilter, ReadsLanguagesAsCodesTagsOrNames) {
+  TrackFilter f;
+  f.set_language(" PT-br ");
+  EXPECT_EQ(f.language, "pt");
+  EXPECT_EQ(f.describe(), "language pt");
+  f.set_language("");  // the page sends an empty field: any language
+  EXPECT_EQ(f.language, "");
+  EXPECT_EQ(f.describe(), "(no filter)");
+  try {
+    f.set_language("Klingon");
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("language 'Klingon'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Recommend, PopularityWeightPrefersPopularTracksAtEqualDistance) {

@@ -27,6 +27,20 @@ TEST(Track, UriLinkAndArtistLine) {
   EXPECT_EQ(t.artist_line(), "Mark Ronson, Bruno Mars");
 }
 
+TEST(Track, NormalisesLanguagesToIso639Codes) {
+  EXPECT_EQ(normalize_language("en"), "en");
+  EXPECT_EQ(normalize_language(" ES "), "es");
+  EXPECT_EQ(normalize_language("pt-BR"), "pt");  // the region is dropped
+  EXPECT_EQ(normalize_language("en_US"), "en");
+  EXPECT_EQ(normalize_language("English"), "en");
+  EXPECT_EQ(normalize_language("spanish"), "es");
+  EXPECT_EQ(normalize_language("Mandarin"), "zh");
+  EXPECT_EQ(normalize_language("xh"), "xh");  // any two letters, named in the table or not
+  for (const char* bad : {"", "  ", "e", "eng", "Klingon", "e1", "en-", "-US", "español"}) {
+    EXPECT_EQ(normalize_language(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(Track, MergeGenresIsAnOrderedLowerCaseUnion) {
   EXPECT_EQ(merge_genres("", "Acoustic"), "acoustic");
   EXPECT_EQ(merge_genres("acoustic", "chill;Acoustic"), "acoustic;chill");

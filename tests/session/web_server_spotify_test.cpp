@@ -7,12 +7,14 @@
 #include <stdlib.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "../vision/tiny_model.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/music/catalog_import.hpp"
 #include "emomusic/music/spotify/client.hpp"
 #include "emomusic/session/playlist.hpp"
 #include "emomusic/session/web_server.hpp"
@@ -49,6 +51,7 @@ class WebServerSpotifyTest : public spotify::test::SpotifyTest {
     o.recommender.history = dir / "history.db";
     o.threads = 2;
     if (with_spotify) o.recommender.spotify = SpotifyAccess{config(), credentials()};
+    o.recommender.catalog = catalog_;
     server_ = std::make_unique<WebServer>(o);
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->run(); });
@@ -65,6 +68,7 @@ class WebServerSpotifyTest : public spotify::test::SpotifyTest {
     return httplib::Client("127.0.0.1", port_).Get(path);
   }
 
+  std::optional<std::filesystem::path> catalog_;  ///< absent: the starter catalog
   std::unique_ptr<WebServer> server_;
   std::thread thread_;
   int port_ = 0;
@@ -216,6 +220,46 @@ TEST_F(WebServerSpotifyTest, TopsUpAShortPlaylistFromSpotifyWithoutSkippedTracks
   ASSERT_TRUE(again);
   ASSERT_EQ(again->status, 200);
   for (const auto& t : json::parse(again->body)) EXPECT_NE(t["id"], from_spotify[0]);
+}
+
+TEST_F(WebServerSpotifyTest, ALanguageFilterDrawsOnTheCatalogOnly) {
+  // Two Spanish tracks, one English, one of unknown language.
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"4uLU6hMCjMI75M1A2tKUQC", "es"},
+      {"7GhIk7Il098yCjg4BQjzvb", "Spanish"},
+      {"3n3Ppam7vgaVa1iaRUc9Lp", "en"},
+      {"0nbXyq5TXYPCO7pr3N8S4I", ""}};
+  std::string csv = "id,name,artists,valence,energy,language\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    csv += rows[i].first + ",Song " + std::to_string(i) + ",Artist " + std::to_string(i) +
+           ",0.8,0.7," + rows[i].second + "\n";
+  }
+  emomusic::test::write_file(dir / "tracks.csv", csv);
+  music::ImportOptions import;
+  import.layout =
+      music::parse_column_map("id=id,name=name,artists=artists,valence=valence,energy=energy");
+  music::import_csv_files(dir / "catalog.db", {dir / "tracks.csv"}, import);
+  catalog_ = dir / "catalog.db";
+  start(true);
+
+  const auto spanish = get("/api/recommend?emotion=happy&limit=10&seed=3&language=es");
+  ASSERT_TRUE(spanish);
+  ASSERT_EQ(spanish->status, 200) << spanish->body;
+  const json tracks = json::parse(spanish->body);
+  ASSERT_EQ(tracks.size(), 2u) << spanish->body;
+  for (const auto& t : tracks) EXPECT_EQ(t["language"], "es") << t;
+  // Short of 10, yet Spotify is not asked: it would not say which of its tracks are Spanish.
+  EXPECT_TRUE(fake.requests().empty());
+
+  const auto any = get("/api/recommend?emotion=happy&limit=10&seed=3&language=");
+  ASSERT_TRUE(any);
+  ASSERT_EQ(any->status, 200) << any->body;
+  EXPECT_GT(json::parse(any->body).size(), 4u) << "no language: the catalog and the top-up";
+
+  const auto bad = get("/api/recommend?emotion=happy&language=Klingon");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_NE(bad->body.find("language 'Klingon'"), std::string::npos) << bad->body;
 }
 
 using SaveToSpotify = spotify::test::SpotifyTest;

@@ -160,6 +160,21 @@ try {
     problems.push("Save to Spotify is offered without a Spotify login");
   }
 
+  // 3c. The Language field goes with the request: the server reads the name as its code, and the
+  // starter catalog says no track's language, so nothing fits and the page says which filter.
+  await page.type("#language", "Spanish");
+  await page.click("#refresh-playlist");
+  await page.waitForFunction(() => /language es/.test(document.querySelector("#playlist-state").textContent), { timeout: 10000 })
+    .catch(async () => { problems.push("the language filter was not sent: " + (await page.$eval("#playlist-state", (n) => n.textContent))); });
+  // That 404 is the answer expected; the browser logs it as a console error all the same.
+  const expected404 = consoleErrors.findIndex((e) => /status of 404/.test(e) && /language=Spanish/.test(e));
+  if (expected404 < 0) problems.push("no 404 for the language nothing fits");
+  else consoleErrors.splice(expected404, 1);
+  await page.$eval("#language", (n) => { n.value = ""; });
+  await page.click("#refresh-playlist");
+  await page.waitForSelector('#playlist[data-state="ready"]', { timeout: 10000 })
+    .catch(() => { problems.push("no playlist again after clearing the language"); });
+
   // 4. The history chart shows the settled mood (the server records it when it settles).
   await page.waitForFunction((emotion) => document.querySelector("#history-chart").dataset.state === "ready" &&
       !!document.querySelector(`#history-chart circle[data-emotion="${emotion}"]`), { timeout: 15000 }, settled)

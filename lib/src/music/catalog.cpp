@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <system_error>
@@ -17,8 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Bumped when the table layout changes; a newer file is refused rather than misread.
-constexpr int kSchemaVersion = 1;
+// Bumped when the table layout changes; a newer file is refused rather than misread, an older
+// one upgraded by kUpgrades when opened for writing.
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS tracks (
@@ -35,13 +37,24 @@ CREATE TABLE IF NOT EXISTS tracks (
   energy       REAL NOT NULL,
   danceability REAL,
   tempo        REAL,
-  acousticness REAL
+  acousticness REAL,
+  language     TEXT NOT NULL DEFAULT ''    -- ISO 639-1, lower case; '' when unknown
 );
 )sql";
 
-constexpr const char* kColumns =
-    "id, name, artists, album, genre, year, popularity, explicit, duration_ms, valence, energy, "
-    "danceability, tempo, acousticness";
+// kUpgrades[i] takes a catalog from version i + 1 to i + 2. Version 2 added the language.
+constexpr const char* kUpgrades[] = {
+    "ALTER TABLE tracks ADD COLUMN language TEXT NOT NULL DEFAULT ''",
+};
+static_assert(std::size(kUpgrades) == kSchemaVersion - 1, "one upgrade per version");
+
+// A version 1 catalog opened read-only has no language column: its tracks read as unknown.
+std::string columns(bool has_language) {
+  return std::string(
+             "id, name, artists, album, genre, year, popularity, explicit, duration_ms, valence, "
+             "energy, danceability, tempo, acousticness, ") +
+         (has_language ? "language" : "''");
+}
 
 std::string join_artists(const std::vector<std::string>& artists) {
   std::string out;
@@ -98,7 +111,7 @@ double feature(const SqliteStatement& s, int col) {
   return s.is_null(col) ? kUnknownFeature : s.real(col);
 }
 
-// Reads a row selected with kColumns.
+// Reads a row selected with columns().
 Track read_track(const SqliteStatement& s) {
   Track t;
   t.id = s.text(0);
@@ -115,6 +128,7 @@ Track read_track(const SqliteStatement& s) {
   t.danceability = feature(s, 11);
   t.tempo = feature(s, 12);
   t.acousticness = feature(s, 13);
+  t.language = s.text(14);
   return t;
 }
 
@@ -130,7 +144,10 @@ Catalog::Catalog(const fs::path& path, Mode mode, int busy_timeout_ms) : path_(p
   file_ = std::make_unique<SqliteFile>(path, file_mode, busy_timeout_ms, kCatalogKind);
   sqlite3_create_function(file_->handle(), "merge_genres", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                           nullptr, sql_merge_genres, nullptr, nullptr);
-  file_->open_schema(file_mode, kSchema, kSchemaVersion, {"tracks"});
+  const auto version =
+      file_->open_schema(file_mode, kSchema, kSchemaVersion, {"tracks"},
+                         std::vector<const char*>(std::begin(kUpgrades), std::end(kUpgrades)));
+  has_language_ = version >= 2;
 }
 
 Catalog::~Catalog() {
@@ -140,8 +157,8 @@ Catalog::~Catalog() {
 void Catalog::upsert(const Track& t) {
   static constexpr const char* kSql =
       "INSERT INTO tracks (id, name, artists, album, genre, year, popularity, explicit, "
-      "duration_ms, valence, energy, danceability, tempo, acousticness) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+      "duration_ms, valence, energy, danceability, tempo, acousticness, language) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, artists = excluded.artists, "
       "album = CASE WHEN excluded.album = '' THEN album ELSE excluded.album END, "
       "genre = merge_genres(genre, excluded.genre), "
@@ -151,7 +168,8 @@ void Catalog::upsert(const Track& t) {
       "valence = excluded.valence, energy = excluded.energy, "
       "danceability = coalesce(excluded.danceability, danceability), "
       "tempo = coalesce(excluded.tempo, tempo), "
-      "acousticness = coalesce(excluded.acousticness, acousticness)";
+      "acousticness = coalesce(excluded.acousticness, acousticness), "
+      "language = CASE WHEN excluded.language = '' THEN language ELSE excluded.language END";
   if (!upsert_) upsert_ = std::make_unique<SqliteStatement>(*file_, kSql);
   SqliteStatement& s = *upsert_;
   s.reset();
@@ -169,6 +187,7 @@ void Catalog::upsert(const Track& t) {
   bind_feature(s, 12, t.danceability);
   bind_feature(s, 13, t.tempo);
   bind_feature(s, 14, t.acousticness);
+  s.bind(15, t.language);
   s.step("write");
 }
 
@@ -186,7 +205,7 @@ bool Catalog::contains(std::string_view id) const {
 
 std::vector<Track> Catalog::all_tracks() const {
   SqliteStatement s(*file_,
-                    (std::string("SELECT ") + kColumns + " FROM tracks ORDER BY id").c_str());
+                    ("SELECT " + columns(has_language_) + " FROM tracks ORDER BY id").c_str());
   std::vector<Track> out;
   while (s.step("read")) out.push_back(read_track(s));
   return out;
@@ -206,7 +225,7 @@ std::vector<Track> Catalog::search(std::string_view text, int limit) const {
   }
   pattern += "%";
   SqliteStatement s(*file_,
-                    (std::string("SELECT ") + kColumns +
+                    ("SELECT " + columns(has_language_) +
                      " FROM tracks WHERE name LIKE ?1 ESCAPE '\\' OR artists LIKE ?1 ESCAPE '\\' "
                      "OR album LIKE ?1 ESCAPE '\\' "
                      "ORDER BY coalesce(popularity, -1) DESC, name LIMIT ?2")

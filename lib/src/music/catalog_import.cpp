@@ -28,7 +28,7 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
 
   const CsvLayout& layout = options.layout ? *options.layout : detect_layout(record, source);
   const RowParser parser(layout, record, source);
-  ImportReport report{source, layout.name, 0, 0, {}, {}};
+  ImportReport report{source, layout.name, 0, 0, {}, {}, {}};
 
   // Each id's first line, and where in report.duplicates an id seen again is.
   std::unordered_map<std::string, long> first_line;
@@ -51,6 +51,13 @@ ImportReport import_one(Catalog& catalog, const fs::path& file, const ImportOpti
       }
       report.problems.push_back(std::move(problem));
       continue;
+    }
+    if (!row.dropped.empty()) {
+      RowProblem dropped{source, reader.record_line(), std::move(row.dropped)};
+      if (options.strict) {
+        throw InputError(dropped.message() + " (strict import: nothing imported)");
+      }
+      report.dropped.push_back(std::move(dropped));
     }
     catalog.upsert(*row.track);
     ++report.imported;
@@ -98,8 +105,11 @@ nlohmann::json to_json(const ImportReport& r) {
   for (const auto& d : r.duplicates) {
     duplicates.push_back({{"id", d.id}, {"lines", d.lines}, {"kept", d.lines.back()}});
   }
+  nlohmann::json dropped = nlohmann::json::array();
+  for (const auto& p : r.dropped) dropped.push_back({{"line", p.line}, {"reason", p.reason}});
   return {{"file", r.source},       {"layout", r.layout}, {"records", r.records},
-          {"imported", r.imported}, {"skipped", skipped}, {"duplicates", duplicates}};
+          {"imported", r.imported}, {"skipped", skipped}, {"duplicates", duplicates},
+          {"dropped", dropped}};
 }
 
 std::vector<ImportReport> import_csv_files(const fs::path& catalog_path,

@@ -29,6 +29,7 @@ constexpr std::pair<Field, std::string_view> kFieldNames[] = {
     {Field::kDanceability, "danceability"},
     {Field::kTempo, "tempo"},
     {Field::kAcousticness, "acousticness"},
+    {Field::kLanguage, "language"},
 };
 
 constexpr Field kRequired[] = {Field::kId, Field::kName, Field::kArtists, Field::kValence,
@@ -301,6 +302,14 @@ RowParser::RowParser(const CsvLayout& layout, const std::vector<std::string>& he
                        std::to_string(i + 1) + ")");
     }
   }
+  if (!layout_.columns.count(Field::kLanguage)) {
+    for (const auto name : kLanguageHeaders) {
+      if (find_column(header, std::string(name))) {
+        layout_.columns[Field::kLanguage] = std::string(name);
+        break;
+      }
+    }
+  }
   for (const auto& [field, column] : layout_.columns) {
     auto i = find_column(header, column);
     if (!i) {
@@ -352,7 +361,19 @@ ParsedRow RowParser::parse(const std::vector<std::string>& record) const {
     t.popularity = static_cast<int>(f.integer(Field::kPopularity, 0, 100).value_or(-1));
     t.duration_ms = f.integer(Field::kDurationMs, 0, 1e9).value_or(0);
     if (const std::string e = f.text(Field::kExplicit); !e.empty()) t.explicit_lyrics = to_bool(e);
-    return {std::move(t), {}};
+    // A language is a filter, not a feature: a track whose language cannot be read is still
+    // worth ranking, so it is kept with its language unknown rather than skipped.
+    std::string dropped;
+    if (const std::string language = f.text(Field::kLanguage); !language.empty()) {
+      if (auto code = normalize_language(language)) {
+        t.language = std::move(*code);
+      } else {
+        dropped = "language '" + excerpt(language) +
+                  "' is neither a two-letter code nor a known name; the track is kept with its "
+                  "language unknown";
+      }
+    }
+    return {std::move(t), {}, std::move(dropped)};
   } catch (const BadValue& bad) {
     return {std::nullopt, bad.message};
   }

@@ -30,6 +30,7 @@ json to_json(const Recommendation& r, int rank) {
             {"album", t.album},
             {"genre", t.genre},
             {"year", t.year > 0 ? json(t.year) : json(nullptr)},
+            {"language", t.language.empty() ? json(nullptr) : json(t.language)},
             {"popularity", t.popularity >= 0 ? json(t.popularity) : json(nullptr)},
             {"explicit", t.explicit_lyrics},
             {"duration_ms", t.duration_ms > 0 ? json(t.duration_ms) : json(nullptr)},
@@ -100,8 +101,8 @@ void write_table(std::ostream& out, const std::vector<Recommendation>& playlist)
 }
 
 void write_csv(std::ostream& out, const std::vector<Recommendation>& playlist) {
-  out << "rank,id,name,artists,album,genre,year,popularity,explicit,valence,energy,danceability,"
-         "tempo,acousticness,uri,url,distance,target\n";
+  out << "rank,id,name,artists,album,genre,year,language,popularity,explicit,valence,energy,"
+         "danceability,tempo,acousticness,uri,url,distance,target\n";
   int rank = 0;
   for (const auto& r : playlist) {
     const Track& t = r.track;
@@ -109,7 +110,7 @@ void write_csv(std::ostream& out, const std::vector<Recommendation>& playlist) {
     for (const auto& a : t.artists) artists += (artists.empty() ? "" : ";") + a;
     out << ++rank << ',' << t.id << ',' << csv_quote(t.name) << ',' << csv_quote(artists) << ','
         << csv_quote(t.album) << ',' << csv_quote(t.genre) << ','
-        << (t.year > 0 ? std::to_string(t.year) : "") << ','
+        << (t.year > 0 ? std::to_string(t.year) : "") << ',' << t.language << ','
         << (t.popularity >= 0 ? std::to_string(t.popularity) : "") << ','
         << (t.explicit_lyrics ? "true" : "false") << ',' << optional_number(t.valence, "{:.4g}")
         << ',' << optional_number(t.energy, "{:.4g}") << ','

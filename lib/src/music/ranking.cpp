@@ -146,6 +146,7 @@ bool TrackFilter::matches(const Track& t) const {
   if ((year_from || year_to) && t.year == 0) return false;
   if (year_from && t.year < year_from) return false;
   if (year_to && t.year > year_to) return false;
+  if (!language.empty() && t.language != language) return false;
   if (!genre.empty() && !contains_lower(t.genre, ascii_lower(genre))) return false;
   if (!artist.empty()) {
     const std::string wanted = ascii_lower(artist);
@@ -173,6 +174,20 @@ void TrackFilter::set_years(std::string_view range) {
   }
 }
 
+void TrackFilter::set_language(std::string_view text) {
+  if (trim_whitespace(text).empty()) {
+    language.clear();
+    return;
+  }
+  auto code = normalize_language(text);
+  if (!code) {
+    throw UsageError("language '" + excerpt(text) +
+                     "' is not a two-letter ISO 639-1 code (en, es, pt-BR) or a known name "
+                     "(English, Spanish)");
+  }
+  language = std::move(*code);
+}
+
 std::string TrackFilter::describe() const {
   std::string d;
   // Quoted short: they are the listener's words, of any length and any bytes.
@@ -183,6 +198,7 @@ std::string TrackFilter::describe() const {
     d += ", years " + (year_from ? std::to_string(year_from) : "") + "-" +
          (year_to ? std::to_string(year_to) : "");
   }
+  if (!language.empty()) d += ", language " + excerpt(language);
   return d.empty() ? "(no filter)" : d.substr(2);
 }
 

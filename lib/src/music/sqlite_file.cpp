@@ -54,23 +54,39 @@ SqliteFile::~SqliteFile() {
   sqlite3_close(db_);
 }
 
-void SqliteFile::open_schema(Mode mode, const char* schema, int version,
-                             std::initializer_list<const char*> tables) {
+long long SqliteFile::open_schema(Mode mode, const char* schema, int version,
+                                  std::initializer_list<const char*> tables,
+                                  const std::vector<const char*>& upgrades) {
   const auto read_version = [&] {
     SqliteStatement s(*this, "PRAGMA user_version");
     s.step("read");
     return s.integer(0);
   };
-  const long long found = read_version();
+  const auto require_tables = [&] {
+    for (const char* table : tables) {
+      SqliteStatement has(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+      has.bind(1, std::string(table));
+      if (!has.step("read")) {
+        throw InputError(path_.string() + " is a SQLite database but not an emomusic " +
+                         kind_.name + " (it has no " + table + " table)");
+      }
+    }
+  };
+  long long found = read_version();
   if (found > version) {
+    // Another kind of emomusic file (a catalog opened as a history) may be at a higher version:
+    // it is not ours, rather than too new.
+    require_tables();
     throw InputError(kind_.name + " " + path_.string() + " has schema version " +
                      std::to_string(found) + "; this emomusic reads up to " +
                      std::to_string(version) + " (upgrade emomusic)");
   }
-  if (mode == Mode::kReadWrite && found == 0) {
+  if (mode == Mode::kReadWrite && found < version) {
     SqliteTransaction transaction(*this);
-    // Read again under the write lock: another process may have created the schema meanwhile.
-    if (read_version() == 0) {
+    // Read again under the write lock: another process may have created or upgraded the schema
+    // meanwhile.
+    found = read_version();
+    if (found == 0) {
       // Only an empty database becomes ours: another program's database gets no table.
       bool has_tables = false;
       {
@@ -82,18 +98,19 @@ void SqliteFile::open_schema(Mode mode, const char* schema, int version,
                          kind_.name + " (it holds other tables); " + kind_.if_not_ours);
       }
       exec(schema);
+    } else {
+      require_tables();  // an upgrade alters only tables that are there
+      for (long long v = found; v < version; ++v)
+        exec(upgrades.at(static_cast<std::size_t>(v - 1)));
+    }
+    if (found < version) {
       exec(("PRAGMA user_version = " + std::to_string(version)).c_str());
-      transaction.commit();
+      found = version;
     }
+    transaction.commit();
   }
-  for (const char* table : tables) {
-    SqliteStatement has(*this, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-    has.bind(1, std::string(table));
-    if (!has.step("read")) {
-      throw InputError(path_.string() + " is a SQLite database but not an emomusic " + kind_.name +
-                       " (it has no " + table + " table)");
-    }
-  }
+  require_tables();
+  return found;
 }
 
 void SqliteFile::exec(const char* sql) const {

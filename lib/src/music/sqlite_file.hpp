@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -39,8 +40,12 @@ class SqliteFile {
   /// Opens the schema: reads its version (the first read is where SQLite notices a file that is
   /// not a database, or a lock), refuses one newer than `version`, creates `schema` in an empty
   /// file (kReadWrite; a database holding other tables gets none of ours), and requires `tables`.
-  void open_schema(Mode mode, const char* schema, int version,
-                   std::initializer_list<const char*> tables);
+  /// In kReadWrite an older file is brought up to `version` by `upgrades`, where upgrades[i]
+  /// takes version i + 1 to i + 2; a kReadOnly open leaves it as it is. Returns the version the
+  /// file now has, so that a reader of an older one knows which columns it lacks.
+  long long open_schema(Mode mode, const char* schema, int version,
+                        std::initializer_list<const char*> tables,
+                        const std::vector<const char*>& upgrades = {});
 
   void exec(const char* sql) const;
   /// Throws the emomusic error for SQLite result `rc` while `doing` ("read", "write").

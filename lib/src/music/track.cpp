@@ -25,6 +25,21 @@ std::vector<std::string> split_genres(std::string_view list) {
   return out;
 }
 
+bool is_letter_pair(std::string_view s) {
+  return s.size() == 2 &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalpha(c) != 0; });
+}
+
+// The names a language column may hold instead of a code: English names of the languages most
+// sung in Spotify's catalog, for exports that spell them out. Anything rarer takes its code.
+constexpr std::pair<std::string_view, std::string_view> kLanguageNames[] = {
+    {"arabic", "ar"},     {"chinese", "zh"}, {"dutch", "nl"},      {"english", "en"},
+    {"french", "fr"},     {"german", "de"},  {"greek", "el"},      {"hindi", "hi"},
+    {"indonesian", "id"}, {"italian", "it"}, {"japanese", "ja"},   {"korean", "ko"},
+    {"mandarin", "zh"},   {"polish", "pl"},  {"portuguese", "pt"}, {"russian", "ru"},
+    {"spanish", "es"},    {"swedish", "sv"}, {"tagalog", "tl"},    {"turkish", "tr"},
+};
+
 }  // namespace
 
 std::string track_uri(std::string_view id) {
@@ -70,6 +85,18 @@ std::optional<std::string> normalize_track_id(std::string_view text) {
   }
   if (!is_spotify_id(s)) return std::nullopt;
   return std::string(s);
+}
+
+std::optional<std::string> normalize_language(std::string_view text) {
+  const std::string s = ascii_lower(trim_whitespace(text));
+  for (const auto& [name, code] : kLanguageNames) {
+    if (s == name) return std::string(code);
+  }
+  // "pt-BR", "en_US": the region says where, not which language.
+  const std::string_view language = std::string_view(s).substr(0, s.find_first_of("-_"));
+  const bool tag = language.size() == s.size() || s.size() > language.size() + 1;
+  if (!tag || !is_letter_pair(language)) return std::nullopt;
+  return std::string(language);
 }
 
 std::string merge_genres(std::string_view a, std::string_view b) {

@@ -119,6 +119,7 @@ PlaylistRequest playlist_request(const Request& req) {
   r.filter.artist = param(req, "artist");
   if (req.has_param("years")) r.filter.set_years(req.get_param_value("years"));
   r.filter.no_explicit = bool_param(req, "no_explicit");
+  r.filter.set_language(param(req, "language"));
   if (req.has_param("seed")) {
     r.seed = static_cast<std::uint64_t>(number_param<std::int64_t>(req, "seed", 0, kSeedRange));
   }

@@ -44,7 +44,8 @@ std::string session_id(const httplib::Request& req);
 int history_days(const httplib::Request& req);
 
 // GET /api/recommend's parameters: emotion (required), mode, target, steps, limit, genre, artist,
-// years, no_explicit, seed. Numbers are checked against the library's ranges, in its wording.
+// years, no_explicit, language, seed. Numbers are checked against the library's ranges, in its
+// wording.
 PlaylistRequest playlist_request(const httplib::Request& req);
 
 // A JSON object body, its string fields and arrays of strings.

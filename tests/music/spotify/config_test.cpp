@@ -62,6 +62,34 @@ TEST_F(SpotifyConfigTest, EnvironmentChoosesTheServersAndXdgTheFiles) {
   EXPECT_EQ(credentials_file(), dir / "config" / "emomusic" / "spotify.json");
 }
 
+TEST_F(SpotifyConfigTest, TheMarketIsTwoLettersFromTheEnvironment) {
+  {
+    ScopedEnv market("EMOMUSIC_SPOTIFY_MARKET", std::nullopt);
+    EXPECT_EQ(SpotifyConfig::from_environment().market, "");  // Spotify chooses
+  }
+  {
+    ScopedEnv market("EMOMUSIC_SPOTIFY_MARKET", " de ");
+    EXPECT_EQ(SpotifyConfig::from_environment().market, "DE");
+  }
+  ScopedEnv market("EMOMUSIC_SPOTIFY_MARKET", "Germany");
+  try {
+    SpotifyConfig::from_environment();
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("EMOMUSIC_SPOTIFY_MARKET"), std::string::npos) << what;
+    EXPECT_NE(what.find("'Germany'"), std::string::npos) << what;
+  }
+}
+
+TEST(Market, IsTwoAsciiLettersUpperCased) {
+  EXPECT_EQ(normalize_market("br"), "BR");
+  EXPECT_EQ(normalize_market("US"), "US");
+  for (const char* bad : {"", "U", "USA", "U1", "D\xC3\xA9", "from_token"}) {
+    EXPECT_THROW(normalize_market(bad), UsageError) << bad;
+  }
+}
+
 TEST_F(SpotifyConfigTest, CredentialsComeFromTheEnvironmentFirst) {
   write_credentials(std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   ScopedEnv env_id("SPOTIFY_CLIENT_ID", "env-id");

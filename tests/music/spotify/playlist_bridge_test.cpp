@@ -77,6 +77,31 @@ TEST_F(PlaylistBridgeTest, UsesRecommendationsWithTheGoalsFeaturesWhileTheAppHas
   EXPECT_EQ(playlist[0].target, "spotify recommendations");
 }
 
+TEST_F(PlaylistBridgeTest, SearchesInTheListenersMarket) {
+  SpotifyConfig c = config();
+  c.market = "DE";
+  SpotifyClient client(c, credentials());
+  std::vector<music::Recommendation> playlist;
+  EXPECT_EQ(top_up_from_spotify(client, happy_plan(), {}, 3, playlist), 3);
+  int searches = 0;
+  for (const auto& r : fake.requests()) {
+    if (r.path != "/v1/search") continue;
+    ++searches;
+    EXPECT_EQ(r.params.count("market") ? r.params.at("market") : "(none)", "DE");
+  }
+  EXPECT_GT(searches, 0);
+}
+
+TEST_F(PlaylistBridgeTest, ALanguageFilterAsksNothingSinceSpotifyDoesNotSayTheLanguage) {
+  SpotifyClient client(config(), credentials());
+  music::TrackFilter filter;
+  filter.language = "es";
+  std::vector<music::Recommendation> playlist = {catalog_pick("4uLU6hMCjMI75M1A2tKUQC", "A")};
+  EXPECT_EQ(top_up_from_spotify(client, happy_plan(), filter, 5, playlist), 0);
+  EXPECT_EQ(playlist.size(), 1u);
+  EXPECT_TRUE(fake.requests().empty());
+}
+
 TEST_F(PlaylistBridgeTest, AFullPlaylistAsksNothing) {
   SpotifyClient client(config(), credentials());
   std::vector<music::Recommendation> playlist = {catalog_pick("4uLU6hMCjMI75M1A2tKUQC", "A")};

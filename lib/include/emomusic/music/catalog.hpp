@@ -52,7 +52,9 @@ class Catalog {
  public:
   enum class Mode { kReadOnly, kReadWrite };
 
-  /// Opens (kReadWrite: creates if needed) the catalog at `path`. Throws InputError when the file
+  /// Opens (kReadWrite: creates if needed, or upgrades one made by an older emomusic) the catalog
+  /// at `path`; an older catalog opened kReadOnly is read as it is, its tracks' languages
+  /// unknown. Throws InputError when the file
   /// is missing (kReadOnly), is not a SQLite database, or is a database but not a catalog, and
   /// UnavailableError when another process holds it locked for longer than `busy_timeout_ms`.
   Catalog(const std::filesystem::path& path, Mode mode, int busy_timeout_ms = 3000);
@@ -92,6 +94,7 @@ class Catalog {
   std::filesystem::path path_;
   std::unique_ptr<detail::SqliteFile> file_;
   std::unique_ptr<detail::SqliteStatement> upsert_;  ///< prepared once: imports upsert many rows
+  bool has_language_ = true;  ///< false for a version 1 catalog opened read-only
 };
 
 }  // namespace emomusic::music

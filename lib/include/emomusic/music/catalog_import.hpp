@@ -40,16 +40,20 @@ struct ImportReport {
   long imported = 0;   ///< records upserted, new or not
   std::vector<RowProblem> problems;
   std::vector<DuplicateId> duplicates;  ///< ids on several imported records, in file order
+  /// Imported records with a value left unknown because it could not be read (ParsedRow::dropped).
+  std::vector<RowProblem> dropped;
 };
 
 /// One file's report as `catalog import --json` lists it: {"file", "layout", "records",
-/// "imported", "skipped": [{"line", "reason"}], "duplicates": [{"id", "lines", "kept"}]}.
+/// "imported", "skipped": [{"line", "reason"}], "duplicates": [{"id", "lines", "kept"}],
+/// "dropped": [{"line", "reason"}]}.
 nlohmann::json to_json(const ImportReport& report);
 
 struct ImportOptions {
   /// A user-given column map (parse_column_map); detected from each file's header when absent.
   std::optional<CsvLayout> layout;
-  /// Any unusable record fails the whole import instead of being skipped and reported.
+  /// Any unusable record, or a value that would be dropped, fails the whole import instead of
+  /// being reported.
   bool strict = false;
   /// How long to wait for another writer (an import still running) before giving up with
   /// UnavailableError; imports of big files take tens of seconds.

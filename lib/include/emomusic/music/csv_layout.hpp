@@ -36,11 +36,12 @@ enum class Field {
   kEnergy,
   kDanceability,
   kTempo,
-  kAcousticness
+  kAcousticness,
+  kLanguage
 };
 
 /// The field names of a column map: id, name, artists, album, genre, year, release_date,
-/// popularity, explicit, duration_ms, valence, energy, danceability, tempo, acousticness.
+/// popularity, explicit, duration_ms, valence, energy, danceability, tempo, acousticness, language.
 std::string_view field_name(Field f);
 
 struct CsvLayout {
@@ -63,10 +64,18 @@ const CsvLayout& detect_layout(const std::vector<std::string>& header, const std
 /// Throws UsageError for an unknown field or when id, name, artists, valence or energy is missing.
 CsvLayout parse_column_map(std::string_view spec);
 
+/// The headers a language column goes by in the files that have one. A layout that names no
+/// language column reads the first of these that the header holds.
+inline constexpr std::string_view kLanguageHeaders[] = {"language", "lang", "track_language",
+                                                        "lyrics_language"};
+
 /// One CSV record turned into a Track, or the reason it cannot be used.
 struct ParsedRow {
   std::optional<Track> track;
   std::string problem;
+  /// A value of a usable record that could not be read and was left unknown instead (a language
+  /// that is neither a code nor a known name): the track is still imported.
+  std::string dropped = {};
 };
 
 /// Binds a layout to one file's header and converts its records.
@@ -74,7 +83,8 @@ class RowParser {
  public:
   /// Throws InputError naming `source` when the header lacks a column the layout needs, or names
   /// a column twice (compared as columns are found: trimmed, ignoring case), which would leave it
-  /// unclear which one a field reads.
+  /// unclear which one a field reads. Without a language column in `layout`, the first of
+  /// kLanguageHeaders in `header` is read as one.
   RowParser(const CsvLayout& layout, const std::vector<std::string>& header,
             const std::string& source);
 

@@ -12,8 +12,8 @@
 namespace emomusic::music {
 
 /// table: aligned text for people. json: a list of objects (id, name, artists, album, genre,
-/// year, popularity, explicit, features, uri, url, why). csv: the same flat, RFC 4180 quoted.
-/// m3u: an extended M3U playlist of Spotify links. uris: one spotify:track: URI per line.
+/// year, language, popularity, explicit, features, uri, url, why). csv: the same flat, RFC 4180
+/// quoted. m3u: an extended M3U playlist of Spotify links. uris: one spotify:track: URI per line.
 enum class PlaylistFormat { kTable, kJson, kCsv, kM3u, kUris };
 
 /// The names of PlaylistFormat's values, in its order: table, json, csv, m3u, uris.

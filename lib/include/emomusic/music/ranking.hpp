@@ -23,11 +23,17 @@ struct TrackFilter {
   bool no_explicit = false;
   int year_from = 0;  ///< 0 = open; a year filter excludes tracks of unknown year
   int year_to = 0;
+  /// ISO 639-1 code as Track::language holds it; empty = any. A language filter excludes tracks
+  /// of unknown language.
+  std::string language;
 
   bool matches(const Track& t) const;
   /// "1999", "1990-1999", "1990-" or "-1999"; throws UsageError otherwise.
   void set_years(std::string_view range);
-  /// "genre rock, years 1990-1999", for messages.
+  /// A code, tag or name as normalize_language() reads it ("es", "pt-BR", "Spanish"); blank
+  /// clears the filter. Throws UsageError for anything else.
+  void set_language(std::string_view text);
+  /// "genre rock, years 1990-1999, language es", for messages.
   std::string describe() const;
 };
 

@@ -29,6 +29,7 @@ struct Track {
   int popularity = -1;  ///< Spotify popularity 0..100; -1 when unknown
   bool explicit_lyrics = false;
   long long duration_ms = 0;  ///< 0 when unknown
+  std::string language;       ///< of the lyrics, ISO 639-1 in lower case ("en"); empty when unknown
 
   // Spotify audio features. valence and energy are always known; the others may be kUnknownFeature.
   double valence = 0.0;                   ///< 0..1, musical positiveness
@@ -54,6 +55,12 @@ std::string track_uri(std::string_view id);
 /// Accepts a bare id, a "spotify:track:<id>" URI or an "https://open.spotify.com/track/<id>?si=…"
 /// link, with surrounding whitespace; returns the bare id, or nullopt when it is none of these.
 std::optional<std::string> normalize_track_id(std::string_view text);
+
+/// A language as catalogs write it, as an ISO 639-1 code in lower case: a two-letter code ("EN"
+/// → "en"), a language tag with a region ("pt-BR", "en_US" → its language) or the English name of
+/// a common language ("Spanish" → "es"; the table is kLanguageNames in track.cpp), ignoring case
+/// and surrounding spaces. Returns nullopt for anything else, blank included.
+std::optional<std::string> normalize_language(std::string_view text);
 
 /// Genre lists are stored as lower-case names joined by ';'. Returns the union of both lists,
 /// in first-seen order, so merging the same genre twice changes nothing.

@@ -14,7 +14,8 @@
 ///                          "spotify_login": bool}
 ///   POST /api/analyze?session=ID   image bytes (JPEG, PNG, …; any Content-Type) → FrameAnalysis
 ///   GET  /api/recommend?emotion=&mode=&target=&steps=&limit=&genre=&artist=&years=&no_explicit=
-///        &seed=         → the playlist as `recommend -f json` prints it
+///        &language=&seed=   → the playlist as `recommend -f json` prints it; language is a
+///        code or name as music::TrackFilter::set_language() reads it
 ///   POST /api/feedback     {"track_id", "artists": […], "emotion", "kind": "like"|"skip"}
 ///   GET  /api/history?days=N       the HistoryReport JSON
 ///   DELETE /api/history            removes every mood, like and skip: {"moods", "feedback"}

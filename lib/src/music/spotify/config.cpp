@@ -1,10 +1,12 @@
 #include "emomusic/music/spotify/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/paths.hpp"
+#include "emomusic/core/text.hpp"
 #include "private_json_file.hpp"
 
 namespace emomusic::spotify {
@@ -42,9 +44,30 @@ SpotifyConfig SpotifyConfig::from_environment() {
   config.api_url = without_trailing_slash(env_or("EMOMUSIC_SPOTIFY_API_URL", config.api_url));
   config.accounts_url =
       without_trailing_slash(env_or("EMOMUSIC_SPOTIFY_ACCOUNTS_URL", config.accounts_url));
+  if (const std::string market = env_or("EMOMUSIC_SPOTIFY_MARKET", ""); !market.empty()) {
+    try {
+      config.market = normalize_market(market);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("EMOMUSIC_SPOTIFY_MARKET: ") + e.what());
+    }
+  }
   config.cache_path = user_cache_dir() / "spotify_cache.db";
   config.token_path = user_data_dir() / "spotify_token.json";
   return config;
+}
+
+std::string normalize_market(std::string_view text) {
+  const std::string_view code = trim_whitespace(text);
+  const bool letters = code.size() == 2 && std::all_of(code.begin(), code.end(), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                       });
+  if (!letters) {
+    throw UsageError("market '" + excerpt(text) +
+                     "' is not a two-letter country code (ISO 3166-1, e.g. US, DE, BR)");
+  }
+  std::string upper(code);
+  for (char& c : upper) c = static_cast<char>(c & ~0x20);  // ASCII letters only, checked above
+  return upper;
 }
 
 fs::path credentials_file() {

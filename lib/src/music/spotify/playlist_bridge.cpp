@@ -35,6 +35,13 @@ int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
                         std::vector<music::Recommendation>& playlist) {
   const int missing = limit - static_cast<int>(playlist.size());
   if (missing <= 0 || plan.waypoints.empty()) return 0;
+  if (!filter.language.empty()) {
+    // The filter would reject every track found (their language is unknown): save the requests.
+    spdlog::info(
+        "no tracks added from Spotify: it does not say a track's language, so a "
+        "language filter draws on the catalog only");
+    return 0;
+  }
   std::set<std::string> have;
   for (const auto& r : playlist) have.insert(r.track.id);
 

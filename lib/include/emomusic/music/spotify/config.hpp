@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "emomusic/core/value_range.hpp"
 #include "emomusic/music/spotify/http_client.hpp"
@@ -37,13 +38,21 @@ struct SpotifyConfig {
   std::chrono::seconds cache_ttl{std::chrono::hours(24)};
   /// The user's tokens after `emomusic login` (mode 0600).
   std::filesystem::path token_path;
-  /// ISO 3166 country for search results ("US"); empty lets Spotify choose.
+  /// The listener's country, ISO 3166-1 alpha-2 ("US"), sent with searches and recommendations
+  /// so that they find tracks playable there; empty lets Spotify choose.
   std::string market;
 
-  /// The defaults, with EMOMUSIC_SPOTIFY_API_URL / EMOMUSIC_SPOTIFY_ACCOUNTS_URL applied and the
-  /// cache and token files in the user's XDG folders (spotify_cache.db, spotify_token.json).
+  /// The defaults, with EMOMUSIC_SPOTIFY_API_URL / EMOMUSIC_SPOTIFY_ACCOUNTS_URL /
+  /// EMOMUSIC_SPOTIFY_MARKET applied and the cache and token files in the user's XDG folders
+  /// (spotify_cache.db, spotify_token.json). Throws UsageError naming the variable for a market
+  /// that normalize_market() refuses.
   static SpotifyConfig from_environment();
 };
+
+/// A market as Spotify takes it: two ASCII letters, upper-cased ("de" → "DE"), surrounding spaces
+/// ignored. Throws UsageError quoting `text` otherwise. Whether Spotify sells in that country is
+/// Spotify's to say.
+std::string normalize_market(std::string_view text);
 
 /// The app's credentials from the Spotify developer dashboard. Never logged or printed.
 struct Credentials {

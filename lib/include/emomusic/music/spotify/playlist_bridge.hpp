@@ -17,8 +17,10 @@ music::Track to_catalog_track(const TrackInfo& info);
 
 /// Adds Spotify tracks to `playlist` until it holds `limit`: GET /recommendations with the plan's
 /// feature targets while the app still has that endpoint, else a search on the plan's mood words
-/// (and --genre). Skips tracks already present and those `filter` rejects. Returns how many were
-/// added; each carries a NaN distance and says where it came from in `target`.
+/// (and the genre filter), in the client's market. Skips tracks already present and those
+/// `filter` rejects. Spotify never says a track's language, so with a language filter nothing is
+/// asked and nothing added. Returns how many were added; each carries a NaN distance and says
+/// where it came from in `target`.
 int top_up_from_spotify(SpotifyClient& client, const music::PlaylistPlan& plan,
                         const music::TrackFilter& filter, int limit,
                         std::vector<music::Recommendation>& playlist);
