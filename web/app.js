@@ -22,6 +22,7 @@ const state = {
   faceCount: 0,          // faces in the latest result
   playlistSeq: 0,        // the latest playlist request: answers to older ones are dropped
   spotifyLogin: false,   // the server can save playlists in the user's Spotify account
+  playing: null,         // the card whose track the player shows (it may have left the list)
   paused: false,         // the camera is paused: no frames are sent
   frameTimes: [],        // when each frame of the last 3 s was answered, for the rate shown
   live: { faces: [], w: 1, h: 1 },  // the latest camera result, redrawn on resize
@@ -286,18 +287,29 @@ function renderPlaylist(tracks) {
   list.replaceChildren();
   if (!tracks) {
     list.dataset.state = "empty";
+    reattachPlayer();
     renderSaveButton();
     $("playlist-state").textContent = "Waiting for your mood to settle…";
     return;
   }
   const emotion = state.mood.emotion;
   for (const t of tracks) list.append(trackItem(t, emotion));
+  reattachPlayer();
   list.dataset.state = tracks.length ? "ready" : "empty";
   list.dataset.emotion = emotion;
   renderSaveButton();
   $("playlist-state").textContent = tracks.length
     ? tracks.length + " tracks for " + emotion + ($("mode").value === "lift" ? ", lifting towards " + $("target").value : ", matching it") + "."
     : "No track fits these filters. Loosen them and press Update.";
+}
+
+// What each card on screen holds: the track, the emotion it was chosen for, and how to name it.
+const cards = new WeakMap();  // li → { t, emotion, who }
+
+function youtubeSearch(t) {
+  const artists = Array.isArray(t.artists) ? t.artists : [];
+  const query = (artists.join(" ") + " " + String(t.name || "")).trim();
+  return "https://www.youtube.com/results?search_query=" + encodeURIComponent(query).replace(/%20/g, "+");
 }
 
 function trackItem(t, emotion) {
@@ -321,41 +333,64 @@ function trackItem(t, emotion) {
   }
   const actions = el("div", { class: "actions" });
   const who = title + " by " + (artists.join(", ") || "unknown artist");
+  cards.set(li, { t, emotion, who });
+  if (SPOTIFY_ID.test(t.id || "")) {
+    const play = el("button", { type: "button", class: "play-btn", "aria-label": "Play " + who + " here" }, "▶ Play");
+    play.addEventListener("click", () => playCard(li));
+    actions.append(play);
+  }
   if (t.url && /^https:\/\//.test(t.url)) {
     actions.append(el("a", { class: "button spotify-link", href: t.url, target: "_blank", rel: "noopener noreferrer",
-      "aria-label": "Listen to " + who + " on Spotify" }, "▶ Listen on Spotify"));
+      "aria-label": "Open " + who + " in Spotify" }, "Open in Spotify"));
   }
-  const query = (artists.join(" ") + " " + title).trim();
   actions.append(el("a", { class: "button youtube-link", target: "_blank", rel: "noopener noreferrer",
-    href: "https://www.youtube.com/results?search_query=" + encodeURIComponent(query).replace(/%20/g, "+"),
-    "aria-label": "Search YouTube for " + who }, "YouTube"));
+    href: youtubeSearch(t), "aria-label": "Search YouTube for " + who }, "YouTube"));
   const like = el("button", { type: "button", class: "like-btn", "aria-pressed": "false", "aria-label": "Like " + who }, "♥ Like");
   const skip = el("button", { type: "button", class: "skip-btn", "aria-label": "Skip " + who + " (never suggest it for this mood)" }, "✕ Skip");
   like.disabled = skip.disabled = !t.id;
-  like.addEventListener("click", async () => {
-    like.disabled = true;
-    try {
-      await sendFeedback(t, emotion, "like");
-      like.setAttribute("aria-pressed", "true"); like.textContent = "♥ Liked";
-      $("playlist-state").textContent = "Liked " + who + ".";
-    } catch (err) { like.disabled = false; $("playlist-state").textContent = "Could not save the like: " + err.message; }
-  });
-  skip.addEventListener("click", async () => {
-    skip.disabled = true;
-    try {
-      await sendFeedback(t, emotion, "skip");
-      const next = li.nextElementSibling || li.previousElementSibling;
-      li.remove();
-      $("playlist-state").textContent = "Skipped " + who + "; it will not be suggested for " + emotion + " again.";
-      if (!$("playlist").children.length) $("playlist").dataset.state = "empty";
-      renderSaveButton();
-      const focusable = next && next.querySelector(".skip-btn");
-      if (focusable) focusable.focus();
-    } catch (err) { skip.disabled = false; $("playlist-state").textContent = "Could not save the skip: " + err.message; }
-  });
+  like.addEventListener("click", () => likeCard(li));
+  skip.addEventListener("click", () => skipCard(li));
   actions.append(like, skip);
   li.append(actions);
   return li;
+}
+
+// A like from the card or the player: sent once, then shown on both.
+async function likeCard(li) {
+  const card = cards.get(li), like = li.querySelector(".like-btn");
+  if (!card || like.disabled) return;
+  like.disabled = true;
+  renderPlayer();
+  try {
+    await sendFeedback(card.t, card.emotion, "like");
+    like.setAttribute("aria-pressed", "true"); like.textContent = "♥ Liked";
+    $("playlist-state").textContent = "Liked " + card.who + ".";
+  } catch (err) { like.disabled = false; $("playlist-state").textContent = "Could not save the like: " + err.message; }
+  renderPlayer();
+}
+
+// A skip from the card or the player removes the card; the player, if it was on that track, moves
+// to the next one (the previous one at the end of the list).
+async function skipCard(li) {
+  const card = cards.get(li), skip = li.querySelector(".skip-btn");
+  if (!card || skip.disabled) return;
+  skip.disabled = true;
+  try {
+    await sendFeedback(card.t, card.emotion, "skip");
+    const next = li.nextElementSibling || li.previousElementSibling;
+    const wasPlaying = state.playing === li;
+    li.remove();
+    $("playlist-state").textContent = "Skipped " + card.who + "; it will not be suggested for " + card.emotion + " again.";
+    if (!$("playlist").children.length) $("playlist").dataset.state = "empty";
+    renderSaveButton();
+    if (wasPlaying) {
+      if (next) playCard(next); else closePlayer();
+    } else {
+      renderPlayer();
+      const focusable = next && next.querySelector(".skip-btn");
+      if (focusable) focusable.focus();
+    }
+  } catch (err) { skip.disabled = false; $("playlist-state").textContent = "Could not save the skip: " + err.message; }
 }
 
 function sendFeedback(t, emotion, kind) {
@@ -395,6 +430,77 @@ async function saveToSpotify() {
   } finally {
     button.disabled = !state.mood || savableIds().length === 0;
   }
+}
+
+// ---------- the player: Spotify's embed for the chosen track ----------
+// The embed is made only when the user presses a card's Play, so the page asks nothing of Spotify
+// before that. Its frame gets no "autoplay" permission: a track plays when the user presses play
+// in it, never on its own. Each track gets a new frame rather than a new src, so the browser's
+// Back button is not filled with the player's tracks. Spotify's own embed code has no sandbox
+// (its player needs scripts, storage and popups); the page's CSP lets frames come from
+// EMBED_ORIGIN alone.
+const EMBED_ORIGIN = "https://open.spotify.com";
+
+function playCard(li) {
+  const card = cards.get(li);
+  if (!card) return;
+  markPlaying(li);
+  const id = card.t.id || "";
+  if (SPOTIFY_ID.test(id)) {
+    $("player-frame").replaceChildren(el("iframe", { id: "player-embed", src: EMBED_ORIGIN + "/embed/track/" + id,
+      title: "Spotify player: " + card.who, allow: "encrypted-media; clipboard-write; fullscreen; picture-in-picture",
+      referrerpolicy: "no-referrer" }));
+  } else {
+    $("player-frame").replaceChildren(el("p", { class: "player-offline" }, "Not on Spotify: ",
+      el("a", { href: youtubeSearch(card.t), target: "_blank", rel: "noopener noreferrer" }, "search YouTube"), "."));
+  }
+  $("player").hidden = false;
+  renderPlayer();
+}
+
+function markPlaying(li) {
+  if (state.playing) { state.playing.classList.remove("playing"); state.playing.removeAttribute("aria-current"); }
+  state.playing = li;
+  if (li) { li.classList.add("playing"); li.setAttribute("aria-current", "true"); }
+}
+
+// The player's buttons follow its card: where it stands in the list, and its like and skip.
+function renderPlayer() {
+  const li = state.playing;
+  if (!li) return;
+  const list = Array.from($("playlist").children);
+  const i = list.indexOf(li);  // -1 once a new playlist replaced the one it came from
+  say("player-title", cards.get(li).who);
+  $("player-prev").disabled = i <= 0;
+  $("player-next").disabled = !list.length || i === list.length - 1;
+  const like = li.querySelector(".like-btn"), skip = li.querySelector(".skip-btn");
+  $("player-like").disabled = i < 0 || like.disabled;
+  $("player-like").setAttribute("aria-pressed", like.getAttribute("aria-pressed"));
+  say("player-like", like.textContent);
+  $("player-skip").disabled = i < 0 || skip.disabled;
+}
+
+// Previous or next in the list; from a track of an older playlist, next is the new list's first.
+function stepPlayer(delta) {
+  const list = Array.from($("playlist").children);
+  const i = list.indexOf(state.playing);
+  const to = i < 0 ? (delta > 0 ? list[0] : null) : list[i + delta];
+  if (to) playCard(to);
+}
+
+function closePlayer() {
+  markPlaying(null);
+  $("player-frame").replaceChildren();  // removing the frame stops its music
+  $("player").hidden = true;
+}
+
+// A new playlist keeps the track that plays; its card there, if it has one, becomes the player's.
+function reattachPlayer() {
+  if (!state.playing) return;
+  const id = state.playing.dataset.trackId;
+  const again = id && Array.from($("playlist").children).find((li) => li.dataset.trackId === id);
+  if (again) markPlaying(again);
+  renderPlayer();
 }
 
 // ---------- live camera ----------
@@ -616,6 +722,11 @@ function bindControls() {
   $("controls").addEventListener("submit", (ev) => { ev.preventDefault(); if ($("controls").reportValidity()) loadPlaylist(); });
   $("new-mood").addEventListener("click", resetMood);
   $("save-spotify").addEventListener("click", saveToSpotify);
+  $("player-prev").addEventListener("click", () => stepPlayer(-1));
+  $("player-next").addEventListener("click", () => stepPlayer(1));
+  $("player-like").addEventListener("click", () => state.playing && likeCard(state.playing));
+  $("player-skip").addEventListener("click", () => state.playing && skipCard(state.playing));
+  $("player-close").addEventListener("click", closePlayer);
   $("pause-btn").addEventListener("click", togglePause);
   $("photo-input").addEventListener("change", analysePhoto);
   $("history-refresh").addEventListener("click", loadHistory);

@@ -68,6 +68,11 @@ for file in /:text/html /app.js:text/javascript /style.css:text/css; do
                 "content-security-policy: default-src 'none'; script-src 'self'; style-src 'self';"; do
     tr -d '\r' <"$WORK/headers" | grep -qix "$header.*" || fail "$path: no header '$header'"
   done
+  # Issue 21: the one origin from elsewhere is the Spotify player's, for frames alone.
+  policy=$(tr -d '\r' <"$WORK/headers" | grep -i '^content-security-policy:')
+  grep -q "; frame-src https://open.spotify.com;" <<<"$policy" || fail "$path: the policy does not frame Spotify's player: $policy"
+  [ "$(grep -o 'https\?://[^ ;]*' <<<"$policy" | sort -u)" = https://open.spotify.com ] ||
+    fail "$path: the policy allows another origin: $policy"
 done
 
 # What the page knows of the server's data: core's emotions, the mapping's defaults.

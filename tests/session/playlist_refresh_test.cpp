@@ -96,6 +96,16 @@ TEST_F(PlaylistRefreshTest, ReplacesTheTracksKeepingThoseThatStay) {
   EXPECT_EQ(fake.playlist_uris(fake.playlist_ids()[1]), uris(ids(0, 6)));
 }
 
+// An app that Spotify has not moved to the 2026 shapes takes removals under "tracks".
+TEST_F(PlaylistRefreshTest, RemovesAlsoWhereSpotifyKeepsTheOlderShape) {
+  fake.new_playlist_shape = false;
+  const std::string id =
+      fake.add_playlist("Sunday mood", kSavedPlaylistDescription, uris(ids(0, 6)));
+  const RefreshedPlaylist refreshed = refresh_in_spotify(*client, "Sunday mood", ids(3, 9));
+  EXPECT_EQ(refreshed.removed, 3u);
+  EXPECT_EQ(fake.playlist_uris(id), uris(ids(3, 9)));
+}
+
 TEST_F(PlaylistRefreshTest, AddsBeforeItRemovesAgainstTheSnapshotItLeft) {
   const std::string id =
       fake.add_playlist("Sunday mood", kSavedPlaylistDescription, uris(ids(0, 4)));

@@ -1,8 +1,9 @@
 // Browser test of web/index.html (with web/app.js and web/style.css): headless chromium with a
 // fake camera (a .y4m file of faces) opens the page served by `emomusic serve`, and this checks
 // that the page shows a face's emotion, then a playlist with Spotify and YouTube links in the
-// server's default mode and size (/api/config), that a skip reaches the server and removes the
-// track, that the history chart is drawn and can be cleared, that the page fits a phone's width,
+// server's default mode and size (/api/config), that ▶ Play opens Spotify's player for that track
+// and Previous/Next walk the list, that a like or skip (from the player or a card) reaches the
+// server and a skip removes the track, that the history chart is drawn and can be cleared, that the page fits a phone's width,
 // and that the console stays free of errors (a Content-Security-Policy refusal included); then,
 // with the camera denied, that an uploaded photo gets its emotion and a playlist. Run by
 // run_page_test.sh, which sets:
@@ -58,11 +59,18 @@ try {
   page.on("requestfailed", (r) => {
     // A request cut short by navigation or test end is not the page's fault.
     const why = r.failure() ? r.failure().errorText : "";
-    if (!/ERR_ABORTED/.test(why)) consoleErrors.push(`request failed: ${r.url()} ${why}`);
+    // Spotify's player cannot load here (no internet); 2b checks the page's side of it.
+    if (!/ERR_ABORTED/.test(why) && !r.url().startsWith("https://open.spotify.com/embed/")) {
+      consoleErrors.push(`request failed: ${r.url()} ${why}`);
+    }
   });
+  const spotifyRequests = [];
+  page.on("request", (r) => { if (r.url().startsWith("https://open.spotify.com/")) spotifyRequests.push(r.url()); });
   const feedback = [];
   page.on("response", async (r) => {
-    if (r.url().includes("/api/feedback")) feedback.push({ status: r.status(), headers: r.request().headers() });
+    if (r.url().includes("/api/feedback")) {
+      feedback.push({ status: r.status(), headers: r.request().headers(), body: JSON.parse(r.request().postData() || "{}") });
+    }
   });
 
   const res = await page.goto(url, { waitUntil: "domcontentloaded" });
@@ -129,8 +137,61 @@ try {
   log(`frames/s analysed: ${fps}`);
   if (!(fps > 0)) problems.push("frames/s analysed is not shown");
 
+  // 2b. The player (issue 21): nothing from Spotify until a track's Play is pressed; then Spotify's
+  // embed for that track, never allowed to autoplay; Next walks the list; the player's like and
+  // skip count as the card's do. (The embed cannot load here, with no internet: this checks what
+  // the page controls, the frame's address and permissions.)
+  const embedOf = (id) => "https://open.spotify.com/embed/track/" + id;
+  const playerNow = () => page.evaluate(() => ({
+    hidden: document.querySelector("#player").hidden,
+    src: document.querySelector("#player-embed")?.getAttribute("src") ?? null,
+    allow: document.querySelector("#player-embed")?.getAttribute("allow") ?? "",
+    playing: Array.from(document.querySelectorAll("#playlist li.track.playing"), (li) => li.dataset.trackId),
+    order: Array.from(document.querySelectorAll("#playlist li.track"), (li) => li.dataset.trackId),
+  }));
+  let player = await playerNow();
+  if (!player.hidden || player.src !== null) problems.push("the player was there before any Play was pressed");
+  if (spotifyRequests.length) problems.push(`the page asked Spotify for ${spotifyRequests[0]} before any Play was pressed`);
+  const chosenTrack = tracks[1] || tracks[0];
+  await page.click(`#playlist li.track[data-track-id="${chosenTrack.id}"] .play-btn`);
+  player = await playerNow();
+  if (player.hidden || player.src !== embedOf(chosenTrack.id)) {
+    problems.push(`Play on ${chosenTrack.id} showed the player ${player.hidden ? "hidden" : "with " + player.src}`);
+  }
+  if (/autoplay/.test(player.allow)) problems.push(`the embed may autoplay: allow="${player.allow}"`);
+  if (player.playing.join() !== chosenTrack.id) problems.push(`the card marked as playing is ${player.playing}, not ${chosenTrack.id}`);
+  const at = player.order.indexOf(chosenTrack.id);
+  if (at + 1 < player.order.length) {
+    await page.click("#player-next");
+    const nextId = player.order[at + 1];
+    player = await playerNow();
+    if (player.src !== embedOf(nextId)) problems.push(`Next showed ${player.src}, not the next track ${nextId}`);
+    await page.click("#player-prev");
+    player = await playerNow();
+    if (player.src !== embedOf(chosenTrack.id)) problems.push(`Previous showed ${player.src}, not ${chosenTrack.id} again`);
+  }
+  const liked = feedback.length;
+  await page.click("#player-like");
+  await page.waitForFunction((id) => document.querySelector(`#playlist li.track[data-track-id="${id}"] .like-btn`)
+    ?.getAttribute("aria-pressed") === "true", { timeout: 10000 }, chosenTrack.id)
+    .catch(() => problems.push("a like from the player did not mark the track's card as liked"));
+  const like = feedback.slice(liked).find((f) => f.body.kind === "like");
+  if (!like || like.status !== 200 || like.body.track_id !== chosenTrack.id) {
+    problems.push(`the player's like sent ${JSON.stringify(like && like.body)} (${like && like.status}), not a like of ${chosenTrack.id}`);
+  }
+  await page.click("#player-skip");
+  await page.waitForFunction((id) => !document.querySelector(`#playlist li.track[data-track-id="${id}"]`), { timeout: 10000 }, chosenTrack.id)
+    .catch(() => problems.push("a skip from the player did not remove the track's card"));
+  player = await playerNow();
+  const after = player.order[at] ?? player.order[at - 1];
+  if (after && player.src !== embedOf(after)) problems.push(`after a skip the player shows ${player.src}, not the next track ${after}`);
+  log(`player: played ${chosenTrack.id}, walked next and back, liked and skipped it; now ${player.src}`);
+  await page.click("#player-close");
+  if (!(await playerNow()).hidden || (await page.$("#player-embed"))) problems.push("Close left the player or its frame");
+  const shownTracks = await page.$$eval("#playlist li.track", (lis) => lis.map((li) => ({ id: li.dataset.trackId })));
+
   // 3. A skip is sent with the token and removes the track.
-  const first = tracks[0];
+  const first = shownTracks[0];
   await page.click(`#playlist li.track[data-track-id="${first.id}"] .skip-btn`);
   await page.waitForFunction((id) => !document.querySelector(`#playlist li.track[data-track-id="${id}"]`), { timeout: 10000 }, first.id)
     .catch(async () => { problems.push("a skipped track stayed: " + (await page.$eval("#playlist-state", (n) => n.textContent))); });

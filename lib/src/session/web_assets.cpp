@@ -23,10 +23,12 @@ const PageFile kPageFiles[] = {
      {reinterpret_cast<const char*>(kEmomusicWebStyle), kEmomusicWebStyle_size}},
 };
 
-// data: for the page's empty icon; forms are never sent (the page handles its own submit).
+// data: for the page's empty icon; forms are never sent (the page handles its own submit); the
+// one frame is Spotify's player for the chosen track (web/app.js, EMBED_ORIGIN).
 constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src blob: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "img-src blob: data:; frame-src https://open.spotify.com; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'";
 
 }  // namespace
 

@@ -485,11 +485,12 @@ void FakeSpotify::routes() {
                                                           httplib::Response& res) {
     if (!authorized(req, res, true)) return;
     const auto body = json::parse(req.body, nullptr, false);
-    if (!body.is_object() || !body.contains("items") || !body["items"].is_array())
-      return error(res, 400, "Missing items");
-    if (body["items"].size() > 100) return error(res, 400, "Too many ids requested");
+    const char* list = new_playlist_shape ? "items" : "tracks";  // the key of this app's shape
+    if (!body.is_object() || !body.contains(list) || !body[list].is_array())
+      return error(res, 400, std::string("Missing ") + list);
+    if (body[list].size() > 100) return error(res, 400, "Too many ids requested");
     std::set<std::string> gone;
-    for (const auto& item : body["items"]) {
+    for (const auto& item : body[list]) {
       if (!item.is_object() || !item.contains("uri") || !item["uri"].is_string())
         return error(res, 400, "Invalid uri");
       gone.insert(item["uri"].get<std::string>());

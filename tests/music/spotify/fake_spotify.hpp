@@ -51,7 +51,7 @@ class FakeSpotify {
   // Behaviour knobs; set them before the client sends anything.
   int search_total = 35;              ///< matches per search query
   int recommendations_status = 404;   ///< 200 serves them
-  bool new_playlist_shape = true;     ///< "item" entries, else "track"
+  bool new_playlist_shape = true;     ///< "item" entries and removals, else "track(s)"
   bool rotate_refresh_token = false;  ///< send a new refresh token when refreshing
   bool deny_authorization = false;    ///< /authorize answers error=access_denied
 

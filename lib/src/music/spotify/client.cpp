@@ -339,9 +339,13 @@ std::string SpotifyClient::remove_from_playlist(const std::string& playlist_id,
   const std::string where = "answer to DELETE " + config_.api_url + items_path(playlist_id);
   std::string snapshot = snapshot_id;
   for (std::size_t start = 0; start < uris.size(); start += kPlaylistRemoveLimit) {
-    nlohmann::json remove{{"items", nlohmann::json::array()}};
+    nlohmann::json gone = nlohmann::json::array();
     for (const auto& uri : batch_of(uris, start, kPlaylistRemoveLimit))
-      remove["items"].push_back(nlohmann::json{{"uri", uri}});
+      gone.push_back(nlohmann::json{{"uri", uri}});
+    // The list under both names: the endpoint took "tracks" before Spotify's 2026 renaming of
+    // tracks to items, which has not reached every app (docs/spotify.md); removing by URI removes
+    // each once however often it is named.
+    nlohmann::json remove{{"items", gone}, {"tracks", gone}};
     // Spotify applies a removal to the version it names even when the playlist changed since.
     if (!snapshot.empty()) remove["snapshot_id"] = snapshot;
     try {
