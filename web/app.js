@@ -341,7 +341,7 @@ function trackItem(t, emotion) {
   }
   if (t.url && /^https:\/\//.test(t.url)) {
     actions.append(el("a", { class: "button spotify-link", href: t.url, target: "_blank", rel: "noopener noreferrer",
-      "aria-label": "Open " + who + " in Spotify" }, "Open in Spotify"));
+      "aria-label": "Open " + who + " in Spotify" }, "Spotify"));
   }
   actions.append(el("a", { class: "button youtube-link", target: "_blank", rel: "noopener noreferrer",
     href: youtubeSearch(t), "aria-label": "Search YouTube for " + who }, "YouTube"));

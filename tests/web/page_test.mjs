@@ -14,7 +14,7 @@
 //   SPOTIFY_SAVED     when the server is logged in to a (fake) Spotify: "Save to Spotify" is
 //                     pressed, and {"playlist", "ids"} of what the page saved go to this file
 //   PAGE_SCREENSHOT   where to save a screenshot (default build/page.png); -noface.png (the
-//                     camera picture hidden), -narrow.png and -nocamera.png beside it
+//                     camera picture hidden), -player.png, -narrow.png and -nocamera.png beside it
 import puppeteer from "puppeteer-core";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -159,6 +159,9 @@ try {
     problems.push(`Play on ${chosenTrack.id} showed the player ${player.hidden ? "hidden" : "with " + player.src}`);
   }
   if (/autoplay/.test(player.allow)) problems.push(`the embed may autoplay: allow="${player.allow}"`);
+  const playerShot = shot.replace(/\.png$/, "") + "-player.png";
+  await (await page.$("#playlist-panel")).screenshot({ path: playerShot });
+  log(`screenshot (the player): ${playerShot}`);
   if (player.playing.join() !== chosenTrack.id) problems.push(`the card marked as playing is ${player.playing}, not ${chosenTrack.id}`);
   const at = player.order.indexOf(chosenTrack.id);
   if (at + 1 < player.order.length) {
