@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 19: `train` as two data-parallel ranks on this machine (Gloo on the loopback device,
-# meeting through a rendezvous file: torchrun's TCP store would listen on every interface).
+# meeting through a rendezvous file; then through torchrun's TCP store, in a network namespace
+# whose one interface is loopback, since that store listens on every interface).
 EMOMUSIC=$1
 WORK=$(mktemp -d)
 PIDS=()
@@ -107,4 +108,38 @@ expect_exit 2 env RANK=0 "$EMOMUSIC" "${TRAIN[@]}" --out "$WORK/e.safetensors" -
 expect_in "$WORK/err" "WORLD_SIZE is not set"
 expect_exit 2 env RANK=1 WORLD_SIZE=2 "$EMOMUSIC" "${TRAIN[@]}" --out "$WORK/e.safetensors" --epochs 1
 expect_in "$WORK/err" "MASTER_ADDR is not set"
+# torchrun's rendezvous, the TCP store at MASTER_ADDR:MASTER_PORT. LibTorch 1.13's store listens
+# on every interface, so these ranks run in a network namespace of their own, whose one interface
+# is loopback; where namespaces are refused (no unshare, no user namespaces) this part is skipped.
+if [ "$(id -u)" -eq 0 ]; then NETNS=(unshare --net); else NETNS=(unshare --net --map-root-user); fi
+if command -v ip >/dev/null && "${NETNS[@]}" ip link set lo up 2>/dev/null; then
+  # tcp_ranks NAME RANKS ARGS...: runs those ranks of 2 in one fresh namespace; each one's exit
+  # code goes to $WORK/NAME.R.code and its stderr to $WORK/NAME.R.err.
+  tcp_ranks() {
+    W=$WORK NAME=$1 RANKS=$2 "${NETNS[@]}" bash -c '
+      ip link set lo up || exit 97
+      for r in $RANKS; do
+        RANK=$r WORLD_SIZE=2 LOCAL_RANK=$r MASTER_ADDR=127.0.0.1 MASTER_PORT=29531 "$@" \
+          >"$W/$NAME.$r.out" 2>"$W/$NAME.$r.err" &
+        pids[$r]=$!
+      done
+      for r in $RANKS; do wait "${pids[$r]}"; echo $? >"$W/$NAME.$r.code"; done' _ "${@:3}"
+  }
+  tcp_ranks tcp "0 1" "$EMOMUSIC" "${TRAIN[@]}" --out "$WORK/t.safetensors" --epochs 1 --batch-size 4
+  for r in 0 1; do
+    [ "$(cat "$WORK/tcp.$r.code")" = 0 ] || { cat "$WORK/tcp.$r.err" >&2; fail "TCP store: rank $r exited $(cat "$WORK/tcp.$r.code")"; }
+  done
+  expect_in "$WORK/tcp.0.err" "global batch 8 (2 ranks x 4 images per step)"
+  expect_in "$WORK/tcp.0.err" "all 2 ranks hold the same weights"
+  [ -s "$WORK/t.safetensors" ] || fail "TCP store: the run wrote no model"
+  # A rank whose rank 0 never comes stops within its timeout, naming itself and the address.
+  start=$SECONDS
+  tcp_ranks alone 1 "$EMOMUSIC" train --data "$WORK/fer.csv" --channels 8,16 --hidden 16 --threads 1 \
+    --dist-timeout 3 --out "$WORK/a.safetensors" --epochs 1
+  [ "$(cat "$WORK/alone.1.code")" = 6 ] || { cat "$WORK/alone.1.err" >&2; fail "a rank without its group exited $(cat "$WORK/alone.1.code"), expected 6"; }
+  [ $((SECONDS - start)) -le 30 ] || fail "a rank without its group took $((SECONDS - start)) s to stop"
+  expect_in "$WORK/alone.1.err" "rank 1 of 2 cannot join the group at 127.0.0.1:29531"
+else
+  echo "SKIP (the TCP store part): no network namespace here (unshare --net), and the store would listen on every interface"
+fi
 echo "distributed: ok"
