@@ -73,6 +73,46 @@ for file in /:text/html /app.js:text/javascript /style.css:text/css; do
   done
 done
 
+# For the home screen: the page links the web app manifest (web/manifest.webmanifest, byte for
+# byte) and its icon, the policy lets it load the manifest, and each icon the manifest lists is
+# served as what it says: an SVG, and PNGs of their sizes with a picture in them (make_web_icons).
+curl -s -o "$WORK/page" "$URL"
+grep -q '<link rel="manifest" href="/manifest.webmanifest">' "$WORK/page" || fail "the page does not link its manifest"
+grep -q '<link rel="icon" href="/icon.svg" type="image/svg+xml">' "$WORK/page" || fail "the page does not link its icon"
+curl -s -D "$WORK/headers" -o "$WORK/body" "${URL}manifest.webmanifest"
+cmp -s "$WORK/body" "$SRC/web/manifest.webmanifest" || fail "/manifest.webmanifest is not web/manifest.webmanifest"
+tr -d '\r' <"$WORK/headers" | grep -qix "content-type: application/manifest+json" || fail "the manifest's type: $(grep -i content-type "$WORK/headers")"
+tr -d '\r' <"$WORK/headers" | grep -qi "^content-security-policy: .*manifest-src 'self'" || fail "the policy does not allow the manifest"
+if command -v python3 >/dev/null; then
+  python3 - "$WORK/body" "$URL" <<'PY' || fail "the manifest or its icons"
+import json, struct, sys, urllib.request, zlib
+manifest, url = json.load(open(sys.argv[1])), sys.argv[2]
+assert manifest["display"] == "standalone" and manifest["name"] and manifest["start_url"] == "/", manifest
+assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#"), manifest
+sizes = set()
+for icon in manifest["icons"]:
+    answer = urllib.request.urlopen(url + icon["src"].lstrip("/"))
+    body = answer.read()
+    assert answer.headers["Content-Type"] == icon["type"], (icon, answer.headers["Content-Type"])
+    if icon["type"] == "image/svg+xml":
+        assert body.startswith(b"<svg ") and b"</svg>" in body, icon
+        continue
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", icon
+    width, height = struct.unpack(">II", body[16:24])
+    assert f"{width}x{height}" == icon["sizes"], (icon, width, height)
+    sizes.add(width)
+    # Its pixels (the IDAT chunks, inflated) are not all one colour: something is drawn.
+    data, at = b"", 8
+    while at < len(body):
+        length, kind = struct.unpack(">I4s", body[at:at + 8])
+        if kind == b"IDAT":
+            data += body[at + 8:at + 8 + length]
+        at += 12 + length
+    assert len(set(zlib.decompress(data))) > 8, f"{icon['src']} is blank"
+assert {192, 512} <= sizes, sizes
+PY
+fi
+
 # What the page knows of the server's data: core's emotions, the mapping's defaults.
 expect_status 200 "config" GET /api/config
 if command -v python3 >/dev/null; then

@@ -2,7 +2,8 @@
 // opens https://127.0.0.2:PORT/#k=SECRET from a server beyond loopback, and this checks that the
 // page signs in (the session cookie is set, HttpOnly, Secure, SameSite=Strict), that the secret
 // has left the address, that the page loads its settings and the server's status through the
-// cookie, and that the console stays free of errors. Run by run_page_test.sh, which sets:
+// cookie, that its web app manifest reads without errors and Chrome would install it, and that
+// the console stays free of errors. Run by run_page_test.sh, which sets:
 //   PAGE_URL      the address serve printed, with its #k= secret
 //   SPKI_SHA256   base64 SHA-256 of the server certificate's SubjectPublicKeyInfo
 //   CHROMIUM      the browser binary
@@ -54,6 +55,14 @@ try {
     problems.push(`the session cookie is not HttpOnly, Secure and SameSite=Strict: ${JSON.stringify(session)}`);
   }
   if (await page.evaluate(() => document.cookie) !== "") problems.push("the page's script can read a cookie");
+  // The web app manifest a phone installs from: found, and read without errors.
+  const client = await page.createCDPSession();
+  const manifest = await client.send("Page.getAppManifest");
+  if (!manifest.url.endsWith("/manifest.webmanifest")) problems.push(`no web app manifest: '${manifest.url}'`);
+  for (const e of manifest.errors || []) problems.push(`manifest: ${e.message}`);
+  // What Chrome asks of an app it offers to install (HTTPS, manifest, icons, standalone).
+  const { installabilityErrors } = await client.send("Page.getInstallabilityErrors");
+  for (const e of installabilityErrors) problems.push(`not installable: ${e.errorId}`);
   // The camera's absence and the server's refusals show in the page, not the console; nothing else may.
   const errors = consoleErrors.filter((e) => !/getUserMedia|NotFoundError|Requested device not found/.test(e));
   for (const e of errors) problems.push(e);

@@ -8,6 +8,8 @@
 /// Endpoints (errors are {"error": "…"} with a 4xx status; the server keeps serving):
 ///   GET  /                 the page, with {{EMOMUSIC_TOKEN}} replaced by this start's token
 ///   GET  /app.js, /style.css       the page's script and style sheet
+///   GET  /manifest.webmanifest, /icon.svg, /icon-192.png, /icon-512.png   its web app manifest
+///                          and icons (web_assets.hpp)
 ///   GET  /api/config       what the page shows by default: the emotions, each one's default
 ///                          mode and target in the mapping, the settings' bounds (web_config.hpp)
 ///   GET  /api/health       {"status": "ok", "version", "history_kept": bool, "spotify": bool,
