@@ -366,4 +366,20 @@ kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
 left=$(find "$WORK/nohistory" -type f 2>/dev/null)
 [ -z "$left" ] || fail "--no-history left files: $left"
 
+# --host ::1 is loopback too: plain HTTP, no secret, and the Host a browser sends there, [::1]:PORT
+# (where this machine has IPv6 loopback).
+"$BIN" serve --host ::1 --port 0 --no-history >"$WORK/stdout6" 2>"$WORK/stderr6" &
+SERVER=$!
+for _ in $(seq 1 200); do [ -s "$WORK/stdout6" ] && break; kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+URL=$(head -1 "$WORK/stdout6")
+case "$URL" in
+  http://\[::1\]:*/)
+    expect_status 200 "health on [::1]" GET /api/health -g
+    grep -q "secret\|fingerprint" "$WORK/stderr6" && fail "--host ::1 is not loopback: $(cat "$WORK/stderr6")"
+    kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null ;;
+  *) grep -q "cannot listen on ::1" "$WORK/stderr6" && echo "SKIP: no IPv6 loopback here" \
+       || fail "--host ::1 printed '$URL': $(cat "$WORK/stderr6")" ;;
+esac
+SERVER=
+
 finish serve

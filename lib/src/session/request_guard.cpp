@@ -22,7 +22,9 @@ RequestGuard::RequestGuard(std::string host, std::string token,
 void RequestGuard::set_port(int port) {
   port_ = port;
   const std::string suffix = ":" + std::to_string(port);
-  hosts_ = {host_ + suffix, "127.0.0.1" + suffix, "localhost" + suffix};
+  // A Host header brackets an IPv6 address ([::1]:8080).
+  const std::string own = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+  hosts_ = {own + suffix, "127.0.0.1" + suffix, "localhost" + suffix};
 }
 
 bool RequestGuard::every_address() const {
