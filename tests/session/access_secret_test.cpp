@@ -8,6 +8,8 @@
 namespace emomusic::session {
 namespace {
 
+namespace fs = std::filesystem;
+
 TEST(AccessSecret, KeptPrivateReusedAndRenewed) {
   test::TempDir dir;
   const std::string secret = access_secret(dir / "serve", false);
@@ -22,10 +24,20 @@ TEST(AccessSecret, KeptPrivateReusedAndRenewed) {
   EXPECT_NE(renewed, secret);
   EXPECT_EQ(access_secret(dir / "serve", false), renewed);
 
+  // A secret others could read is not kept.
+  fs::permissions(dir / "serve" / "access-secret", fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::add);
+  const std::string unshared = access_secret(dir / "serve", false);
+  EXPECT_NE(unshared, renewed);
+  ASSERT_EQ(::stat((dir / "serve" / "access-secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
   test::write_file(dir / "serve" / "access-secret", "short\n");
+  fs::permissions(dir / "serve" / "access-secret", fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
   const std::string replaced = access_secret(dir / "serve", false);
   EXPECT_EQ(replaced.size(), 32u);
-  EXPECT_NE(replaced, renewed);
+  EXPECT_NE(replaced, unshared);
 }
 
 TEST(AccessSecret, TheCookieFollowsTheSecretWithoutShowingIt) {

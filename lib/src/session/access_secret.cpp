@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
@@ -33,7 +34,9 @@ bool is_secret(const std::string& text) {
 
 std::string access_secret(const std::filesystem::path& dir, bool renew) {
   const std::filesystem::path path = dir / kSecretName;
-  if (!renew) {
+  struct stat st {};
+  const bool private_file = ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) == 0;
+  if (!renew && private_file) {
     std::ifstream in(path, std::ios::binary);
     std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     while (!stored.empty() && (stored.back() == '\n' || stored.back() == '\r')) stored.pop_back();

@@ -19,7 +19,8 @@ inline constexpr std::chrono::seconds kSecretLockout{60};
 
 /// The installation's secret, 32 lowercase hex characters (128 bits from OpenSSL's RAND_bytes),
 /// kept as access-secret (mode 0600, written atomically) in `dir`: the stored one, or a new one
-/// when there is none, it is not such a secret, or `renew` (which signs every phone out).
+/// when there is none, it is not such a secret, its file is readable by others (who may have read
+/// it), or `renew`. A new secret signs every phone out.
 std::string access_secret(const std::filesystem::path& dir, bool renew);
 
 /// The session cookie's value for `secret`: HMAC-SHA256(secret, "emomusic session") in hex. It
