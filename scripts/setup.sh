@@ -16,7 +16,9 @@ PACKAGES=(
   libopencv-dev opencv-data  # face detection (Haar/LBP cascades) and video I/O
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libstb-dev zlib1g-dev
   libsqlite3-dev          # music catalog, Spotify response cache
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; serve; the tests' servers
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev  # Spotify client; serve (and its HTTPS); the tests' servers
+  libqrencode-dev         # serve's QR code of the address a phone opens
+  openssl curl            # serve's HTTPS tests check the certificate as a client does
   libgtest-dev libgmock-dev
   python3                 # the test scripts and scripts/evaluate_real_faces.sh format and check JSON with it
   help2man                # the man page and bash completion, made from --help (scripts/package.sh)

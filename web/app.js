@@ -82,8 +82,22 @@ async function api(method, path, body) {
   const res = await fetch(path, options);
   let answer = null;
   try { answer = await res.json(); } catch (_) { /* not JSON */ }
-  if (!res.ok) throw new Error(answer && answer.error ? answer.error : res.status + " " + res.statusText);
+  if (!res.ok) {
+    const err = new Error(answer && answer.error ? answer.error : res.status + " " + res.statusText);
+    err.status = res.status;
+    throw err;
+  }
   return answer;
+}
+
+// On a phone (a server beyond loopback) the address carries the access secret (#k=…): it leaves
+// the address bar and the history first, so it is neither kept nor shown, and is then
+// exchanged once for the session cookie.
+async function signIn() {
+  const secret = new URLSearchParams(location.hash.slice(1)).get("k");
+  if (secret === null) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  await api("POST", "/api/session", { secret });
 }
 
 // ---------- the server's settings ----------
@@ -97,11 +111,12 @@ function applyConfig(config) {
   renderEmotionKeys();
 }
 
-function renderServerStatus(health) {
+// `why`: the server's refusal (a wrong access secret, no session cookie), when it answered.
+function renderServerStatus(health, why) {
   const pill = $("server-status");
   if (!health) {
     pill.dataset.state = "down";
-    $("server-status-text").textContent = "Server not reachable";
+    $("server-status-text").textContent = why || "Server not reachable";
     return;
   }
   pill.dataset.state = "ok";
@@ -121,7 +136,7 @@ async function loadHealth() {
     renderServerStatus(health);
     renderSaveButton();
   } catch (err) {
-    renderServerStatus(null);
+    renderServerStatus(null, err.status ? err.message : null);
   }
 }
 
@@ -739,11 +754,17 @@ function bindControls() {
 }
 
 async function start() {
+  try {
+    await signIn();
+  } catch (err) {
+    renderServerStatus(null, err.message);
+    return;
+  }
   loadHealth();
   try {
     applyConfig(await api("GET", "/api/config"));
   } catch (err) {
-    renderServerStatus(null);
+    renderServerStatus(null, err.status ? err.message : null);
     return;
   }
   bindControls();

@@ -7,6 +7,7 @@ BIN=$1
 SRC=$2
 WORK=$(mktemp -d)
 export XDG_DATA_HOME=$WORK/data   # never touch the user's history or catalog
+export XDG_CONFIG_HOME=$WORK/config   # nor the certificate and access secret beyond loopback
 SERVER=
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
@@ -32,10 +33,12 @@ esac
 HOSTPORT=${URL#http://}
 HOSTPORT=${HOSTPORT%/}
 
-# http METHOD PATH [curl args…]: the status in $STATUS, the body in $WORK/body.
+# http METHOD PATH [curl args…]: the status in $STATUS, the body in $WORK/body. $TLS holds the
+# curl arguments of a server beyond loopback (its certificate, the session cookie).
+TLS=()
 http() {
   local method=$1 path=$2; shift 2
-  STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$URL${path#/}")
+  STATUS=$(curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" "${TLS[@]}" "$@" "$URL${path#/}")
 }
 # expect_status CODE WHAT METHOD PATH [curl args…]; a 4xx must come with a JSON error.
 expect_status() {
@@ -74,6 +77,46 @@ for file in /:text/html /app.js:text/javascript /style.css:text/css; do
   [ "$(grep -o 'https\?://[^ ;]*' <<<"$policy" | sort -u)" = https://open.spotify.com ] ||
     fail "$path: the policy allows another origin: $policy"
 done
+
+# For the home screen: the page links the web app manifest (web/manifest.webmanifest, byte for
+# byte) and its icon, the policy lets it load the manifest, and each icon the manifest lists is
+# served as what it says: an SVG, and PNGs of their sizes with a picture in them (make_web_icons).
+curl -s -o "$WORK/page" "$URL"
+grep -q '<link rel="manifest" href="/manifest.webmanifest">' "$WORK/page" || fail "the page does not link its manifest"
+grep -q '<link rel="icon" href="/icon.svg" type="image/svg+xml">' "$WORK/page" || fail "the page does not link its icon"
+curl -s -D "$WORK/headers" -o "$WORK/body" "${URL}manifest.webmanifest"
+cmp -s "$WORK/body" "$SRC/web/manifest.webmanifest" || fail "/manifest.webmanifest is not web/manifest.webmanifest"
+tr -d '\r' <"$WORK/headers" | grep -qix "content-type: application/manifest+json" || fail "the manifest's type: $(grep -i content-type "$WORK/headers")"
+tr -d '\r' <"$WORK/headers" | grep -qi "^content-security-policy: .*manifest-src 'self'" || fail "the policy does not allow the manifest"
+if command -v python3 >/dev/null; then
+  python3 - "$WORK/body" "$URL" <<'PY' || fail "the manifest or its icons"
+import json, struct, sys, urllib.request, zlib
+manifest, url = json.load(open(sys.argv[1])), sys.argv[2]
+assert manifest["display"] == "standalone" and manifest["name"] and manifest["start_url"] == "/", manifest
+assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#"), manifest
+sizes = set()
+for icon in manifest["icons"]:
+    answer = urllib.request.urlopen(url + icon["src"].lstrip("/"))
+    body = answer.read()
+    assert answer.headers["Content-Type"] == icon["type"], (icon, answer.headers["Content-Type"])
+    if icon["type"] == "image/svg+xml":
+        assert body.startswith(b"<svg ") and b"</svg>" in body, icon
+        continue
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", icon
+    width, height = struct.unpack(">II", body[16:24])
+    assert f"{width}x{height}" == icon["sizes"], (icon, width, height)
+    sizes.add(width)
+    # Its pixels (the IDAT chunks, inflated) are not all one colour: something is drawn.
+    data, at = b"", 8
+    while at < len(body):
+        length, kind = struct.unpack(">I4s", body[at:at + 8])
+        if kind == b"IDAT":
+            data += body[at + 8:at + 8 + length]
+        at += 12 + length
+    assert len(set(zlib.decompress(data))) > 8, f"{icon['src']} is blank"
+assert {192, 512} <= sizes, sizes
+PY
+fi
 
 # What the page knows of the server's data: core's emotions, the mapping's defaults.
 expect_status 200 "config" GET /api/config
@@ -250,31 +293,46 @@ if kill -0 "$SERVER" 2>/dev/null; then fail "SIGINT did not stop the server"; el
   SERVER=
 fi
 
-# --host 0.0.0.0 warns that there is no authentication, prints the loopback URL, answers to the
-# machine's addresses (a LAN client's Host is an IP literal) and still refuses names (DNS
-# rebinding) and other origins. --open hands the URL to xdg-open (a stand-in on PATH here).
+# --host 0.0.0.0 serves HTTPS and prints the address a phone opens (this machine's first address
+# that is not loopback, with the access secret), answers to the machine's addresses (a LAN
+# client's Host is an IP literal) once signed in, and still refuses names (DNS rebinding) and
+# other origins. --open hands that address to xdg-open (a stand-in on PATH here). The rest of
+# serving beyond loopback: tests/cli/serve_tls_test.sh.
 mkdir -p "$WORK/bin"
 printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/opened"\n' "$WORK" >"$WORK/bin/xdg-open"
 chmod +x "$WORK/bin/xdg-open"
 PATH="$WORK/bin:$PATH" "$BIN" serve --host 0.0.0.0 --port 0 --open >"$WORK/stdout2" 2>"$WORK/stderr2" &
 SERVER=$!
 for _ in $(seq 1 200); do [ -s "$WORK/stdout2" ] && break; sleep 0.1; done
-grep -q "no authentication" "$WORK/stderr2" || fail "--host 0.0.0.0 gave no warning: $(cat "$WORK/stderr2")"
-URL=$(head -1 "$WORK/stdout2")
-case "$URL" in
-  http://127.0.0.1:*/) ;;
-  *) fail "--host 0.0.0.0 printed \"$URL\", not the loopback URL" ;;
+grep -q "fingerprint" "$WORK/stderr2" || fail "--host 0.0.0.0 printed no fingerprint: $(cat "$WORK/stderr2")"
+OPEN_URL=$(head -1 "$WORK/stdout2")
+case "$OPEN_URL" in
+  https://*:*/#k=????????????????????????????????) ;;
+  *) fail "--host 0.0.0.0 printed \"$OPEN_URL\", not an https address with its secret" ;;
 esac
-PORT=${URL##*:}; PORT=${PORT%/}
+case "$OPEN_URL" in https://127.*) [ "$(hostname -I 2>/dev/null | tr -d ' ')" = "" ] \
+  || fail "--host 0.0.0.0 printed a loopback address on a machine with others: $OPEN_URL" ;; esac
+PORT=${OPEN_URL%/#k=*}; PORT=${PORT##*:}
 for _ in $(seq 1 50); do [ -s "$WORK/opened" ] && break; sleep 0.1; done
-[ "$(cat "$WORK/opened" 2>/dev/null)" = "$URL" ] || fail "--open did not open $URL: '$(cat "$WORK/opened" 2>/dev/null)'"
+[ "$(cat "$WORK/opened" 2>/dev/null)" = "$OPEN_URL" ] || fail "--open did not open $OPEN_URL: '$(cat "$WORK/opened" 2>/dev/null)'"
+# The certificate names the loopback address too: a real TLS check against it, then the cookie.
+URL=https://127.0.0.1:$PORT/
+TLS=(--cacert "$XDG_CONFIG_HOME/emomusic/serve/server-cert.pem" -b "$WORK/jar" -c "$WORK/jar")
+expect_status 401 "0.0.0.0 before the secret" GET /api/health
+TOKEN2=$(curl -s "${TLS[@]}" "$URL" | grep -o 'name="emomusic-token" content="[0-9a-f]*"' | sed 's/.*content="//; s/"$//')
+expect_status 200 "0.0.0.0's secret" POST /api/session -H "X-Emomusic-Token: $TOKEN2" \
+  -H "Origin: https://127.0.0.1:$PORT" -d "{\"secret\":\"${OPEN_URL#*#k=}\"}"
+# curl matches a jar's cookies to the Host header: the cookie itself, for the LAN Hosts below.
+TLS=(--cacert "$XDG_CONFIG_HOME/emomusic/serve/server-cert.pem"
+     -b "emomusic_session=$(awk '$6 == "emomusic_session" { print $7 }' "$WORK/jar")")
 expect_status 200 "LAN address as Host" GET /api/health -H "Host: 192.0.2.7:$PORT"
 expect_status 200 "IPv6 address as Host" GET /api/health -H "Host: [2001:db8::7]:$PORT"
-expect_status 200 "LAN page's own Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://192.0.2.7:$PORT"
+expect_status 200 "LAN page's own Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: https://192.0.2.7:$PORT"
+expect_status 403 "the LAN page's http:// Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://192.0.2.7:$PORT"
 expect_status 403 "a name as Host on 0.0.0.0" GET /api/health -H "Host: evil.example:$PORT"
 expect_status 403 "another port as Host on 0.0.0.0" GET /api/health -H "Host: 192.0.2.7:1"
-expect_status 403 "another IP's page as Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: http://203.0.113.9:$PORT"
-expect_status 200 "a like before SIGTERM" POST /api/feedback -H "X-Emomusic-Token: $(curl -s "$URL" | grep -o 'name="emomusic-token" content="[0-9a-f]*"' | sed 's/.*content="//; s/"$//')" \
+expect_status 403 "another IP's page as Origin" GET /api/health -H "Host: 192.0.2.7:$PORT" -H "Origin: https://203.0.113.9:$PORT"
+expect_status 200 "a like before SIGTERM" POST /api/feedback -H "X-Emomusic-Token: $TOKEN2" \
   -H "Content-Type: application/json" -d "{\"track_id\":\"$FIRST\",\"artists\":[],\"emotion\":\"happy\",\"kind\":\"like\"}"
 
 kill -TERM "$SERVER"
@@ -283,6 +341,7 @@ if kill -0 "$SERVER" 2>/dev/null; then fail "SIGTERM did not stop the server"; k
   wait "$SERVER"; code=$?; [ "$code" -eq 0 ] || fail "serve exited $code after SIGTERM, not 0"
 fi
 SERVER=
+TLS=()
 "$BIN" history --db "$XDG_DATA_HOME/emomusic/history.db" --format json >"$WORK/after-term" 2>"$WORK/stderr-term" \
   || fail "the history after SIGTERM cannot be read: $(cat "$WORK/stderr-term")"
 if command -v python3 >/dev/null; then
@@ -311,5 +370,21 @@ grep -q '{"feedback":1,"moods":0}' "$WORK/body" || fail "clear in memory: $(cat 
 kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
 left=$(find "$WORK/nohistory" -type f 2>/dev/null)
 [ -z "$left" ] || fail "--no-history left files: $left"
+
+# --host ::1 is loopback too: plain HTTP, no secret, and the Host a browser sends there, [::1]:PORT
+# (where this machine has IPv6 loopback).
+"$BIN" serve --host ::1 --port 0 --no-history >"$WORK/stdout6" 2>"$WORK/stderr6" &
+SERVER=$!
+for _ in $(seq 1 200); do [ -s "$WORK/stdout6" ] && break; kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+URL=$(head -1 "$WORK/stdout6")
+case "$URL" in
+  http://\[::1\]:*/)
+    expect_status 200 "health on [::1]" GET /api/health -g
+    grep -q "secret\|fingerprint" "$WORK/stderr6" && fail "--host ::1 is not loopback: $(cat "$WORK/stderr6")"
+    kill -INT "$SERVER"; wait "$SERVER" 2>/dev/null ;;
+  *) grep -q "cannot listen on ::1" "$WORK/stderr6" && echo "SKIP: no IPv6 loopback here" \
+       || fail "--host ::1 printed '$URL': $(cat "$WORK/stderr6")" ;;
+esac
+SERVER=
 
 finish serve

@@ -25,6 +25,21 @@ TEST(AtomicFile, WritesAndReplaces) {
   EXPECT_EQ(test::read_file(dir / "a.txt"), "second");
 }
 
+// Credentials are 0600 whatever the umask, and the folder made for them 0700.
+TEST(AtomicFile, APrivateFileIsOwnerOnlyFromTheStart) {
+  test::TempDir dir;
+  const mode_t old_umask = ::umask(0);
+  write_private_file_atomically(dir / "private" / "secret", "s3cret");
+  write_private_file_atomically(dir / "private" / "secret", "again");
+  ::umask(old_umask);
+  EXPECT_EQ(test::read_file(dir / "private" / "secret"), "again");
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "private" / "secret").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((dir / "private").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
 TEST(AtomicFile, AMissingFolderIsRefusedNotCreated) {
   test::TempDir dir;
   try {

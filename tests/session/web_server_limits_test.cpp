@@ -1,12 +1,17 @@
 // The web server against hostile clients, over real sockets on 127.0.0.1: oversized and endless
 // headers, chunked bodies past the limit, slow clients, duplicate headers, huge images, long
-// lists, a second server on the same port and a history file that is not one. Each loop is
+// lists, a second server on the same port and a history file that is not one; and the same
+// limits over TLS on 127.0.0.2, where a client may also stall in its handshake. Each loop is
 // bounded in bytes and rounds, each wait in seconds.
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -51,17 +56,19 @@ std::size_t resident_bytes() {
   return 0;
 }
 
-// A client connection on 127.0.0.1, blocking, with 10 s send and receive timeouts.
+// A client connection to `address` (127.0.0.1 unless said), blocking, with 10 s send and receive
+// timeouts.
 class Client {
  public:
-  explicit Client(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  explicit Client(int port, const char* address = "127.0.0.1")
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     timeval t{10, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &t, sizeof(t));
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &t, sizeof(t));
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<std::uint16_t>(port));
-    ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    ::inet_pton(AF_INET, address, &a.sin_addr);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
   }
   ~Client() { ::close(fd_); }
@@ -69,6 +76,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
 
   // False once the server has closed or reset the connection.
   bool send(const std::string& data) {
@@ -109,6 +117,82 @@ class Client {
   bool connected_ = false;
 };
 
+// A TLS connection to 127.0.0.2 that trusts only the certificate `ca` and checks that it names
+// 127.0.0.2; the handshake is done in the constructor.
+class TlsClient {
+ public:
+  TlsClient(int port, const fs::path& ca) : tcp_(port, "127.0.0.2") {
+    // A write to a server that has closed must fail, not end the test.
+    ::signal(SIGPIPE, SIG_IGN);
+    ctx_.reset(SSL_CTX_new(TLS_client_method()));
+    SSL_CTX_load_verify_locations(ctx_.get(), ca.c_str(), nullptr);
+    SSL_CTX_set_verify(ctx_.get(), SSL_VERIFY_PEER, nullptr);
+    ssl_.reset(SSL_new(ctx_.get()));
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), "127.0.0.2");
+    SSL_set_fd(ssl_.get(), tcp_.fd());
+    connected_ = tcp_.connected() && SSL_connect(ssl_.get()) == 1;
+  }
+
+  bool connected() const { return connected_; }
+
+  bool send(const std::string& data) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+      const int n = SSL_write(ssl_.get(), data.data() + off, static_cast<int>(data.size() - off));
+      if (n <= 0) return false;
+      off += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Whether the server has sent data (or closed) within `wait_ms`. TLS 1.3 session tickets come
+  // after the handshake as records without data: they are read (the socket briefly
+  // non-blocking) and waited past.
+  bool answered(int wait_ms) const {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    for (;;) {
+      if (SSL_pending(ssl_.get()) > 0) return true;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            until - std::chrono::steady_clock::now())
+                            .count();
+      if (!tcp_.answered(static_cast<int>(std::max<long long>(0, left)))) return false;
+      const int flags = ::fcntl(tcp_.fd(), F_GETFL);
+      ::fcntl(tcp_.fd(), F_SETFL, flags | O_NONBLOCK);
+      char byte = 0;
+      const int n = SSL_peek(ssl_.get(), &byte, 1);
+      const bool only_tickets = n <= 0 && SSL_get_error(ssl_.get(), n) == SSL_ERROR_WANT_READ;
+      ::fcntl(tcp_.fd(), F_SETFL, flags);
+      if (!only_tickets) return true;
+    }
+  }
+
+  std::string answer(int wait_ms = 10000) {
+    std::string out;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    char chunk[16384];
+    while (out.size() < (1u << 20)) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            until - std::chrono::steady_clock::now())
+                            .count();
+      if (left <= 0 || !answered(static_cast<int>(left))) break;
+      const int n = SSL_read(ssl_.get(), chunk, sizeof(chunk));
+      if (n <= 0) break;
+      out.append(chunk, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+
+ private:
+  struct Free {
+    void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
+    void operator()(SSL* p) const { SSL_free(p); }
+  };
+  Client tcp_;
+  std::unique_ptr<SSL_CTX, Free> ctx_;
+  std::unique_ptr<SSL, Free> ssl_;
+  bool connected_ = false;
+};
+
 int status_of(const std::string& answer) {
   if (answer.rfind("HTTP/1.1 ", 0) != 0 || answer.size() < 12) return 0;
   return std::stoi(answer.substr(9, 3));
@@ -146,12 +230,12 @@ struct Flood {
   std::string answer;
 };
 
-// Sends `head`, then `block` again and again until the server answers or closes, or kFlood bytes
-// have gone; then reads the answer.
-Flood flood(int port, const std::string& head, const std::string& block) {
+// Sends `head` on `c` (a Client or TlsClient), then `block` again and again until the server
+// answers or closes, or kFlood bytes have gone; then reads the answer.
+template <typename Connection>
+Flood flood_on(Connection& c, const std::string& head, const std::string& block) {
   Flood out;
   const std::size_t before = resident_bytes();
-  Client c(port);
   EXPECT_TRUE(c.connected());
   bool open = c.send(head);
   while (open && out.sent < kFlood && !c.answered(0)) {
@@ -162,6 +246,11 @@ Flood flood(int port, const std::string& head, const std::string& block) {
   const std::size_t after = resident_bytes();
   out.grown = after > before ? after - before : 0;
   return out;
+}
+
+Flood flood(int port, const std::string& head, const std::string& block) {
+  Client c(port);
+  return flood_on(c, head, block);
 }
 
 class WebServerLimitsTest : public ::testing::Test {
@@ -374,6 +463,69 @@ TEST_F(WebServerLimitsTest, AHistoryFileThatIsNotOneFailsAtStart) {
   o.recommender.history = dir / "new.db";
   WebServer fresh(o);
   EXPECT_FALSE(fs::exists(o.recommender.history));
+}
+
+// Beyond loopback the connection is TLS, and the handshake counts as part of the head: a client
+// that never starts it, or sends its headers slowly after it, leaves a worker for the others and
+// is sent away after the head timeout; the header and body limits hold as they do in the clear.
+TEST_F(WebServerLimitsTest, TheLimitsHoldOverTls) {
+  WebServerOptions o = options();  // 2 workers, 3 s for a request's headers
+  o.host = "127.0.0.2";
+  o.secrets_dir = dir / "serve";
+  start(o);
+  ASSERT_TRUE(server_->certificate().has_value());
+  const fs::path ca = server_->certificate()->files.cert;
+  const std::string host = "Host: 127.0.0.2:" + std::to_string(port_) + "\r\n";
+  const auto tls_request = [&](const std::string& raw) {
+    TlsClient c(port_, ca);
+    EXPECT_TRUE(c.connected());
+    c.send(raw);
+    return c.answer();
+  };
+  EXPECT_EQ(status_of(tls_request("GET / HTTP/1.1\r\n" + host + "\r\n")), 200);
+
+  std::string raw = "GET /api/health HTTP/1.1\r\n" + host;
+  for (std::size_t i = 0; i < kMaxHeaderLines; ++i) raw += "X-" + std::to_string(i) + ": 1\r\n";
+  EXPECT_EQ(status_of(tls_request(raw + "\r\n")), 431);
+
+  {
+    TlsClient c(port_, ca);
+    const Flood f = flood_on(c,
+                             "POST /api/session HTTP/1.1\r\n" + host + token() +
+                                 "Content-Type: application/json\r\nTransfer-Encoding: "
+                                 "chunked\r\n\r\n",
+                             "10000\r\n" + std::string(0x10000, 'a') + "\r\n");
+    EXPECT_EQ(status_of(f.answer), 413)
+        << f.answer.substr(0, 300) << " after " << f.sent << " bytes";
+    EXPECT_LT(f.sent, kFlood);
+  }
+
+  // One client that never starts its handshake, one that dribbles its headers after it.
+  Client silent(port_, "127.0.0.2");
+  ASSERT_TRUE(silent.connected());
+  TlsClient slow(port_, ca);
+  ASSERT_TRUE(slow.connected());
+  slow.send("GET /api/health HTTP/1.1\r\n");
+  std::atomic<bool> stop{false};
+  std::thread dribble([&] {
+    for (int round = 0; round < 60 && !stop; ++round) {
+      slow.send("X-Slow: 1\r\n");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto asked = std::chrono::steady_clock::now();
+  const int status = status_of(tls_request("GET / HTTP/1.1\r\n" + host + "\r\n"));
+  const auto waited = std::chrono::steady_clock::now() - asked;
+  stop = true;
+  dribble.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_LT(waited, std::chrono::seconds(2));
+  const std::string slow_answer = slow.answer(6000);
+  EXPECT_EQ(status_of(slow_answer), 408) << slow_answer;
+  // The silent one is closed without an answer (there is no TLS session to send it in).
+  EXPECT_EQ(silent.answer(6000), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(8));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser test of the web page (web/index.html) served by `emomusic serve`: headless chromium
 # with a fake camera that shows faces labelled happy from ../shared/data/faces/taiwanese-dev.
+# Then once over HTTPS as a phone opens it (page_tls_test.mjs): a second server on 127.0.0.2.
 # Usage: run_page_test.sh path/to/emomusic [path/to/fake_spotify_server]
 # With the fake Spotify (tests/music/spotify/fake_spotify_server.cpp), the page is logged in and
 # "Save to Spotify" is checked too: the saved playlist must hold the page's tracks in order.
@@ -23,6 +24,7 @@ command -v node >/dev/null || skip "no node (run scripts/install_browser.sh)"
 [ -f "$HERE/node_modules/puppeteer-core/package.json" ] || skip "no tests/web/node_modules/puppeteer-core (run scripts/install_browser.sh)"
 command -v ffmpeg >/dev/null || skip "no ffmpeg to make the fake camera video (run scripts/install_browser.sh)"
 command -v python3 >/dev/null || skip "no python3 to pick a free port"
+command -v openssl >/dev/null || skip "no openssl to read the HTTPS server's key"
 [ -x "$EMOMUSIC" ] || fail "$EMOMUSIC is not an executable"
 # (An emomusic without `serve` prints its general help for `serve --help` and exits 0.)
 "$EMOMUSIC" serve --help 2>&1 | grep -q -- "--port" || skip "$EMOMUSIC has no 'serve' command"
@@ -30,14 +32,15 @@ command -v python3 >/dev/null || skip "no python3 to pick a free port"
 
 WORK=$(mktemp -d)
 SERVER_PID=
+TLS_SERVER_PID=
 . "$ROOT/tests/support/fake_spotify.sh"
 cleanup() {
   stop_fake_spotify
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SERVER_PID" 2>/dev/null
-  fi
+  for pid in $SERVER_PID $TLS_SERVER_PID; do
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -103,5 +106,26 @@ fi
 if [ "$rc" -ne 0 ]; then
   echo "--- emomusic serve log (last 40 lines) ---" >&2
   tail -n 40 "$WORK/server.log" >&2
+  exit "$rc"
+fi
+
+# Once more over HTTPS, as a phone opens it: a server beyond loopback (127.0.0.2), the address it
+# prints with its secret, and chromium trusting exactly its certificate's key.
+"$EMOMUSIC" serve --host 127.0.0.2 --port 0 --no-spotify >"$WORK/tls.out" 2>"$WORK/tls.log" &
+TLS_SERVER_PID=$!
+for _ in $(seq 600); do
+  [ -s "$WORK/tls.out" ] && break
+  kill -0 "$TLS_SERVER_PID" 2>/dev/null || break
+  sleep 0.1
+done
+TLS_URL=$(head -1 "$WORK/tls.out")
+case "$TLS_URL" in https://127.0.0.2:*/#k=*) ;; *) cat "$WORK/tls.log" >&2; fail "serve --host 127.0.0.2 printed '$TLS_URL'" ;; esac
+SPKI=$(openssl x509 -in "$XDG_CONFIG_HOME/emomusic/serve/server-cert.pem" -noout -pubkey \
+  | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+PAGE_URL=$TLS_URL SPKI_SHA256=$SPKI CHROMIUM="$CHROMIUM" node "$HERE/page_tls_test.mjs"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "--- emomusic serve --host 127.0.0.2 log ---" >&2
+  cat "$WORK/tls.log" >&2
 fi
 exit "$rc"

@@ -191,4 +191,30 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   });
 }
 
+void write_private_file_atomically(const fs::path& path, std::string_view content) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::create_directories(dir, ec)) {
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  }
+  AtomicReplacement replacement(path);
+  const int fd = ::open(replacement.temp_path().c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) throw_file_error(path, "write", errno);
+  const auto fail = [&](int err) {
+    ::close(fd);
+    throw_file_error(path, "write", err);
+  };
+  if (::fchmod(fd, 0600) != 0) fail(errno);
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(errno);
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw_file_error(path, "write", errno);
+  replacement.commit();
+}
+
 }  // namespace emomusic

@@ -1,15 +1,19 @@
 #include "bounded_http_server.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <nlohmann/json.hpp>
 
 #include "emomusic/core/text.hpp"
@@ -55,28 +59,47 @@ std::string address_of(const sockaddr_storage& addr, int& port) {
   return text;
 }
 
-// One connection's socket: the head read ahead into `buffer_` and checked, then what httplib
-// reads served from there first, and the body bounded.
+int ms_until(Clock::time_point until) {
+  const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now()).count();
+  return static_cast<int>(std::max<long long>(0, left));
+}
+
+// What OpenSSL waits for after `result` on `ssl`: POLLIN or POLLOUT, or 0 when the connection
+// failed or was closed.
+short tls_wait_events(SSL* ssl, int result) {
+  switch (SSL_get_error(ssl, result)) {
+    case SSL_ERROR_WANT_READ:
+      return POLLIN;
+    case SSL_ERROR_WANT_WRITE:
+      return POLLOUT;
+    default:
+      return 0;
+  }
+}
+
+// One connection's socket, or its TLS session over the socket: the head read ahead into
+// `buffer_` and checked, then what httplib reads served from there first, and the body bounded.
+// Over TLS the socket is non-blocking, so that a client that sends part of a TLS record cannot
+// hold a read past its timeout; the handshake is part of waiting for the head.
 class ConnectionStream : public httplib::Stream {
  public:
-  ConnectionStream(int sock, int read_timeout_s, int write_timeout_s)
+  ConnectionStream(int sock, SSL* ssl, int read_timeout_s, int write_timeout_s)
       : sock_(sock),
+        ssl_(ssl),
         read_timeout_ms_(read_timeout_s * 1000),
         write_timeout_ms_(write_timeout_s * 1000) {}
 
   const std::string& buffered() const { return buffer_; }
 
+  // Whether an answer can be sent: not over TLS before its handshake is done.
+  bool can_answer() const { return ssl_ == nullptr || handshaken_; }
+
   // Reads what has arrived, waiting up to `wait_ms` for something: the bytes read, 0 when none
   // came in time, -1 when the client closed or failed.
   ssize_t fill(int wait_ms) {
-    if (!wait_for(sock_, POLLIN, wait_ms)) return 0;
     char chunk[16 * 1024];
-    ssize_t n = 0;
-    do {
-      n = ::recv(sock_, chunk, sizeof(chunk), 0);
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) return -1;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    const ssize_t n = receive(chunk, sizeof(chunk), wait_ms);
+    if (n > 0) buffer_.append(chunk, static_cast<std::size_t>(n));
     return n;
   }
 
@@ -84,7 +107,8 @@ class ConnectionStream : public httplib::Stream {
   bool over_limit() const { return over_limit_; }
 
   bool is_readable() const override {
-    return pos_ < buffer_.size() || wait_for(sock_, POLLIN, read_timeout_ms_);
+    return pos_ < buffer_.size() || (ssl_ != nullptr && SSL_pending(ssl_) > 0) ||
+           wait_for(sock_, POLLIN, read_timeout_ms_);
   }
   bool is_writable() const override { return wait_for(sock_, POLLOUT, write_timeout_ms_); }
 
@@ -111,6 +135,7 @@ class ConnectionStream : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, std::size_t size) override {
+    if (ssl_ != nullptr) return write_tls(ptr, size);
     if (!is_writable()) return -1;
     ssize_t n = 0;
     do {
@@ -136,7 +161,49 @@ class ConnectionStream : public httplib::Stream {
   socket_t socket() const override { return sock_; }
 
  private:
+  ssize_t receive(char* ptr, std::size_t size, int wait_ms) {
+    if (ssl_ == nullptr) {
+      if (!wait_for(sock_, POLLIN, wait_ms)) return 0;
+      ssize_t n = 0;
+      do {
+        n = ::recv(sock_, ptr, size, 0);
+      } while (n < 0 && errno == EINTR);
+      return n <= 0 ? -1 : n;
+    }
+    const auto until = Clock::now() + milliseconds(wait_ms);
+    for (;;) {
+      int r = 0;
+      if (!handshaken_) {
+        r = SSL_accept(ssl_);
+        if (r == 1) {
+          handshaken_ = true;
+          continue;
+        }
+      } else {
+        r = SSL_read(ssl_, ptr, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
+        if (r > 0) return r;
+      }
+      const short events = tls_wait_events(ssl_, r);
+      if (events == 0) return -1;
+      if (!wait_for(sock_, events, ms_until(until))) return 0;
+    }
+  }
+
+  // OpenSSL writes all of `size` (no partial writes), retried with the same bytes while the
+  // socket is full, for at most the write timeout.
+  ssize_t write_tls(const char* ptr, std::size_t size) {
+    const auto until = Clock::now() + milliseconds(write_timeout_ms_);
+    for (;;) {
+      const int r = SSL_write(ssl_, ptr, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
+      if (r > 0) return r;
+      const short events = tls_wait_events(ssl_, r);
+      if (events == 0 || !wait_for(sock_, events, ms_until(until))) return -1;
+    }
+  }
+
   int sock_;
+  SSL* ssl_;
+  bool handshaken_ = false;
   int read_timeout_ms_;
   int write_timeout_ms_;
   std::string buffer_;
@@ -158,7 +225,9 @@ void refuse(ConnectionStream& strm, int status, const char* reason, const std::s
   strm.write(answer.data(), answer.size());
 }
 
-void linger_and_close(int sock) {
+void linger_and_close(int sock, SSL* ssl) {
+  // TLS's close_notify first, once (a client that does not read it is not waited for).
+  if (ssl != nullptr) SSL_shutdown(ssl);
   ::shutdown(sock, SHUT_WR);
   const auto until = Clock::now() + milliseconds(kLingerMs);
   std::size_t dropped = 0;
@@ -206,19 +275,42 @@ void BoundedHttpServer::set_socket_options_of(int sock) {
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
+void BoundedHttpServer::use_tls(SslCtxPtr context) {
+  tls_ = std::move(context);
+}
+
 bool BoundedHttpServer::stopping() const {
   return svr_sock_ == INVALID_SOCKET;
 }
 
 bool BoundedHttpServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream strm(sock, read_timeout_s_, write_timeout_s_);
+  SslPtr ssl;
+  if (tls_) {
+    // OpenSSL writes to the socket with write(2), which raises SIGPIPE when the client has gone:
+    // blocked on this worker, it stays pending and the write fails with EPIPE instead of ending
+    // the process (the plain connections' send() has MSG_NOSIGNAL).
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    ssl.reset(SSL_new(tls_.get()));
+    const int flags = ::fcntl(sock, F_GETFL);
+    if (!ssl || SSL_set_fd(ssl.get(), sock) != 1 || flags < 0 ||
+        ::fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0) {
+      ::close(sock);
+      return false;
+    }
+  }
+  ConnectionStream strm(sock, ssl.get(), read_timeout_s_, write_timeout_s_);
   const auto start = Clock::now();
   auto deadline = start + std::chrono::seconds(head_timeout_s_);
   bool slot_checked = false;
   bool holds_slot = false;
   std::size_t head_size = 0;
   enum class Head { kComplete, kTooLarge, kLate, kGone } head = Head::kGone;
-  for (int wait_ms = 0;; wait_ms = kStopCheckMs) {
+  // A TLS client's request needs a round trip (the handshake) after it connects: one that is
+  // done within kStopCheckMs is not slow.
+  for (int wait_ms = tls_ ? kStopCheckMs : 0;; wait_ms = kStopCheckMs) {
     const ssize_t got = strm.fill(wait_ms);
     if (got < 0 || stopping()) break;
     const auto end = strm.buffered().find("\r\n\r\n");
@@ -249,6 +341,8 @@ bool BoundedHttpServer::process_and_close_socket(socket_t sock) {
   }
   if (holds_slot) slow_heads_.fetch_sub(1);
 
+  // A TLS client still in its handshake cannot be answered; it is only closed.
+  if (!strm.can_answer()) head = Head::kGone;
   bool ok = false;
   switch (head) {
     case Head::kComplete: {
@@ -276,7 +370,7 @@ bool BoundedHttpServer::process_and_close_socket(socket_t sock) {
   if (head == Head::kGone || stopping()) {
     ::close(sock);
   } else {
-    linger_and_close(sock);
+    linger_and_close(sock, ssl.get());
   }
   return ok;
 }

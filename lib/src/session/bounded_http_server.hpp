@@ -13,12 +13,17 @@
 // - the body is read through a stream that stops at kMaxUploadBytes of body plus room for chunk
 //   framing, whatever the route does with it (body_over_limit() then says so, for a 413).
 // Refusals are JSON {"error": …} with "Connection: close".
+//
+// With use_tls(), every connection is TLS (OpenSSL over the same socket): the handshake counts
+// as part of the head, so the same limits hold.
 
 #include <httplib.h>
 
 #include <atomic>
 #include <cstddef>
 #include <string>
+
+#include "tls_openssl.hpp"
 
 namespace emomusic::session {
 
@@ -27,6 +32,9 @@ class BoundedHttpServer : public httplib::Server {
   /// `threads` request workers (at least 1), `head_timeout_s` seconds for each request's line and
   /// headers, `read_timeout_s` and `write_timeout_s` for each read and write after them.
   BoundedHttpServer(int threads, int head_timeout_s, int read_timeout_s, int write_timeout_s);
+
+  /// Serves every connection over TLS with `context` (server_context()). Call before listening.
+  void use_tls(SslCtxPtr context);
 
   /// Whether the request being handled on this thread read past the body limit.
   static bool body_over_limit();
@@ -43,7 +51,8 @@ class BoundedHttpServer : public httplib::Server {
   int head_timeout_s_;
   int read_timeout_s_;
   int write_timeout_s_;
-  std::atomic<int> slow_heads_{0};  ///< workers waiting for a slow client's headers
+  std::atomic<int> slow_heads_{0};
+  SslCtxPtr tls_;  ///< workers waiting for a slow client's headers
 };
 
 }  // namespace emomusic::session

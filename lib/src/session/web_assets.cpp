@@ -2,6 +2,10 @@
 
 #include <string_view>
 
+#include "emomusic_web_icon_192.hpp"
+#include "emomusic_web_icon_512.hpp"
+#include "emomusic_web_icon_svg.hpp"
+#include "emomusic_web_manifest.hpp"
 #include "emomusic_web_script.hpp"
 #include "emomusic_web_style.hpp"
 
@@ -21,14 +25,28 @@ const PageFile kPageFiles[] = {
     {R"(/style\.css)",
      "text/css; charset=utf-8",
      {reinterpret_cast<const char*>(kEmomusicWebStyle), kEmomusicWebStyle_size}},
+    // For the home screen: the web app manifest and the icons it and the page name.
+    {R"(/manifest\.webmanifest)",
+     "application/manifest+json",
+     {reinterpret_cast<const char*>(kEmomusicWebManifest), kEmomusicWebManifest_size}},
+    {R"(/icon\.svg)",
+     "image/svg+xml",
+     {reinterpret_cast<const char*>(kEmomusicWebIconSvg), kEmomusicWebIconSvg_size}},
+    {R"(/icon-192\.png)",
+     "image/png",
+     {reinterpret_cast<const char*>(kEmomusicWebIcon192), kEmomusicWebIcon192_size}},
+    {R"(/icon-512\.png)",
+     "image/png",
+     {reinterpret_cast<const char*>(kEmomusicWebIcon512), kEmomusicWebIcon512_size}},
 };
 
-// data: for the page's empty icon; forms are never sent (the page handles its own submit); the
-// one frame is Spotify's player for the chosen track (web/app.js, EMBED_ORIGIN).
+// 'self' images for the page's icon, blob: for the photos it reads; its web app manifest; forms
+// are never sent (the page handles its own submit); the one frame is Spotify's player for the
+// chosen track (web/app.js, EMBED_ORIGIN).
 constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src blob: data:; frame-src https://open.spotify.com; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'";
+    "img-src 'self' blob:; manifest-src 'self'; frame-src https://open.spotify.com; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 }  // namespace
 

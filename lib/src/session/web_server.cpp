@@ -12,12 +12,15 @@
 
 #include "bounded_http_server.hpp"
 #include "emomusic/core/error.hpp"
+#include "emomusic/core/paths.hpp"
 #include "emomusic/core/text.hpp"
 #include "emomusic/music/mood_history.hpp"
 #include "emomusic/music/track.hpp"
+#include "emomusic/session/access_secret.hpp"
 #include "emomusic/session/face_analysis.hpp"
 #include "emomusic/session/mood_record.hpp"
 #include "emomusic/session/recommender.hpp"
+#include "emomusic/session/tls_certificate.hpp"
 #include "emomusic/session/web_config.hpp"
 #include "emomusic/session/web_limits.hpp"
 #include "emomusic_web_page.hpp"
@@ -66,6 +69,17 @@ int http_status(ErrorKind kind) {
   return 500;
 }
 
+// The session cookie lasts as long as browsers let one (400 days): a phone stays signed in until
+// the secret changes.
+constexpr int kSessionCookieSeconds = 400 * 24 * 60 * 60;
+
+// Beyond loopback, the certificate to serve: the user's, else the server's own.
+std::optional<ServerCertificate> certificate_for(const WebServerOptions& options) {
+  if (is_loopback_host(options.host)) return std::nullopt;
+  if (options.tls) return given_certificate(*options.tls);
+  return own_certificate(options.secrets_dir, options.host);
+}
+
 // Spotify's playlist names are short; a page never sends more, a script must not store a book.
 constexpr std::size_t kMaxPlaylistName = 200;
 
@@ -81,6 +95,10 @@ std::string page_with_token(const std::string& token) {
 
 }  // namespace
 
+std::filesystem::path default_secrets_dir() {
+  return user_config_dir() / "serve";
+}
+
 std::string random_token() {
   std::random_device device;
   std::string token;
@@ -91,11 +109,18 @@ std::string random_token() {
 struct WebServer::Impl {
   WebServerOptions options;
   std::string token = random_token();
+  // Beyond loopback (before the model, so that a bad certificate fails at once).
+  std::optional<ServerCertificate> certificate = certificate_for(options);
+  std::string secret =
+      certificate ? access_secret(options.secrets_dir, options.new_secret) : std::string();
+  std::optional<std::string> session_cookie =
+      certificate ? std::optional(session_cookie_value(secret)) : std::nullopt;
+  SecretAttempts attempts;
   FaceAnalyzer analyzer;
   Recommender recommender;
   MoodSessions sessions;
   std::string page = page_with_token(token);
-  RequestGuard guard{options.host, token};
+  RequestGuard guard{options.host, token, session_cookie};
   BoundedHttpServer server;
   int port = 0;
 
@@ -105,7 +130,9 @@ struct WebServer::Impl {
         recommender(options.recommender),
         sessions(options.max_sessions),
         server(options.threads, options.head_timeout_s, options.read_timeout_s,
-               options.write_timeout_s) {}
+               options.write_timeout_s) {
+    if (certificate) server.use_tls(server_context(certificate->files));
+  }
 
   ListenerHistory& history() { return recommender.history(); }
 
@@ -202,6 +229,30 @@ struct WebServer::Impl {
     reply(res, 200, to_json(saved));
   }
 
+  // The access secret for the session cookie; wrong ones counted per address (access_secret.hpp).
+  void post_session(const Request& req, Response& res, const ContentReader& read) {
+    const auto now = SecretAttempts::Clock::now();
+    if (const auto left = attempts.locked(req.remote_addr, now)) {
+      res.set_header("Retry-After", std::to_string(*left));
+      reply_error(res, 429,
+                  fmt::format("too many wrong access secrets from {}: try again in {} s",
+                              req.remote_addr, *left));
+      return;
+    }
+    const nlohmann::json body = object_body(read_body(req, res, read));
+    if (!same_secret(string_field(body, "secret"), secret)) {
+      const int failures = attempts.failed(req.remote_addr, now);
+      spdlog::warn("a wrong access secret from {} ({} in a row)", req.remote_addr, failures);
+      reply_error(res, 403, "that is not this server's access secret");
+      return;
+    }
+    attempts.succeeded(req.remote_addr);
+    res.set_header("Set-Cookie",
+                   fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Strict",
+                               kSessionCookie, *session_cookie, kSessionCookieSeconds));
+    reply(res, 200, {{"status", "ok"}});
+  }
+
   void routes() {
     const auto get = [this](void (Impl::*handle)(const Request&, Response&)) {
       return [this, handle](const Request& req, Response& res) { (this->*handle)(req, res); };
@@ -222,6 +273,7 @@ struct WebServer::Impl {
     server.Get("/api/history", get(&Impl::get_history));
     server.Delete("/api/history", get(&Impl::delete_history));
     server.Post("/api/spotify/playlist", read(&Impl::post_spotify_playlist));
+    if (session_cookie) server.Post("/api/session", read(&Impl::post_session));
   }
 
   void handlers() {
@@ -322,10 +374,28 @@ void WebServer::stop() {
 }
 
 std::string WebServer::url() const {
-  // Bound to every address, the server is still this machine's: the loopback URL always works,
-  // and a browser allows the camera there without HTTPS.
-  const std::string host = impl_->guard.every_address() ? "127.0.0.1" : impl_->options.host;
-  return fmt::format("http://{}:{}/", host, impl_->port);
+  const auto& d = *impl_;
+  std::string host = d.options.host;
+  if (d.certificate && is_every_address(host)) {
+    // What a phone on the network opens: the first address that is not this machine's loopback.
+    host = "127.0.0.1";
+    for (const std::string& address : machine_addresses()) {
+      if (address.rfind("127.", 0) != 0 && address != "::1") {
+        host = address;
+        break;
+      }
+    }
+  }
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}/", d.certificate ? "https" : "http", host, d.port);
+}
+
+std::string WebServer::access_url() const {
+  return impl_->certificate ? url() + "#k=" + impl_->secret : url();
+}
+
+const std::optional<ServerCertificate>& WebServer::certificate() const {
+  return impl_->certificate;
 }
 
 const std::string& WebServer::token() const {

@@ -22,6 +22,11 @@ void write_file_atomically(const std::filesystem::path& path,
 /// Convenience overload for content already in memory.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// For credentials (tokens, keys, secrets): writes `content` atomically into a file of mode 0600,
+/// private from its first byte (the temporary file is created 0600 and chmod-ed past the umask
+/// before anything is written). A folder it creates (prepare_output_folder()) is made 0700.
+void write_private_file_atomically(const std::filesystem::path& path, std::string_view content);
+
 /// Removes the temporary siblings of `path` (and their SQLite journals) left by writers that were
 /// killed before they could clean up: those whose process id, which is part of the name, no
 /// longer runs. Writers that are still running keep theirs. Returns how many files it removed.
