@@ -12,8 +12,8 @@
 namespace emomusic::app {
 
 /// Adds --mode, --target, --steps, -n/--limit, --catalog, --mapping, --genre, --artist, --year,
-/// --no-explicit, --language, --max-per-artist, --diversity, --popularity-weight, --variety, --seed,
-/// --no-feedback and --history-db to `cmd`.
+/// --no-explicit, --language, --max-per-artist, --diversity, --popularity-weight, --variety,
+/// --seed, --no-feedback and --history-db to `cmd`.
 void add_playlist_options(CLI::App& cmd, session::PlaylistRequest& request,
                           session::RecommenderOptions& service);
 

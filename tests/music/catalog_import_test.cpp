@@ -415,8 +415,7 @@ TEST_F(CatalogImport, AMoodHistoryIsNotUpgradedIntoACatalog) {
     import_csv_files(dir / "history.db", {dir / "a.csv"}, {});
     FAIL() << "a history was imported into";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("not an emomusic catalog"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("not an emomusic catalog"), std::string::npos) << e.what();
   }
   EXPECT_EQ(schema_version(dir / "history.db"), 1);
 }

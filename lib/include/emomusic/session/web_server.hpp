@@ -37,8 +37,9 @@
 /// equal to the token (32 hex characters from std::random_device, new each start), which only
 /// the page carries. The page and its files come with a Content-Security-Policy that runs only its
 /// own script and style sheet, lets it talk only to this server and frame only Spotify's player
-/// (https://open.spotify.com), and are never cached, sniffed or framed. A request with two Host, Origin, Content-Length, Transfer-Encoding, Content-Type or
-/// token headers, or with both Content-Length and Transfer-Encoding, gets 400.
+/// (https://open.spotify.com), and are never cached, sniffed or framed. A request with two Host,
+/// Origin, Content-Length, Transfer-Encoding, Content-Type or token headers, or with both
+/// Content-Length and Transfer-Encoding, gets 400.
 ///
 /// Beyond loopback (a host other than 127.0.0.1, ::1 and localhost: is_loopback_host()), the
 /// server speaks only TLS, with the user's certificate or its own self-signed one
