@@ -8,18 +8,8 @@
 set -u
 BIN=$1
 FAKE=$2
-WORK=$(mktemp -d)
 . "$(dirname "$0")/../support/fake_spotify.sh"
-cleanup() {
-  stop_fake_spotify
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-. "$(dirname "$0")/../support/checks.sh"
-
-start_fake_spotify "$FAKE" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/playlists.jsonl" ||
-  { echo "FAIL: the fake Spotify did not start" >&2; exit 1; }
+fake_spotify_test "$FAKE"
 
 # Last week's playlist, made by emomusic, with two tracks a happy playlist does not hold.
 printf 'spotify:track:%s\n' 0000000000000000000001 0000000000000000000002 >"$WORK/old"

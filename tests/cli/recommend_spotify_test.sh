@@ -7,18 +7,8 @@
 set -u
 BIN=$1
 FAKE=$2
-WORK=$(mktemp -d)
 . "$(dirname "$0")/../support/fake_spotify.sh"
-cleanup() {
-  stop_fake_spotify
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-export XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-. "$(dirname "$0")/../support/checks.sh"
-
-start_fake_spotify "$FAKE" "$XDG_DATA_HOME/emomusic/spotify_token.json" "$WORK/playlists.jsonl" ||
-  { echo "FAIL: the fake Spotify did not start" >&2; exit 1; }
+fake_spotify_test "$FAKE"
 
 "$BIN" recommend -e happy -n 5 --seed 1 -f uris --create-playlist "Happy hour" \
   >"$WORK/uris" 2>"$WORK/err" || fail "recommend --create-playlist exited $?: $(cat "$WORK/err")"

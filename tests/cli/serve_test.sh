@@ -15,16 +15,11 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/checks.sh"
+. "$(dirname "$0")/../support/serve.sh"
 # 77: skipped (CTest's SKIP_RETURN_CODE for cli.serve).
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
-"$BIN" serve --port 0 >"$WORK/stdout" 2>"$WORK/stderr" &
-SERVER=$!
-for _ in $(seq 1 200); do
-  [ -s "$WORK/stdout" ] && break
-  kill -0 "$SERVER" 2>/dev/null || break
-  sleep 0.1
-done
+start_serve "$WORK/stdout" "$WORK/stderr" --port 0
 URL=$(head -1 "$WORK/stdout")
 case "$URL" in
   http://127.0.0.1:*/) ;;
@@ -301,9 +296,7 @@ fi
 mkdir -p "$WORK/bin"
 printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/opened"\n' "$WORK" >"$WORK/bin/xdg-open"
 chmod +x "$WORK/bin/xdg-open"
-PATH="$WORK/bin:$PATH" "$BIN" serve --host 0.0.0.0 --port 0 --open >"$WORK/stdout2" 2>"$WORK/stderr2" &
-SERVER=$!
-for _ in $(seq 1 200); do [ -s "$WORK/stdout2" ] && break; sleep 0.1; done
+PATH="$WORK/bin:$PATH" start_serve "$WORK/stdout2" "$WORK/stderr2" --host 0.0.0.0 --port 0 --open
 grep -q "fingerprint" "$WORK/stderr2" || fail "--host 0.0.0.0 printed no fingerprint: $(cat "$WORK/stderr2")"
 OPEN_URL=$(head -1 "$WORK/stdout2")
 case "$OPEN_URL" in
@@ -353,9 +346,7 @@ fi
 # file is left. It cannot be combined with a history file.
 "$BIN" serve --no-history --history-db "$WORK/h.db" --port 0 >/dev/null 2>"$WORK/stderr3"
 [ $? -eq 2 ] || fail "--no-history with --history-db was not a usage error"
-XDG_DATA_HOME=$WORK/nohistory "$BIN" serve --no-history --port 0 >"$WORK/stdout3" 2>"$WORK/stderr3" &
-SERVER=$!
-for _ in $(seq 1 200); do [ -s "$WORK/stdout3" ] && break; sleep 0.1; done
+XDG_DATA_HOME=$WORK/nohistory start_serve "$WORK/stdout3" "$WORK/stderr3" --no-history --port 0
 URL=$(head -1 "$WORK/stdout3")
 expect_status 200 "health without history" GET /api/health
 grep -q '"history_kept":false' "$WORK/body" || fail "health does not say the history is not kept: $(cat "$WORK/body")"
@@ -373,9 +364,7 @@ left=$(find "$WORK/nohistory" -type f 2>/dev/null)
 
 # --host ::1 is loopback too: plain HTTP, no secret, and the Host a browser sends there, [::1]:PORT
 # (where this machine has IPv6 loopback).
-"$BIN" serve --host ::1 --port 0 --no-history >"$WORK/stdout6" 2>"$WORK/stderr6" &
-SERVER=$!
-for _ in $(seq 1 200); do [ -s "$WORK/stdout6" ] && break; kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
+start_serve "$WORK/stdout6" "$WORK/stderr6" --host ::1 --port 0 --no-history
 URL=$(head -1 "$WORK/stdout6")
 case "$URL" in
   http://\[::1\]:*/)

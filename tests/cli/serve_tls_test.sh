@@ -15,6 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 . "$(dirname "$0")/../support/checks.sh"
+. "$(dirname "$0")/../support/serve.sh"
 # 77: skipped (CTest's SKIP_RETURN_CODE).
 for tool in curl openssl; do
   command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
@@ -26,13 +27,7 @@ CERT=$SERVE_DIR/server-cert.pem
 # address with the secret) in $OPEN_URL, $URL without the secret, $SECRET, stderr in $WORK/NAME.err.
 start() {
   local name=$1; shift
-  "$BIN" serve --host 127.0.0.2 --port 0 --no-spotify "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  SERVER=$!
-  for _ in $(seq 1 200); do
-    [ -s "$WORK/$name.out" ] && break
-    kill -0 "$SERVER" 2>/dev/null || break
-    sleep 0.1
-  done
+  start_serve "$WORK/$name.out" "$WORK/$name.err" --host 127.0.0.2 --port 0 --no-spotify "$@"
   OPEN_URL=$(head -1 "$WORK/$name.out")
   URL=${OPEN_URL%#k=*}
   SECRET=${OPEN_URL#*#k=}

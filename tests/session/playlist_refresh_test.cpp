@@ -55,6 +55,14 @@ class PlaylistRefreshTest : public spotify::test::SpotifyTest {
     client = std::make_unique<spotify::SpotifyClient>(config(), credentials());
   }
 
+  // Spotify answers the requests matching `route` with 403 Forbidden.
+  void refuse(const std::string& route) {
+    Fault refused;
+    refused.status = 403;
+    refused.body = R"({"error":{"status":403,"message":"Forbidden"}})";
+    fake.inject(route, refused);
+  }
+
   // The requests that changed playlist `id`, as "POST" and "DELETE", in the order they came.
   std::vector<spotify::test::RecordedRequest> changes(const std::string& id) const {
     std::vector<spotify::test::RecordedRequest> out;
@@ -125,10 +133,7 @@ TEST_F(PlaylistRefreshTest, AddsBeforeItRemovesAgainstTheSnapshotItLeft) {
 TEST_F(PlaylistRefreshTest, AFailedRemovalLeavesTheOldAndTheNewTracksAndSaysSo) {
   const std::string id =
       fake.add_playlist("Sunday mood", kSavedPlaylistDescription, uris(ids(0, 6)));
-  Fault refused;
-  refused.status = 403;
-  refused.body = R"({"error":{"status":403,"message":"Forbidden"}})";
-  fake.inject("DELETE /v1/playlists/*", refused);
+  refuse("DELETE /v1/playlists/*");
   const std::string message =
       expect_throw<ServiceError>([&] { refresh_in_spotify(*client, "Sunday mood", ids(3, 9)); });
   EXPECT_NE(message.find("\"Sunday mood\""), std::string::npos) << message;
@@ -149,10 +154,7 @@ TEST_F(PlaylistRefreshTest, AFailedRemovalLeavesTheOldAndTheNewTracksAndSaysSo) 
 TEST_F(PlaylistRefreshTest, AFailedAdditionLeavesTheOldTracksAndRemovesNothing) {
   const std::string id =
       fake.add_playlist("Sunday mood", kSavedPlaylistDescription, uris(ids(0, 6)));
-  Fault refused;
-  refused.status = 403;
-  refused.body = R"({"error":{"status":403,"message":"Forbidden"}})";
-  fake.inject("POST /v1/playlists/*", refused);
+  refuse("POST /v1/playlists/*");
   const std::string message =
       expect_throw<ServiceError>([&] { refresh_in_spotify(*client, "Sunday mood", ids(3, 9)); });
   EXPECT_NE(message.find("keeps all its old tracks"), std::string::npos) << message;

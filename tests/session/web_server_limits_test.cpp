@@ -56,6 +56,25 @@ std::size_t resident_bytes() {
   return 0;
 }
 
+// Everything the server sends on `c` (a Client or TlsClient) until it closes, at most 1 MB, waiting
+// at most `wait_ms` for it: c.answered(ms) says whether something came, c.receive() reads it.
+template <typename Connection>
+std::string read_answer(Connection& c, int wait_ms) {
+  std::string out;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  char chunk[16384];
+  while (out.size() < (1u << 20)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          until - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0 || !c.answered(static_cast<int>(left))) break;
+    const long n = c.receive(chunk, sizeof(chunk));
+    if (n <= 0) break;
+    out.append(chunk, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
 // A client connection to `address` (127.0.0.1 unless said), blocking, with 10 s send and receive
 // timeouts.
 class Client {
@@ -95,22 +114,8 @@ class Client {
     return ::poll(&p, 1, wait_ms) > 0;
   }
 
-  // Everything the server sends until it closes, at most 1 MB, waiting at most `wait_ms` for it.
-  std::string answer(int wait_ms = 10000) {
-    std::string out;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    char chunk[16384];
-    while (out.size() < (1u << 20)) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            until - std::chrono::steady_clock::now())
-                            .count();
-      if (left <= 0 || !answered(static_cast<int>(left))) break;
-      const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
-      if (n <= 0) break;
-      out.append(chunk, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
+  std::string answer(int wait_ms = 10000) { return read_answer(*this, wait_ms); }
+  long receive(char* buffer, std::size_t size) { return ::recv(fd_, buffer, size, 0); }
 
  private:
   int fd_;
@@ -166,20 +171,9 @@ class TlsClient {
     }
   }
 
-  std::string answer(int wait_ms = 10000) {
-    std::string out;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    char chunk[16384];
-    while (out.size() < (1u << 20)) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            until - std::chrono::steady_clock::now())
-                            .count();
-      if (left <= 0 || !answered(static_cast<int>(left))) break;
-      const int n = SSL_read(ssl_.get(), chunk, sizeof(chunk));
-      if (n <= 0) break;
-      out.append(chunk, static_cast<std::size_t>(n));
-    }
-    return out;
+  std::string answer(int wait_ms = 10000) { return read_answer(*this, wait_ms); }
+  long receive(char* buffer, std::size_t size) {
+    return SSL_read(ssl_.get(), buffer, static_cast<int>(size));
   }
 
  private:
