@@ -105,7 +105,7 @@ void setup_serve(CLI::App& app, Command& command) {
       "  emomusic serve                        # http://127.0.0.1:8080/ ; Ctrl-C stops it\n"
       "  emomusic serve --port 0 --open        # a free port (printed), opened in the browser\n"
       "  emomusic serve --catalog my.db --no-history --no-spotify\n"
-      "  emomusic serve --host 0.0.0.0             # for a phone: https://LAN-ADDRESS:8080/#k=…\n"
+      "  emomusic serve --host 0.0.0.0         # for a phone: https://LAN-ADDRESS:8080/#k=…\n"
       "  curl -s http://127.0.0.1:8080/api/health");
   sub->callback([options, &command] { command = [options] { return run_serve(*options); }; });
 }
