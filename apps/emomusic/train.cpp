@@ -127,6 +127,11 @@ void setup_train(CLI::App& app, Command& command) {
   cmd->add_option("--label-smoothing", t.label_smoothing, "Label smoothing, in [0, 1)")
       ->capture_default_str()
       ->check(in_range(train::kLabelSmoothingRange));
+  cmd->add_option("--mixup", t.mixup_alpha,
+                  "Mixup: blend each face and its label with another's, by a share drawn from "
+                  "Beta(A, A) (0: off; 0.2 is usual)")
+      ->capture_default_str()
+      ->check(in_range(train::kMixupAlphaRange));
   add_named_option(
       *cmd, "--class-weights", t.class_weights, train::class_weight_names(),
       "Loss weights against class imbalance: " + join_names(train::class_weight_names()));
@@ -143,6 +148,10 @@ void setup_train(CLI::App& app, Command& command) {
                   "Augmentation: rotation, degrees")
       ->capture_default_str()
       ->check(in_range(train::kRotationRange));
+  cmd->add_option("--max-shear", t.augmentation.max_shear,
+                  "Augmentation: horizontal shear factor (0.2 slants by up to 11 degrees)")
+      ->capture_default_str()
+      ->check(in_range(train::kShearRange));
   cmd->add_option("--min-scale", t.augmentation.min_scale, "Augmentation: smallest zoom")
       ->capture_default_str()
       ->check(in_range(train::kScaleRange));

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <set>
+
+#include "emomusic/core/error.hpp"
+
 namespace emomusic::train {
 namespace {
 
@@ -157,6 +162,68 @@ TEST(Augment, ShiftMovesContent) {
     moved += std::abs(cx - 23.5) > 0.5;
   }
   EXPECT_GE(moved, 6);
+}
+
+
+TEST(Augment, ShearSlantsVerticalsAboutTheMiddleRow) {
+  torch::manual_seed(5);
+  auto o = nothing();
+  o.max_shear = 0.3;
+  auto x = torch::zeros({16, 1, 48, 48});
+  x.narrow(3, 22, 4).fill_(1.0);  // a vertical bar
+  const auto y = augment_batch(x, o);
+  const auto coords = torch::arange(48, torch::kFloat32);
+  const auto centre = [&](const torch::Tensor& row) {
+    return (row * coords).sum().item<double>() / row.sum().item<double>();
+  };
+  int slanted = 0;
+  for (int64_t i = 0; i < 16; ++i) {
+    // The shear is about the centre: the rows next to it stay where they were, while the top and
+    // bottom rows move in opposite directions, by up to 0.3 × 24 = 7 pixels.
+    EXPECT_NEAR(centre(y[i][0][24]), 23.5, 0.6) << i;
+    const double top = centre(y[i][0][2]) - 23.5, bottom = centre(y[i][0][45]) - 23.5;
+    EXPECT_LE(std::abs(top), 7.5) << i;
+    EXPECT_NEAR(top, -bottom, 0.6) << i;
+    slanted += std::abs(top) > 1;
+  }
+  EXPECT_GE(slanted, 10);
+}
+
+TEST(Mixup, BlendsEachImageWithItsPartnerByTheWeight) {
+  torch::manual_seed(6);
+  const auto x = torch::randn({12, 1, 8, 8});
+  std::set<double> weights;
+  for (int draw = 0; draw < 20; ++draw) {
+    const auto m = mixup(x, 0.4);
+    ASSERT_GE(m.weight, 0.5);
+    ASSERT_LE(m.weight, 1.0);
+    weights.insert(m.weight);
+    // The partners are a permutation of the batch.
+    EXPECT_TRUE(torch::equal(std::get<0>(m.partner.sort()), torch::arange(12, torch::kInt64)));
+    EXPECT_TRUE(torch::allclose(
+        m.images, x * m.weight + x.index_select(0, m.partner) * (1 - m.weight), 1e-5, 1e-6));
+  }
+  EXPECT_GT(weights.size(), 15u) << "one weight per batch, drawn anew each time";
+}
+
+TEST(Mixup, OffLeavesTheBatchAsItIs) {
+  const auto x = torch::randn({5, 1, 8, 8});
+  const auto m = mixup(x, 0);
+  EXPECT_EQ(m.weight, 1.0);
+  EXPECT_TRUE(torch::equal(m.images, x));
+  EXPECT_TRUE(torch::equal(m.partner, torch::arange(5, torch::kInt64)));
+  EXPECT_THROW(mixup(x, -0.1), UsageError);
+  EXPECT_THROW(mixup(x, std::nan("")), UsageError);
+}
+
+TEST(Mixup, SmallAlphaKeepsMostImagesNearlyWhole) {
+  // Beta(0.2, 0.2) puts most of its mass near 0 and 1: folded, most weights are above 0.9.
+  torch::manual_seed(7);
+  const auto x = torch::randn({4, 1, 2, 2});
+  int nearly_whole = 0;
+  for (int draw = 0; draw < 200; ++draw) nearly_whole += mixup(x, 0.2).weight > 0.9;
+  EXPECT_GT(nearly_whole, 100);
+  EXPECT_LT(nearly_whole, 190);
 }
 
 }  // namespace emomusic::train

@@ -78,6 +78,17 @@ TEST_F(TrainEndToEnd, LossFallsAndTheSavedModelBeatsChance) {
   }
 }
 
+TEST_F(TrainEndToEnd, MixupAndShearStillLearnTheFaces) {
+  // The loss against blended labels cannot reach the plain one's, but the network must still
+  // learn the classes: validation is on unmixed faces.
+  options_.epochs = 6;
+  options_.mixup_alpha = 0.4;
+  options_.augmentation.max_shear = 0.2;
+  const auto result = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  EXPECT_LT(result.history.back().train_loss, 0.9 * result.history.front().train_loss);
+  EXPECT_GT(result.best_val_accuracy, 0.5) << "chance is 1/7";
+}
+
 TEST_F(TrainEndToEnd, ResumeContinuesFromTheCheckpoint) {
   options_.epochs = 2;
   train_model(options_, all_.split("Training"), all_.split("PublicTest"));
@@ -289,6 +300,12 @@ TEST_F(TrainEndToEnd, RejectsBadOptionsBeforeTraining) {
   EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
   options_.epochs = 1;
   options_.label_smoothing = 1.0;  // nothing left of the labels
+  EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
+  options_.label_smoothing = 0.1;
+  options_.mixup_alpha = -0.2;
+  EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
+  options_.mixup_alpha = 0;
+  options_.augmentation.max_shear = 1.5;
   EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
   EXPECT_FALSE(fs::exists(options_.out));
 }

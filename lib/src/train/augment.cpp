@@ -1,6 +1,11 @@
 #include "emomusic/train/augment.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
+
+#include "emomusic/core/error.hpp"
 
 namespace emomusic::train {
 
@@ -71,10 +76,14 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
   if (o.flip) mirror = torch::where(torch::rand({n}, opts) < 0.5, -mirror, mirror);
   const auto tx = uniform(-2 * o.max_shift, 2 * o.max_shift);
   const auto ty = uniform(-2 * o.max_shift, 2 * o.max_shift);
+  const auto shear = uniform(-o.max_shear, o.max_shear);
   const auto cos = torch::cos(angle) * scale;
   const auto sin = torch::sin(angle) * scale;
-  const auto theta = torch::stack(
-      {torch::stack({cos * mirror, -sin, tx}, 1), torch::stack({sin * mirror, cos, ty}, 1)}, 1);
+  // Rotation and zoom times the shear [[1, shear], [0, 1]] (the mirror is the first column's
+  // sign): the rows of the 2×3 matrix that maps output to input coordinates.
+  const auto theta = torch::stack({torch::stack({cos * mirror, cos * mirror * shear - sin, tx}, 1),
+                                   torch::stack({sin * mirror, sin * mirror * shear + cos, ty}, 1)},
+                                  1);
   const auto grid = torch::nn::functional::affine_grid(theta, x.sizes(), /*align_corners=*/false);
   // Reflection keeps face-like texture at the borders instead of flat bands.
   auto out = torch::nn::functional::grid_sample(x, grid,
@@ -103,6 +112,21 @@ torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& o) {
     out.masked_fill_(mask, 0.0);
   }
   return out;
+}
+
+MixedBatch mixup(const torch::Tensor& x, double alpha) {
+  torch::NoGradGuard no_grad;
+  const auto n = x.size(0);
+  const auto index = torch::TensorOptions().dtype(torch::kInt64).device(x.device());
+  if (!(alpha >= 0)) throw UsageError(fmt::format("mixup's alpha {} is not 0 or more", alpha));
+  if (alpha == 0) return {x, torch::arange(n, index), 1.0};
+  // Beta(α, α) as G1 / (G1 + G2) with Gi ~ Gamma(α), from LibTorch's generator so that the
+  // run's seed fixes it.
+  const auto g = at::_standard_gamma(torch::full({2}, alpha, torch::kFloat64));
+  const double drawn = (g[0] / (g[0] + g[1])).item<double>();
+  const double weight = std::max(drawn, 1 - drawn);
+  const auto partner = torch::randperm(n, index);
+  return {x * weight + x.index_select(0, partner) * (1 - weight), partner, weight};
 }
 
 }  // namespace emomusic::train

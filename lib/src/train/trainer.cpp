@@ -42,6 +42,7 @@ void check_options(const TrainOptions& o) {
   check_range(o.weight_decay, kWeightDecayRange, "the weight decay");
   check_range(o.momentum, kMomentumRange, "the momentum");
   check_range(o.label_smoothing, kLabelSmoothingRange, "label smoothing");
+  check_range(o.mixup_alpha, kMixupAlphaRange, "mixup's alpha");
   check_range(o.patience, kPatienceRange, "the patience");
   check_range(o.threads, kThreadsRange, "the thread count");
   check_range(o.schedule.base_lr, kLearningRateRange, "the learning rate");
@@ -55,6 +56,7 @@ void check_options(const TrainOptions& o) {
                                  a.min_scale, a.max_scale));
   }
   check_range(a.max_rotation_deg, kRotationRange, "the augmentation's rotation");
+  check_range(a.max_shear, kShearRange, "the augmentation's shear");
   check_range(a.erase_probability, kProbabilityRange, "the erasing probability");
   check_range(a.brightness, kBrightnessRange, "the brightness augmentation");
   check_range(a.contrast, kContrastRange, "the contrast augmentation");

@@ -174,12 +174,13 @@ json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& 
       {"precision", name_of(precision_names(), o.precision)},
       {"label_smoothing", o.label_smoothing},
       {"class_weights", name_of(class_weight_names(), o.class_weights)},
+      {"mixup_alpha", o.mixup_alpha},
       {"patience", o.patience},
       {"augment", o.augment},
       {"augmentation",
-       {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.flip, a.erase_probability,
-        a.erase_min_area, a.erase_max_area, a.brightness, a.contrast, a.gamma, a.blur_probability,
-        a.noise}},
+       {a.max_shift, a.min_scale, a.max_scale, a.max_rotation_deg, a.max_shear, a.flip,
+        a.erase_probability, a.erase_min_area, a.erase_max_area, a.brightness, a.contrast, a.gamma,
+        a.blur_probability, a.noise}},
       {"seed", o.seed}};
 }
 
@@ -315,17 +316,24 @@ std::pair<torch::Tensor, torch::Tensor> train_step(TrainingRun& run, torch::Tens
   if (o.augment) faces = camera_effects(faces, o.augmentation);
   auto x = nn::normalize_faces(faces, run.spec.input, run.device);
   if (o.augment) x = augment_batch(x, o.augmentation);
+  const MixedBatch mixed = mixup(x, o.mixup_alpha);
   torch::Tensor logits;
   {
     const AutocastScope autocast(run.device.type(), o.precision);
-    logits = run.net->forward(x);
+    logits = run.net->forward(mixed.images);
   }
   // In float32 whatever the forward pass's precision: the loss is a sum of small terms.
-  const auto loss =
-      torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), y,
-                                           torch::nn::functional::CrossEntropyFuncOptions()
-                                               .weight(run.loss_weights)
-                                               .label_smoothing(o.label_smoothing));
+  const auto cross_entropy = [&](const torch::Tensor& labels) {
+    return torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), labels,
+                                                torch::nn::functional::CrossEntropyFuncOptions()
+                                                    .weight(run.loss_weights)
+                                                    .label_smoothing(o.label_smoothing));
+  };
+  auto loss = cross_entropy(y);
+  if (mixed.weight < 1) {
+    loss =
+        mixed.weight * loss + (1 - mixed.weight) * cross_entropy(y.index_select(0, mixed.partner));
+  }
   run.optimizer->zero_grad();
   loss.backward();
   if (run.parallel.sync_gradients(run.net, o.cancel.cancelled())) throw interrupted_in(run, epoch);

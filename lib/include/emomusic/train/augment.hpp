@@ -5,8 +5,9 @@
 ///   rarely show (exposure, contrast, gamma, focus blur, sensor noise), so that it happens before
 ///   the model's own contrast normalisation, as it does in a real frame;
 /// - augment_batch() on the normalised faces: one random affine warp per image (shift, scale,
-///   rotation, mirror; covers random crops and random-resized crops, i.e. the framing of a face
-///   detector's box) done in a single grid_sample, then random erasing.
+///   rotation, shear, mirror; covers random crops and random-resized crops, i.e. the framing of a
+///   face detector's box) done in a single grid_sample, then random erasing;
+/// - mixup() on the augmented batch: each face blended with another, and so are their labels.
 /// Every step works on any device, a whole batch at once.
 
 #include <torch/torch.h>
@@ -18,6 +19,9 @@ struct AugmentOptions {
   double min_scale = 0.8;  ///< zoom range (random-resized crop without aspect change)
   double max_scale = 1.2;
   double max_rotation_deg = 10;
+  /// Horizontal shear factor, drawn per face in [-s, s] (0.2 slants verticals by up to 11°): a
+  /// head turned or tilted a little, as in photographs that were not taken straight on.
+  double max_shear = 0;
   bool flip = true;  ///< mirror half of the images
   double erase_probability = 0.5;
   double erase_min_area = 0.02;  ///< of the image
@@ -39,5 +43,19 @@ torch::Tensor camera_effects(const torch::Tensor& faces_u8, const AugmentOptions
 /// x: float [N,1,S,S] (normalised) → augmented copy, same shape and device. Labels are unchanged
 /// by construction: every transform keeps the expression.
 torch::Tensor augment_batch(const torch::Tensor& x, const AugmentOptions& options);
+
+/// A batch after mixup (Zhang et al. 2018, "mixup: Beyond Empirical Risk Minimization"): every
+/// image is `weight` of itself and 1 − `weight` of its partner, and its loss is weighted the
+/// same way between the two labels.
+struct MixedBatch {
+  torch::Tensor images;
+  torch::Tensor partner;  ///< int64 [N]: the index of the image each one was blended with
+  double weight = 1;      ///< in [0.5, 1], so that an image's own label is its larger share
+};
+
+/// x: float [N,…] → x mixed with a random permutation of itself, with one weight λ for the batch
+/// drawn from Beta(alpha, alpha) (folded to max(λ, 1 − λ)). alpha 0 leaves the batch as it is
+/// (each image its own partner, weight 1). Throws UsageError for a negative alpha.
+MixedBatch mixup(const torch::Tensor& x, double alpha);
 
 }  // namespace emomusic::train

@@ -20,8 +20,8 @@ namespace emomusic::train {
 /// Where this process stands in a data-parallel job.
 struct LaunchEnv {
   int rank = 0;
-  int world_size = 1;  ///< 1: a single process, which connects to nothing
-  int local_rank = 0;  ///< the rank among the processes of this machine (picks cuda:N)
+  int world_size = 1;       ///< 1: a single process, which connects to nothing
+  int local_rank = 0;       ///< the rank among the processes of this machine (picks cuda:N)
   std::string master_addr;  ///< where rank 0 hosts the rendezvous store (a TCPStore)
   int master_port = 0;
   /// Instead of a TCPStore, meet through this file on a file system every rank sees (PyTorch's
@@ -96,8 +96,8 @@ void broadcast_module(Communicator& group, torch::nn::Module& module);
 /// Averages the gradients of `parameters` over the ranks, flattening them into buckets of at
 /// most `bucket_bytes` (one all-reduce per bucket rather than per tensor). `stop` travels in the
 /// first bucket: returns whether any rank asked to stop, so that all stop at the same step.
-bool average_gradients(Communicator& group, const std::vector<torch::Tensor>& parameters,
-                       bool stop, std::size_t bucket_bytes = std::size_t{25} << 20);
+bool average_gradients(Communicator& group, const std::vector<torch::Tensor>& parameters, bool stop,
+                       std::size_t bucket_bytes = std::size_t{25} << 20);
 
 /// Averages the floating-point buffers of `module` (batch-norm running statistics) over the ranks.
 void average_buffers(Communicator& group, torch::nn::Module& module);

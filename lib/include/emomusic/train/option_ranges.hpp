@@ -27,6 +27,8 @@ inline constexpr ValueRange<int> kLrReferenceBatchRange{0, 4096};  ///< 0: the r
 inline constexpr ValueRange<double> kWeightDecayRange{0.0, 1.0};
 inline constexpr ValueRange<double> kMomentumRange{0.0, 0.999};
 inline constexpr ValueRange<double> kLabelSmoothingRange{0.0, 0.99};
+/// Beta(α, α) with a large α always draws λ near 0.5; 10 is already there.
+inline constexpr ValueRange<double> kMixupAlphaRange{0.0, 10.0};
 inline constexpr ValueRange<int> kPatienceRange{0, 10000};
 /// LibTorch's CPU threads (0: its default, one per core). More threads than cores only slow it
 /// down, and each holds memory: 256 is far above any machine this runs on.
@@ -47,6 +49,8 @@ inline constexpr ValueRange<double> kWarmupEpochsRange{0.0, 1000.0};
 inline constexpr ValueRange<double> kMaxShiftRange{0.0, 0.5};
 inline constexpr ValueRange<double> kScaleRange{0.1, 4.0};
 inline constexpr ValueRange<double> kRotationRange{0.0, 180.0};
+/// A shear factor of 1 slants verticals by 45°.
+inline constexpr ValueRange<double> kShearRange{0.0, 1.0};
 inline constexpr ValueRange<double> kProbabilityRange{0.0, 1.0};  ///< erasing, blur
 inline constexpr ValueRange<double> kBrightnessRange{0.0, 1.0};
 inline constexpr ValueRange<double> kContrastRange{0.0, 10.0};  ///< contrast and gamma

@@ -68,6 +68,9 @@ struct TrainOptions {
   Precision precision = Precision::kFp32;
   double label_smoothing = 0.1;
   ClassWeights class_weights = ClassWeights::kSqrt;
+  /// mixup's Beta(α, α) parameter (augment.hpp, mixup()); 0: off. Applied with or without
+  /// `augment`, after it.
+  double mixup_alpha = 0;
   /// Early stopping: stop after this many epochs without a better validation accuracy (0: off).
   int patience = 0;
   bool augment = true;
