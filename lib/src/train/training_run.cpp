@@ -323,8 +323,9 @@ std::pair<torch::Tensor, torch::Tensor> train_step(TrainingRun& run, torch::Tens
     logits = run.net->forward(mixed.images);
   }
   // In float32 whatever the forward pass's precision: the loss is a sum of small terms.
+  const auto logits32 = logits.to(torch::kFloat32);
   const auto cross_entropy = [&](const torch::Tensor& labels) {
-    return torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), labels,
+    return torch::nn::functional::cross_entropy(logits32, labels,
                                                 torch::nn::functional::CrossEntropyFuncOptions()
                                                     .weight(run.loss_weights)
                                                     .label_smoothing(o.label_smoothing));
