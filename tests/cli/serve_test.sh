@@ -272,6 +272,17 @@ code=$?
 grep -q "cannot listen on" "$WORK/stderr-second" || fail "second serve: $(cat "$WORK/stderr-second")"
 expect_status 200 "health beside the refused second server" GET /api/health
 
+# A --host that is not an address of this machine fails as an address that cannot be bound (exit
+# 8), before a certificate or access secret is made for it (192.0.2.1 is TEST-NET-1, documentation
+# only).
+"$BIN" serve --host 192.0.2.1 --port 0 >/dev/null 2>"$WORK/stderr-nohost"
+code=$?
+[ "$code" -eq 8 ] || fail "serve --host 192.0.2.1 exited $code, not 8: $(cat "$WORK/stderr-nohost")"
+grep -q "cannot listen on 192.0.2.1" "$WORK/stderr-nohost" \
+  || fail "serve --host 192.0.2.1: $(cat "$WORK/stderr-nohost")"
+[ -z "$(ls -A "$XDG_CONFIG_HOME/emomusic/serve" 2>/dev/null)" ] \
+  || fail "serve --host 192.0.2.1 left files behind: $(ls "$XDG_CONFIG_HOME/emomusic/serve")"
+
 # A history file that is not a history is refused at start (exit 3), as `history` does.
 if command -v python3 >/dev/null; then
   python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table people(name)"); c.commit()' "$WORK/other.db"

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netdb.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -73,9 +76,34 @@ int http_status(ErrorKind kind) {
 // the secret changes.
 constexpr int kSessionCookieSeconds = 400 * 24 * 60 * 60;
 
+// Throws UnavailableError, as bind() would, unless `host` is an address of this machine. Checked
+// before a certificate and access secret are made for it: a mistyped --host must leave nothing
+// behind in the secrets folder.
+void check_bindable(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_flags = AI_PASSIVE;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  bool bindable = false;
+  if (::getaddrinfo(host.c_str(), "0", &hints, &found) == 0) {
+    for (const addrinfo* a = found; a != nullptr && !bindable; a = a->ai_next) {
+      const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+      if (fd < 0) continue;
+      bindable = ::bind(fd, a->ai_addr, a->ai_addrlen) == 0;
+      ::close(fd);
+    }
+    ::freeaddrinfo(found);
+  }
+  if (!bindable) {
+    throw UnavailableError(
+        fmt::format("cannot listen on {} (not an address of this machine)", excerpt(host, 200)));
+  }
+}
+
 // Beyond loopback, the certificate to serve: the user's, else the server's own.
 std::optional<ServerCertificate> certificate_for(const WebServerOptions& options) {
   if (is_loopback_host(options.host)) return std::nullopt;
+  check_bindable(options.host);
   if (options.tls) return given_certificate(*options.tls);
   return own_certificate(options.secrets_dir, options.host);
 }
