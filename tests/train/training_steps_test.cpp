@@ -8,10 +8,9 @@
 
 #include "emomusic/core/cancel.hpp"
 #include "emomusic/core/error.hpp"
-#include "emomusic/data/loader.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
-#include "fer_fixture.hpp"
+#include "synthetic_faces.hpp"
 #include "test_support.hpp"
 #include "training_run.hpp"
 
@@ -22,12 +21,7 @@ namespace fs = std::filesystem;
 class TrainingSteps : public ::testing::Test {
  protected:
   void SetUp() override {
-    test::write_file(dir_ / "fer.csv",
-                     test::fer_csv(test::synthetic_rows(12, {"Training", "PublicTest"})));
-    data::LoadOptions lo;
-    lo.use_cache = false;
-    lo.show_progress = false;
-    const auto all = data::load_dataset(dir_ / "fer.csv", lo);
+    const auto all = test::synthetic_faces(dir_.path());
     train_ = all.split("Training");
     val_ = all.split("PublicTest");
     options_.arch.channels = {8, 16};
