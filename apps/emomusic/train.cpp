@@ -132,6 +132,17 @@ void setup_train(CLI::App& app, Command& command) {
                   "Beta(A, A) (0: off; 0.2 is usual)")
       ->capture_default_str()
       ->check(in_range(train::kMixupAlphaRange));
+  cmd->add_option("--teacher", t.teachers,
+                  "Distillation: also learn this model's predictions on the same augmented faces "
+                  "(repeat for several: their mean is learnt)");
+  cmd->add_option("--distill-weight", t.distill_weight,
+                  "The teachers' share of the loss (the labels have the rest)")
+      ->capture_default_str()
+      ->check(in_range(train::kDistillWeightRange));
+  cmd->add_option("--distill-temperature", t.distill_temperature,
+                  "Softmax temperature of the teachers' and the network's predictions")
+      ->capture_default_str()
+      ->check(in_range(train::kDistillTemperatureRange));
   add_named_option(
       *cmd, "--class-weights", t.class_weights, train::class_weight_names(),
       "Loss weights against class imbalance: " + join_names(train::class_weight_names()));

@@ -13,7 +13,7 @@
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/train/evaluate.hpp"
 #include "emomusic/train/trainer.hpp"
-#include "fer_fixture.hpp"
+#include "synthetic_faces.hpp"
 #include "test_support.hpp"
 
 namespace emomusic::train {
@@ -22,12 +22,7 @@ namespace fs = std::filesystem;
 class TrainEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    test::write_file(dir_ / "fer.csv",
-                     test::fer_csv(test::synthetic_rows(12, {"Training", "PublicTest"})));
-    data::LoadOptions lo;
-    lo.use_cache = false;
-    lo.show_progress = false;
-    all_ = data::load_dataset(dir_ / "fer.csv", lo);
+    all_ = test::synthetic_faces(dir_.path());
     options_.arch.channels = {8, 16};
     options_.arch.hidden = 32;
     options_.arch.dropout = 0.1;
@@ -87,6 +82,41 @@ TEST_F(TrainEndToEnd, MixupAndShearStillLearnTheFaces) {
   const auto result = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
   EXPECT_LT(result.history.back().train_loss, 0.9 * result.history.front().train_loss);
   EXPECT_GT(result.best_val_accuracy, 0.5) << "chance is 1/7";
+}
+
+TEST_F(TrainEndToEnd, DistillationTeachesWhatTheLabelsDoNot) {
+  // A teacher learns the true emotions; the students are given labels shifted by one emotion, so
+  // every face is mislabelled. With all of the loss the teacher's, a student learns the true
+  // emotions; from the labels alone, it learns the wrong ones.
+  options_.epochs = 5;
+  const auto teacher = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  ASSERT_GT(teacher.best_val_accuracy, 0.5);
+  auto mislabelled = all_.split("Training");
+  mislabelled.labels = (mislabelled.labels + 1).remainder(kEmotionCount);
+
+  TrainOptions student = options_;
+  student.out = dir_ / "student.safetensors";
+  student.teachers = {options_.out};
+  student.distill_weight = 1.0;
+  student.mixup_alpha = 0.4;  // the teacher sees the blended faces too
+  const auto taught = train_model(student, mislabelled, all_.split("PublicTest"));
+  EXPECT_GT(taught.best_val_accuracy, 0.5) << "chance is 1/7";
+  const auto model = nn::load_model(student.out);
+  EXPECT_EQ(model.training.at("teachers"), nlohmann::json::array({"model.safetensors"}));
+  EXPECT_EQ(model.training.at("distill_weight"), 1.0);
+
+  TrainOptions alone = options_;
+  alone.out = dir_ / "alone.safetensors";
+  const auto misled = train_model(alone, mislabelled, all_.split("PublicTest"));
+  EXPECT_LT(misled.best_val_accuracy, 0.3);
+
+  // A teacher is an input: no run may write its model over it.
+  const auto teacher_bytes = test::read_file(options_.out);
+  TrainOptions over = student;
+  over.out = options_.out;
+  over.overwrite = true;
+  EXPECT_THROW(train_model(over, mislabelled, all_.split("PublicTest")), InputError);
+  EXPECT_EQ(test::read_file(options_.out), teacher_bytes);
 }
 
 TEST_F(TrainEndToEnd, ResumeContinuesFromTheCheckpoint) {
@@ -306,6 +336,12 @@ TEST_F(TrainEndToEnd, RejectsBadOptionsBeforeTraining) {
   EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
   options_.mixup_alpha = 0;
   options_.augmentation.max_shear = 1.5;
+  EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
+  options_.augmentation.max_shear = 0;
+  options_.distill_weight = 1.5;
+  EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
+  options_.distill_weight = 0.5;
+  options_.distill_temperature = 0;
   EXPECT_THROW(train_model(options_, all_.split("Training"), all_.split("PublicTest")), UsageError);
   EXPECT_FALSE(fs::exists(options_.out));
 }

@@ -43,6 +43,8 @@ void check_options(const TrainOptions& o) {
   check_range(o.momentum, kMomentumRange, "the momentum");
   check_range(o.label_smoothing, kLabelSmoothingRange, "label smoothing");
   check_range(o.mixup_alpha, kMixupAlphaRange, "mixup's alpha");
+  check_range(o.distill_weight, kDistillWeightRange, "the distillation weight");
+  check_range(o.distill_temperature, kDistillTemperatureRange, "the distillation temperature");
   check_range(o.patience, kPatienceRange, "the patience");
   check_range(o.threads, kThreadsRange, "the thread count");
   check_range(o.schedule.base_lr, kLearningRateRange, "the learning rate");
@@ -71,6 +73,7 @@ void check_outputs(const TrainOptions& o) {
   // First, so that a run asked to replace its own data says so rather than "a model is there".
   std::vector<fs::path> inputs = o.inputs;
   inputs.push_back(o.init);
+  inputs.insert(inputs.end(), o.teachers.begin(), o.teachers.end());
   std::vector<fs::path> outputs{o.out, files.metrics_csv, files.loss_png, files.accuracy_png};
   // A resumed run reads its checkpoint and then replaces it, as it should.
   (o.resume ? inputs : outputs).push_back(files.checkpoint);

@@ -148,6 +148,12 @@ void check_same_data(const json& state, const json& now, const fs::path& checkpo
   }
 }
 
+json file_names(const std::vector<fs::path>& paths) {
+  json names = json::array();
+  for (const auto& p : paths) names.push_back(p.filename().string());
+  return names;
+}
+
 // What every rank of a data-parallel run must agree on; where is not part of it (each rank has its
 // own threads and device).
 json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& data,
@@ -175,6 +181,9 @@ json run_identity(const TrainOptions& o, const nn::ModelSpec& spec, const json& 
       {"label_smoothing", o.label_smoothing},
       {"class_weights", name_of(class_weight_names(), o.class_weights)},
       {"mixup_alpha", o.mixup_alpha},
+      {"teachers", file_names(o.teachers)},
+      {"distill_weight", o.distill_weight},
+      {"distill_temperature", o.distill_temperature},
       {"patience", o.patience},
       {"augment", o.augment},
       {"augmentation",
@@ -240,6 +249,7 @@ TrainingRun::TrainingRun(const TrainOptions& o, const data::FaceDataset& train_s
       optimizer(make_optimizer(o, net)),
       schedule(schedule_options, o.epochs),
       loss_weights(class_weights(train_set.class_counts(), o.class_weights).to(device)),
+      teachers(o.teachers, spec.input, device),
       files(artifacts_for(o)),
       data_identity(identity_of(train_set, val_set)) {}
 
@@ -334,6 +344,12 @@ std::pair<torch::Tensor, torch::Tensor> train_step(TrainingRun& run, torch::Tens
   if (mixed.weight < 1) {
     loss =
         mixed.weight * loss + (1 - mixed.weight) * cross_entropy(y.index_select(0, mixed.partner));
+  }
+  if (!run.teachers.empty()) {
+    const auto targets =
+        run.teachers.soft_targets(mixed.images, run.spec.input, o.distill_temperature, o.precision);
+    loss = (1 - o.distill_weight) * loss +
+           o.distill_weight * distillation_loss(logits32, targets, o.distill_temperature);
   }
   run.optimizer->zero_grad();
   loss.backward();
@@ -447,6 +463,11 @@ bool save_best(TrainingRun& run, LoopState& state, const EpochRecord& r) {
   const TrainOptions& o = run.options;
   json summary = o.provenance;
   if (!o.init.empty()) summary["initial_weights"] = o.init.filename().string();
+  if (!o.teachers.empty()) {
+    summary["teachers"] = file_names(o.teachers);
+    summary["distill_weight"] = o.distill_weight;
+    summary["distill_temperature"] = o.distill_temperature;
+  }
   summary["epochs_trained"] = r.epoch;
   summary["best_epoch"] = r.epoch;
   summary["val_accuracy"] = r.val_accuracy;

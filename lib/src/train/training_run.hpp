@@ -13,6 +13,7 @@
 
 #include "data_parallel.hpp"
 #include "device_scopes.hpp"
+#include "distillation.hpp"
 #include "emomusic/data/dataset.hpp"
 #include "emomusic/nn/model_spec.hpp"
 #include "emomusic/nn/network.hpp"
@@ -24,8 +25,8 @@ namespace emomusic::train {
 /// A run as its steps share it. Set up in this order: the options and data checked (first, so
 /// that nothing is touched for a run that cannot start), the process-wide thread count and seed,
 /// cuDNN's benchmark mode for the run's lifetime, the network (from `init` when given) on the
-/// device, its optimizer, schedule and loss weights. It keeps references to `options`, `train`
-/// and `val`, which must outlive it.
+/// device, its optimizer, schedule, loss weights and teachers. It keeps references to `options`,
+/// `train` and `val`, which must outlive it.
 struct TrainingRun {
   TrainingRun(const TrainOptions& options, const data::FaceDataset& train,
               const data::FaceDataset& val);
@@ -45,6 +46,7 @@ struct TrainingRun {
   std::unique_ptr<torch::optim::Optimizer> optimizer;
   LearningRate schedule;
   torch::Tensor loss_weights;  ///< per class (class_weights()), on the device
+  Teachers teachers;           ///< options.teachers, on the device
   TrainArtifacts files;
   /// What the run trains and validates on (sources, sizes, content fingerprints), kept in the
   /// checkpoint so that a resumed run given other data is refused.

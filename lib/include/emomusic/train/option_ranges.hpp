@@ -29,6 +29,9 @@ inline constexpr ValueRange<double> kMomentumRange{0.0, 0.999};
 inline constexpr ValueRange<double> kLabelSmoothingRange{0.0, 0.99};
 /// Beta(α, α) with a large α always draws λ near 0.5; 10 is already there.
 inline constexpr ValueRange<double> kMixupAlphaRange{0.0, 10.0};
+inline constexpr ValueRange<double> kDistillWeightRange{0.0, 1.0};
+/// Below 0.1 the softmax is an argmax; far above 20 every prediction is uniform.
+inline constexpr ValueRange<double> kDistillTemperatureRange{0.1, 20.0};
 inline constexpr ValueRange<int> kPatienceRange{0, 10000};
 /// LibTorch's CPU threads (0: its default, one per core). More threads than cores only slow it
 /// down, and each holds memory: 256 is far above any machine this runs on.

@@ -71,6 +71,15 @@ struct TrainOptions {
   /// mixup's Beta(α, α) parameter (augment.hpp, mixup()); 0: off. Applied with or without
   /// `augment`, after it.
   double mixup_alpha = 0;
+  /// Knowledge distillation: model files whose mean prediction the network learns besides the
+  /// labels, made on the same augmented and mixed faces in every step (empty: off). Each must
+  /// take faces of the data's size, prepared with `equalize`.
+  std::vector<std::filesystem::path> teachers;
+  /// The teachers' share of the loss, in [0, 1]; the labels' cross-entropy has the rest.
+  double distill_weight = 0.5;
+  /// The softmax temperature of the teachers' and the network's predictions in that share: above
+  /// 1 it brings out which wrong emotions the teachers find likely.
+  double distill_temperature = 2.0;
   /// Early stopping: stop after this many epochs without a better validation accuracy (0: off).
   int patience = 0;
   bool augment = true;
