@@ -28,7 +28,6 @@ Teachers::Teachers(const std::vector<std::filesystem::path>& paths, const nn::In
     const auto columns = nn::emotion_columns(model.spec.classes, path.string());
     std::vector<std::int64_t> order(columns.begin(), columns.end());
     auto index = torch::tensor(order, torch::kInt64).to(device);
-    for (auto& p : model.net->parameters()) p.set_requires_grad(false);
     members_.push_back({std::move(model), std::move(index)});
   }
 }
