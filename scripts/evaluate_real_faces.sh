@@ -11,11 +11,12 @@
 # halves are made in a temporary folder (a filtered labels file; links to the crops) that is
 # removed at the end: no data is copied.
 #
-#   scripts/evaluate_real_faces.sh [--json] [--only SET,SET…] [EVAL_OPTION…]
+#   scripts/evaluate_real_faces.sh [--json] [--only SET,SET…] [--margin M] [EVAL_OPTION…]
 # EVAL_OPTIONs go to every `emomusic eval` (e.g. --model A --model B --tta none --prior-power 0.5
-# --threads 1); --only names the sets to run (default: all five). Prints a table (accuracy,
-# macro-F1 and recall per class for each set) or, with --json, one JSON object whose members are
-# the sets' `eval --json` results with the ids of each half.
+# --threads 1); --margin only to the photographs' (the crop around each detected face; CK+ crops
+# and PublicTest are already cropped); --only names the sets to run (default: all five). Prints
+# a table (accuracy, macro-F1 and recall per class for each set) or, with --json, one JSON object
+# whose members are the sets' `eval --json` results with the ids of each half.
 # Environment: EMOMUSIC (the binary; default EMOMUSIC_BUILD_DIR/apps/emomusic/emomusic, with
 # EMOMUSIC_BUILD_DIR build), FACES (../shared/data/faces: holds taiwanese-dev/ and
 # ckplus48/, each with labels.csv), FER (../shared/data/fer2013/fer2013.csv.gz).
@@ -29,11 +30,13 @@ ALL_SETS=taiwanese-a,taiwanese-b,ckplus-a,ckplus-b,publictest
 json=0
 only=$ALL_SETS
 eval_args=()
+photo_args=()
 while [ $# -gt 0 ]; do
   case $1 in
     --json) json=1 ;;
     --only) only=${2:?--only needs a list of sets}; shift ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --margin) photo_args=(--margin "${2:?--margin needs a number}"); shift ;;
+    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) eval_args+=("$1") ;;
   esac
   shift
@@ -103,7 +106,7 @@ if needs ckplus; then
 fi
 for s in "${sets[@]}"; do
   case $s in
-    taiwanese-*) run_eval "$s" --photos "$WORK/$s.csv" ;;
+    taiwanese-*) run_eval "$s" --photos "$WORK/$s.csv" "${photo_args[@]}" ;;
     ckplus-*) run_eval "$s" --data "$(ckplus_folder "${s#ckplus-}")" --no-cache --split all ;;
     publictest) run_eval "$s" --data "$FER" --split PublicTest ;;
   esac
@@ -123,7 +126,8 @@ if as_json:
     print(json.dumps(results, indent=2))
     sys.exit(0)
 first = results[sets[0]]
-print(f"{first.get('model', '?')}, tta {first.get('tta', '?')}, prior power {first.get('prior_power', 0)}")
+margin = next((f", margin {r['margin']}" for r in results.values() if "margin" in r), "")
+print(f"{first.get('model', '?')}, tta {first.get('tta', '?')}, prior power {first.get('prior_power', 0)}{margin}")
 classes = first["classes"]
 print(f"{'set':<12} {'n':>5} {'accuracy':>9} {'macro-F1':>9}  " +
       " ".join(f"{c[:8]:>8}" for c in classes) + "   (recall per class)")

@@ -1,6 +1,7 @@
 #include "classifier_options.hpp"
 
 #include "emomusic/nn/class_prior.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 #include "option_range.hpp"
 
 namespace emomusic::app {
@@ -13,6 +14,15 @@ CLI::Option* add_prior_power_option(CLI::App& cmd, double& power) {
                   "docs/vision.md)")
       ->capture_default_str()
       ->check(in_range(nn::kPriorPowerRange));
+}
+
+CLI::Option* add_face_margin_option(CLI::App& cmd, double& margin) {
+  return cmd
+      .add_option("--margin", margin,
+                  "Border added around the detected face on each side, as a fraction of its "
+                  "size (negative: inside it)")
+      ->capture_default_str()
+      ->check(in_range(vision::kFaceMarginRange));
 }
 
 }  // namespace emomusic::app

@@ -75,11 +75,7 @@ void setup_detect(CLI::App& app, Command& command) {
                   "known faces in between (1: whole frame always)")
       ->capture_default_str()
       ->check(in_range(vision::kRescanEveryRange));
-  sub->add_option("--margin", o->margin,
-                  "Border added around the detected face on each side, as a fraction of its "
-                  "size (negative: inside it)")
-      ->capture_default_str()
-      ->check(in_range(vision::kFaceMarginRange));
+  add_face_margin_option(*sub, o->margin);
   auto& stream = o->stream;
   sub->add_option("--every", stream.every, "Analyse every Nth frame of a video or camera")
       ->capture_default_str()

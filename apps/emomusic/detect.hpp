@@ -10,8 +10,8 @@
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/tta.hpp"
 #include "emomusic/vision/detect_run.hpp"
-#include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/face_detector.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::app {
 

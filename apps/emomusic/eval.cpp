@@ -50,6 +50,7 @@ void setup_eval(CLI::App& app, Command& command) {
                       "labelled photographs: a CSV of path,label lines, paths relative to it")
           ->excludes(data);
   data->excludes(photos);
+  add_face_margin_option(*cmd, o->margin)->needs(photos);
 #endif
   cmd->add_option("--split", o->split,
                   "Split to measure: Training, PublicTest, PrivateTest, Test or all (default: "
@@ -96,14 +97,14 @@ int run_photo_eval(const EvalOptions& o) {
   const std::string name = nn::describe_models(co.models);
   const std::string tta = nn::to_string(o.tta);
   // The model first: a bad model path fails in a second, not after the photos are listed.
-  vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co));
+  vision::EmotionPipeline pipeline(vision::FaceDetector({}), vision::FaceClassifier(co), o.margin);
   const auto photos = take_shard(session::read_labelled_photos(o.photos), o.shard);
   std::vector<std::filesystem::path> inputs = co.models;
   inputs.push_back(o.photos);
   for (const auto& photo : photos) inputs.push_back(photo.path);
   check_output_files(inputs, {o.plot});
-  spdlog::info("evaluating {} on {} photos of {} (tta {}, prior power {})", name, photos.size(),
-               o.photos.string(), tta, o.prior_power);
+  spdlog::info("evaluating {} on {} photos of {} (tta {}, prior power {}, margin {})", name,
+               photos.size(), o.photos.string(), tta, o.prior_power, o.margin);
   const auto result = session::evaluate_photos(pipeline, photos, !o.json);
   for (const auto& failure : result.failures) spdlog::error("{}", failure);
   if (o.json) {
@@ -112,10 +113,11 @@ int run_photo_eval(const EvalOptions& o) {
     j["photos_file"] = o.photos.string();
     j["tta"] = tta;
     j["prior_power"] = o.prior_power;
+    j["margin"] = o.margin;
     std::cout << dump_json(j, 2) << std::endl;
   } else {
-    std::cout << fmt::format("{} on {} (whole pipeline, tta {}, prior power {})\n", name,
-                             o.photos.string(), tta, o.prior_power)
+    std::cout << fmt::format("{} on {} (whole pipeline, tta {}, prior power {}, margin {})\n", name,
+                             o.photos.string(), tta, o.prior_power, o.margin)
               << result.to_text();
   }
   if (!o.plot.empty()) {

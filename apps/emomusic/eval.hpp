@@ -6,6 +6,7 @@
 #include "emomusic/core/shard.hpp"
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/tta.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::app {
 
@@ -15,7 +16,8 @@ struct EvalOptions {
   /// Instead of a dataset of crops: a labels file of photographs (path,label), run through the
   /// whole pipeline (face detection, crop, classification).
   std::filesystem::path photos;
-  std::string split;                ///< empty: PrivateTest, else PublicTest, else Test
+  double margin = vision::kDefaultFaceMargin;  ///< photos: the crop around each detected face
+  std::string split;                           ///< empty: PrivateTest, else PublicTest, else Test
   nn::Tta tta = nn::Tta::kTenCrop;  ///< the most accurate for the shipped model (see its card)
   double prior_power = nn::kDefaultPriorPower;  ///< logit adjustment τ (nn/class_prior.hpp)
   bool json = false;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/evaluate_real_faces.sh on a miniature of ../shared's layout: the halves by performer and
-# by subject, crops measured without detection, the options passed to eval, the table and JSON.
+# by subject, crops measured without detection, the options passed to eval (--margin to the
+# photographs' only), the table and JSON.
 # Usage: real_faces_test.sh EMOMUSIC MAKE_TINY_MODEL SOURCE_DIR
 EMOMUSIC=$1
 MAKE_TINY_MODEL=$2
@@ -30,7 +31,9 @@ for crop in sad/S003_001_01 sad/S001_002_01 happy/S002_001_01 happy/S003_004_01;
   echo "$crop.pgm,${crop%%/*}" >>"$FACES/ckplus48/labels.csv"
 done
 
-expect_exit 0 bash "$SCRIPT" --json --model "$WORK/m.safetensors" --tta none --prior-power 0.5
+# --margin goes to the photographs' eval only: eval refuses it without --photos.
+expect_exit 0 bash "$SCRIPT" --json --model "$WORK/m.safetensors" --tta none --prior-power 0.5 \
+  --margin -0.2
 python3 - "$WORK/out" <<'PY' || fail "JSON checks"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -43,6 +46,7 @@ assert r["ckplus-a"]["n"] == 3 and r["ckplus-b"]["n"] == 1, (r["ckplus-a"]["n"],
 assert r["ckplus-a"]["per_class"]["sad"]["support"] == 2
 assert r["publictest"]["n"] == 14 and r["publictest"]["split"] == "PublicTest"
 assert all(s["prior_power"] == 0.5 and s["tta"] == "none" for s in r.values())
+assert [s.get("margin") for s in r.values()] == [-0.2, -0.2, None, None, None], r
 PY
 
 expect_exit 0 bash "$SCRIPT" --only ckplus-b,publictest --model "$WORK/m.safetensors" --tta none

@@ -82,6 +82,16 @@ printf 'grey.pgm,happy\nmissing.jpg,sad\n' >"$WORK/labels.csv"
 expect_exit 5 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv" --json
 expect_in "$WORK/err" "missing.jpg"
 expect_in "$WORK/out" '"without_face": 1'
+expect_in "$WORK/out" '"margin": -0.1'
+# The crop margin is the pipeline's: measured as given, refused outside its range or without photos.
+expect_exit 5 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv" --json \
+  --margin 0.05
+expect_in "$WORK/out" '"margin": 0.05'
+expect_exit 2 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv" \
+  --margin -0.3
+expect_in "$WORK/err" "margin"
+expect_exit 2 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.csv" --margin 0
+expect_in "$WORK/err" "photos"
 printf 'grey.pgm,cheerful\n' >"$WORK/labels.csv"
 expect_exit 3 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --photos "$WORK/labels.csv"
 expect_in "$WORK/err" "labels.csv:1: unknown label 'cheerful'"

@@ -8,6 +8,7 @@
 #include "emomusic/core/paths.hpp"
 #include "emomusic/vision/face_classifier.hpp"
 #include "emomusic/vision/face_crop.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 #include "test_support.hpp"
 #include "tiny_model.hpp"
 

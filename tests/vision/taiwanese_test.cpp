@@ -6,6 +6,7 @@
 
 #include "emomusic/core/paths.hpp"
 #include "emomusic/vision/emotion_pipeline.hpp"
+#include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/image_inputs.hpp"
 #include "taiwanese_faces.hpp"
 #include "test_support.hpp"

@@ -1,5 +1,6 @@
 #include "emomusic/vision/emotion_pipeline.hpp"
 
+#include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::vision {

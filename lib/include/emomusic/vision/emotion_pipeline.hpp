@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "emomusic/vision/face_classifier.hpp"
-#include "emomusic/vision/face_crop.hpp"
 #include "emomusic/vision/face_detector.hpp"
+#include "emomusic/vision/option_ranges.hpp"
 
 namespace emomusic::vision {
 
