@@ -11,6 +11,7 @@
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/classifier.hpp"
 #include "emomusic/nn/model_file.hpp"
+#include "emomusic/nn/network.hpp"
 #include "emomusic/train/evaluate.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "synthetic_faces.hpp"
@@ -162,6 +163,25 @@ TEST_F(TrainEndToEnd, FineTuningStartsFromTheInitialModel) {
   scratch.out = dir_ / "scratch.safetensors";
   const auto cold = train_model(scratch, all_.split("Training"), all_.split("PublicTest"));
   EXPECT_LT(cold.history[0].val_accuracy, first.best_val_accuracy - 0.15);
+}
+
+TEST_F(TrainEndToEnd, FineTuningRefusesAModelForOtherFacesNamingIt) {
+  nn::ModelSpec spec;
+  spec.arch.channels = {8};
+  spec.input.size = 32;
+  spec.classes.assign(emotion_names().begin(), emotion_names().end());
+  const auto small = dir_ / "small.safetensors";
+  auto net = nn::make_network(spec.arch, spec.input.size, kEmotionCount);
+  nn::save_model(small, net, spec, {});
+  options_.init = small;
+  try {
+    train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+    ADD_FAILURE() << "a model for 32x32 faces was fine-tuned on 48x48 ones";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("small.safetensors: takes 32x32 faces"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(options_.out));
 }
 
 TEST_F(TrainEndToEnd, EqualisationIsMeasuredAndRecordedInTheModel) {

@@ -5,6 +5,7 @@
 #include "device_scopes.hpp"
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
+#include "model_fit.hpp"
 
 namespace emomusic::train {
 
@@ -13,10 +14,7 @@ Teachers::Teachers(const std::vector<std::filesystem::path>& paths, const nn::In
   for (const auto& path : paths) {
     auto model = nn::load_model(path, device);
     const nn::InputSpec& in = model.spec.input;
-    if (in.size != student.size) {
-      throw ModelError(fmt::format("{}: takes {}x{} faces, the training data is {}x{}",
-                                   path.string(), in.size, in.size, student.size, student.size));
-    }
+    check_face_size(path, in, student);
     // Equalisation is per image and not linear: the student's inputs could not be turned back
     // into what this teacher expects.
     if (in.equalize != student.equalize) {

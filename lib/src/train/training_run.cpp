@@ -21,6 +21,7 @@
 #include "emomusic/train/evaluate.hpp"
 #include "emomusic/train/option_ranges.hpp"
 #include "history.hpp"
+#include "model_fit.hpp"
 
 namespace emomusic::train {
 namespace fs = std::filesystem;
@@ -68,11 +69,7 @@ nn::EmotionNet initial_network(const fs::path& path, nn::ModelSpec& spec) {
                        join_names(spec.classes) + ")");
     }
   }
-  if (model.spec.input.size != spec.input.size) {
-    throw ModelError(fmt::format("{}: takes {}x{} faces, the training data is {}x{}", path.string(),
-                                 model.spec.input.size, model.spec.input.size, spec.input.size,
-                                 spec.input.size));
-  }
+  check_face_size(path, model.spec.input, spec.input);
   spec.arch = model.spec.arch;
   spdlog::info("starting from the weights of {} ({})", path.string(), spec.arch.name);
   return model.net;
