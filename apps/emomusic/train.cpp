@@ -80,14 +80,15 @@ void setup_train(CLI::App& app, Command& command) {
   add_named_option(*cmd, "--equalize", t.equalize, nn::equalize_names(),
                    "Contrast normalisation of each face, kept in the model for inference: " +
                        join_names(nn::equalize_names()));
-  cmd->add_option("--channels", o->channels, "vgg: channels per stage (width and depth)")
+  cmd->add_option("--channels", o->channels, "vgg, resnet: channels per stage (width and depth)")
       ->capture_default_str()
       ->excludes(init);
-  cmd->add_option("--convs-per-stage", t.arch.convs_per_stage, "vgg: 3x3 convolutions per stage")
+  cmd->add_option("--convs-per-stage", t.arch.convs_per_stage,
+                  "vgg, resnet: 3x3 convolutions per stage (resnet: even, two a residual block)")
       ->capture_default_str()
       ->excludes(init)
       ->check(in_range(train::kConvsPerStageRange));
-  cmd->add_option("--hidden", t.arch.hidden, "vgg: hidden dense units (0: none)")
+  cmd->add_option("--hidden", t.arch.hidden, "vgg, resnet: hidden dense units (0: none)")
       ->capture_default_str()
       ->excludes(init)
       ->check(in_range(train::kHiddenRange));
@@ -226,14 +227,17 @@ void setup_train(CLI::App& app, Command& command) {
 
 int run_train(const TrainCommandOptions& options) {
   TrainCommandOptions o = options;
-  if (o.train.arch.name == "vgg") o.train.arch.channels = parse_channels(o.channels);
+  // The baseline network has fixed widths; every other architecture takes its stages from here.
+  if (o.train.arch.name != "baseline") o.train.arch.channels = parse_channels(o.channels);
   o.train.show_progress = true;
   install_interrupt_handlers();  // Ctrl-C keeps the last checkpoint and says how to resume
   o.train.cancel = interrupt_token();
 
   o.train.inputs = {o.dataset.data};
   if (o.train.out == kDefaultOut) std::filesystem::create_directories(kDefaultOut.parent_path());
-  // Before the data is loaded: refusing to replace a run should take a second, not a parse.
+  // Before the data is loaded: refusing bad options or to replace a run should take a second,
+  // not a parse.
+  train::check_options(o.train);
   try {
     train::check_outputs(o.train);
   } catch (const train::OutputExistsError& e) {

@@ -22,7 +22,7 @@ for cmd in train eval recommend catalog history; do expect_in "$WORK/out" "$cmd"
 # Handed over with the command line, exit code and streams intact.
 expect_exit 4 "$EMOMUSIC" -q eval --model "$WORK/missing.safetensors" --data "$WORK/none.csv"
 expect_in "$WORK/err" "missing.safetensors"
-expect_exit 2 "$EMOMUSIC" train --data x.csv --arch resnet
+expect_exit 2 "$EMOMUSIC" train --data x.csv --arch transformer
 
 # Without emomusic-ml beside it (or in ../libexec/emomusic): those commands say what is missing
 # and exit 8; the others work as before.

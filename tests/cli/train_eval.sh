@@ -61,6 +61,17 @@ head -c 1000 "$WORK/m.safetensors" >"$WORK/cut.safetensors"
 expect_exit 4 "$EMOMUSIC" eval --model "$WORK/cut.safetensors" --data "$WORK/fer.csv"
 expect_in "$WORK/err" "cut.safetensors"
 expect_exit 4 "$EMOMUSIC" eval --model "$WORK/none.safetensors" --data "$WORK/fer.csv"
+# The residual network takes its stages from --channels, as vgg does; a block holds two convs.
+expect_exit 0 "$EMOMUSIC" train --data "$WORK/fer.csv" --arch resnet --channels 8,12 \
+  --convs-per-stage 2 --hidden 0 --out "$WORK/r.safetensors" --epochs 1 --batch-size 16 --threads 1 -q
+head -c 8192 "$WORK/r.safetensors" | grep -q 'block1.proj.weight' || fail "resnet: no projection"
+head -c 8192 "$WORK/r.safetensors" | grep -q 'channels\\":\[8,12\]' || fail "resnet: --channels not used"
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/r.safetensors" --data "$WORK/fer.csv" --json
+expect_in "$WORK/out" '"n": 42'
+expect_exit 2 "$EMOMUSIC" train --data "$WORK/fer.csv" --arch resnet --convs-per-stage 3 \
+  --out "$WORK/r3.safetensors" --epochs 1
+expect_in "$WORK/err" "convs_per_stage is 3"
+[ ! -e "$WORK/r3.safetensors" ] || fail "a refused architecture wrote a model"
 # Fine-tuning: --init takes the model's weights and architecture, --equalize is kept in the file.
 expect_exit 0 "$EMOMUSIC" train --data "$WORK/fer.csv" --init "$WORK/m.safetensors" \
   --equalize histogram --out "$WORK/t.safetensors" --epochs 1 --batch-size 16 --threads 1 -q

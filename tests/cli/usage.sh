@@ -17,7 +17,7 @@ done
 expect_exit 2 "$EMOMUSIC";                 expect_in "$WORK/err" "subcommand"
 expect_exit 2 "$EMOMUSIC" frobnicate
 expect_exit 2 "$EMOMUSIC" train;           expect_in "$WORK/err" "--data is required"
-expect_exit 2 "$EMOMUSIC" train --data x.csv --arch resnet
+expect_exit 2 "$EMOMUSIC" train --data x.csv --arch transformer
 expect_exit 2 "$EMOMUSIC" eval --data x.csv --tta sixcrop
 
 # Messages name what was wrong, once and without its line end (issue 24).

@@ -36,22 +36,67 @@ TEST(Network, VggWidthAndDepthAreParameters) {
   EXPECT_EQ(b->forward(torch::rand({2, 1, 48, 48})).sizes(), (std::vector<int64_t>{2, 7}));
 }
 
-TEST(Network, FoldingBatchNormKeepsTheOutputs) {
-  torch::manual_seed(1);
+namespace {
+
+ArchSpec small_resnet() {
   ArchSpec a;
-  a.channels = {8, 16};
+  a.name = "resnet";
+  a.channels = {8, 8, 16};
+  a.convs_per_stage = 4;
   a.hidden = 16;
+  return a;
+}
+
+}  // namespace
+
+TEST(Network, FoldingBatchNormKeepsTheOutputs) {
+  ArchSpec vgg;
+  vgg.channels = {8, 16};
+  vgg.hidden = 16;
+  for (const auto& a : {vgg, small_resnet()}) {
+    torch::manual_seed(1);
+    auto net = make_network(a, 48, 7);
+    // Give batch norm non-trivial statistics, as training would.
+    net->train();
+    for (int i = 0; i < 5; ++i) net->forward(torch::randn({16, 1, 48, 48}) * 2 + 0.5);
+    net->eval();
+    const auto x = torch::randn({4, 1, 48, 48});
+    const auto before = net->forward(x).detach().clone();
+    net->fold_batchnorm();
+    const auto after = net->forward(x);
+    EXPECT_TRUE(torch::allclose(before, after, 1e-4, 1e-4))
+        << a.name << " " << (before - after).abs().max().item<float>();
+  }
+}
+
+TEST(Network, ResnetIsResidualAndPoolsAnyFaceSize) {
+  const auto a = small_resnet();
   auto net = make_network(a, 48, 7);
-  // Give batch norm non-trivial statistics, as training would.
-  net->train();
-  for (int i = 0; i < 5; ++i) net->forward(torch::randn({16, 1, 48, 48}) * 2 + 0.5);
+  // Global average pooling: the same weights take a 48- or a 64-pixel face.
+  EXPECT_EQ(count_parameters(*net), count_parameters(*make_network(a, 64, 7)));
   net->eval();
-  const auto x = torch::randn({4, 1, 48, 48});
-  const auto before = net->forward(x).detach().clone();
-  net->fold_batchnorm();
-  const auto after = net->forward(x);
-  EXPECT_TRUE(torch::allclose(before, after, 1e-4, 1e-4))
-      << (before - after).abs().max().item<float>();
+  EXPECT_EQ(net->forward(torch::rand({2, 1, 64, 64})).sizes(), (std::vector<int64_t>{2, 7}));
+  // Two blocks a stage. The first block of each stage halves the side and so projects its input
+  // (48 → 24 → 12 → 6 here); the second adds its input unchanged.
+  const auto params = net->named_parameters();
+  EXPECT_TRUE(params.contains("block5.conv2.weight"));
+  EXPECT_FALSE(params.contains("block6.conv1.weight"));
+  for (const char* name : {"block1.proj.weight", "block3.proj.weight", "block5.proj.weight"}) {
+    EXPECT_FALSE(params.contains(name)) << name;
+  }
+  EXPECT_EQ(params["block0.proj.weight"].sizes(), (std::vector<int64_t>{8, 8, 1, 1}));
+  EXPECT_EQ(params["block2.proj.weight"].sizes(), (std::vector<int64_t>{8, 8, 1, 1}));
+  EXPECT_EQ(params["block4.proj.weight"].sizes(), (std::vector<int64_t>{16, 8, 1, 1}));
+  // The shortcut carries the signal: with every block's last norm at zero, each block adds
+  // nothing to what its shortcut brings, and the output must still depend on the face.
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->named_parameters()) {
+      if (p.key().find(".bn2.weight") != std::string::npos) p.value().zero_();
+    }
+  }
+  const auto x = torch::rand({2, 1, 48, 48});
+  EXPECT_FALSE(torch::allclose(net->forward(x)[0], net->forward(x)[1]));
 }
 
 TEST(Network, RejectsUnknownArchitectureAndBadParameters) {
@@ -64,6 +109,14 @@ TEST(Network, RejectsUnknownArchitectureAndBadParameters) {
   ArchSpec d;
   d.dropout = 1.0;
   EXPECT_THROW(make_network(d, 48, 7), UsageError);
+  auto odd = small_resnet();
+  odd.convs_per_stage = 3;
+  try {
+    make_network(odd, 48, 7);
+    ADD_FAILURE() << "a residual block holds two convolutions";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("convs_per_stage is 3"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace emomusic::nn
@@ -88,8 +141,13 @@ TEST(Network, TensorSpecsAreWhatMakeNetworkBuilds) {
   no_hidden.channels = {4, 8, 8};
   no_hidden.convs_per_stage = 3;
   no_hidden.hidden = 0;
+  ArchSpec resnet;
+  resnet.name = "resnet";
+  auto resnet_no_hidden = small_resnet();
+  resnet_no_hidden.hidden = 0;
   const std::vector<std::pair<ArchSpec, int>> cases = {
-      {baseline, 48}, {baseline, 24}, {baseline, 61}, {ArchSpec{}, 48}, {no_hidden, 20}};
+      {baseline, 48},  {baseline, 24}, {baseline, 61},       {ArchSpec{}, 48},
+      {no_hidden, 20}, {resnet, 48},   {small_resnet(), 61}, {resnet_no_hidden, 17}};
   for (const auto& [arch, size] : cases) {
     auto net = make_network(arch, size, 5);
     std::map<std::string, TensorSpec> built;

@@ -85,6 +85,26 @@ TEST_F(TrainEndToEnd, MixupAndShearStillLearnTheFaces) {
   EXPECT_GT(result.best_val_accuracy, 0.5) << "chance is 1/7";
 }
 
+TEST_F(TrainEndToEnd, TheResidualNetworkLearnsTheFacesAndIsReadBack) {
+  options_.epochs = 6;
+  options_.arch.name = "resnet";
+  // The classes differ by where a band lies; after global pooling only a receptive field that
+  // spans the face can tell where, hence four stages (48 → 3 pixels).
+  options_.arch.channels = {8, 8, 16, 16};
+  options_.arch.convs_per_stage = 2;
+  const auto result = train_model(options_, all_.split("Training"), all_.split("PublicTest"));
+  EXPECT_LT(result.history.back().train_loss, 0.8 * result.history.front().train_loss);
+  EXPECT_GT(result.best_val_accuracy, 0.5) << "chance is 1/7";
+  nn::ClassifierOptions co;
+  co.models = {options_.out};
+  co.prior_power = 0;
+  auto classifier = nn::make_classifier(co);
+  EXPECT_EQ(classifier->spec().arch.name, "resnet");
+  const auto eval = evaluate([&](const torch::Tensor& f) { return classifier->predict(f); },
+                             all_.split("PublicTest"), classifier->spec().classes);
+  EXPECT_NEAR(eval.metrics.accuracy, result.best_val_accuracy, 1e-9);
+}
+
 TEST_F(TrainEndToEnd, DistillationTeachesWhatTheLabelsDoNot) {
   // A teacher learns the true emotions; the students are given labels shifted by one emotion, so
   // every face is mislabelled. With all of the loss the teacher's, a student learns the true

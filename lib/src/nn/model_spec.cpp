@@ -62,7 +62,7 @@ std::array<int, kEmotionCount> emotion_columns(const std::vector<std::string>& c
 }
 
 const std::vector<std::string>& architecture_names() {
-  static const std::vector<std::string> kNames = {"baseline", "vgg"};
+  static const std::vector<std::string> kNames = {"baseline", "vgg", "resnet"};
   return kNames;
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "conv_batchnorm.hpp"
+#include "dense_head.hpp"
+
 namespace emomusic::nn {
 namespace tnn = torch::nn;
 
@@ -11,9 +14,7 @@ VggNetImpl::VggNetImpl(const ArchSpec& arch, int input_size, int num_classes) {
   for (size_t s = 0; s < arch.channels.size(); ++s) {
     for (int c = 0; c < arch.convs_per_stage; ++c) {
       const auto i = std::to_string(convs_.size());
-      // Convolutions keep a bias so that batch norm can be folded into them for inference.
-      convs_.push_back(register_module(
-          "conv" + i, tnn::Conv2d(tnn::Conv2dOptions(in, arch.channels[s], 3).padding(1))));
+      convs_.push_back(register_module("conv" + i, make_conv(in, arch.channels[s])));
       norms_.push_back(register_module("bn" + i, tnn::BatchNorm2d(arch.channels[s])));
       in = arch.channels[s];
     }
@@ -21,16 +22,7 @@ VggNetImpl::VggNetImpl(const ArchSpec& arch, int input_size, int num_classes) {
     side /= 2;
   }
   const std::int64_t flat = static_cast<std::int64_t>(in) * side * side;
-  if (arch.hidden > 0) {
-    head_ = register_module(
-        "head",
-        tnn::Sequential(tnn::Flatten(), tnn::Dropout(arch.dropout), tnn::Linear(flat, arch.hidden),
-                        tnn::BatchNorm1d(arch.hidden), tnn::ReLU(), tnn::Dropout(arch.dropout),
-                        tnn::Linear(arch.hidden, num_classes)));
-  } else {
-    head_ = register_module("head", tnn::Sequential(tnn::Flatten(), tnn::Dropout(arch.dropout),
-                                                    tnn::Linear(flat, num_classes)));
-  }
+  head_ = register_module("head", make_dense_head(flat, arch, num_classes));
 }
 
 torch::Tensor VggNetImpl::forward(torch::Tensor x) {
@@ -48,13 +40,7 @@ torch::Tensor VggNetImpl::forward(torch::Tensor x) {
 
 void VggNetImpl::fold_batchnorm() {
   if (folded_) return;
-  torch::NoGradGuard no_grad;
-  for (size_t i = 0; i < convs_.size(); ++i) {
-    auto& bn = norms_[i];
-    const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
-    convs_[i]->weight.mul_(scale.view({-1, 1, 1, 1}));
-    convs_[i]->bias.copy_((convs_[i]->bias - bn->running_mean) * scale + bn->bias);
-  }
+  for (size_t i = 0; i < convs_.size(); ++i) fold_batchnorm_into(convs_[i], norms_[i]);
   folded_ = true;
 }
 

@@ -8,6 +8,7 @@
 #include "emomusic/core/error.hpp"
 #include "emomusic/core/named_values.hpp"
 #include "emomusic/core/output_files.hpp"
+#include "emomusic/nn/network.hpp"
 #include "emomusic/train/option_ranges.hpp"
 #include "training_run.hpp"
 
@@ -65,6 +66,8 @@ void check_options(const TrainOptions& o) {
   check_range(a.gamma, kContrastRange, "the gamma augmentation");
   check_range(a.blur_probability, kProbabilityRange, "the blur probability");
   check_range(a.noise, kNoiseRange, "the noise augmentation");
+  // A starting model brings its own architecture, checked when it is read.
+  if (o.init.empty()) nn::check_architecture(o.arch);
 }
 
 void check_outputs(const TrainOptions& o) {

@@ -16,11 +16,13 @@ namespace emomusic::nn {
 struct ArchSpec {
   /// "baseline": the seeds' CNN (conv 32-64-128-128, dense 1024, dropout; ~2.3M parameters).
   /// "vgg": VGG-style stages of conv+batch-norm+ReLU, width and depth configurable.
+  /// "resnet": stages of residual blocks (two 3×3 conv+batch-norm each), global average pooling.
   std::string name = "vgg";
-  std::vector<int> channels = {32, 64, 128, 256};  ///< vgg: output channels per stage
-  int convs_per_stage = 2;                         ///< vgg: 3×3 convolutions per stage
-  int hidden = 256;                                ///< vgg: width of the hidden dense layer
-  double dropout = 0.4;                            ///< before the classifier layer(s)
+  std::vector<int> channels = {32, 64, 128, 256};  ///< vgg, resnet: output channels per stage
+  /// vgg, resnet: 3×3 convolutions per stage (resnet: an even number, two a residual block)
+  int convs_per_stage = 2;
+  int hidden = 256;      ///< vgg, resnet: width of the hidden dense layer (0: none)
+  double dropout = 0.4;  ///< before the classifier layer(s)
 };
 
 /// The smallest normalisation std a model may have: below it, division blows faces up to NaN or

@@ -29,10 +29,10 @@ using EmotionNet = std::shared_ptr<EmotionNetImpl>;
 /// above any sensible face classifier (the shipped one has ~2M parameters at 48 px).
 inline constexpr int kMinInputSize = 16;
 inline constexpr int kMaxInputSize = 512;
-inline constexpr int kMaxStages = 8;          ///< vgg: entries in `channels`
-inline constexpr int kMaxChannels = 2048;     ///< vgg: per stage
-inline constexpr int kMaxConvsPerStage = 16;  ///< vgg
-inline constexpr int kMaxHidden = 8192;       ///< vgg: hidden dense layer (0: none)
+inline constexpr int kMaxStages = 8;          ///< vgg, resnet: entries in `channels`
+inline constexpr int kMaxChannels = 2048;     ///< vgg, resnet: per stage
+inline constexpr int kMaxConvsPerStage = 16;  ///< vgg, resnet
+inline constexpr int kMaxHidden = 8192;       ///< vgg, resnet: hidden dense layer (0: none)
 inline constexpr int kMaxClasses = 1000;
 inline constexpr std::int64_t kMaxParameters = 100'000'000;  ///< weights + buffers, all layers
 
@@ -42,6 +42,11 @@ struct TensorSpec {
   std::vector<std::int64_t> shape;
   bool operator==(const TensorSpec& o) const { return dtype == o.dtype && shape == o.shape; }
 };
+
+/// Throws UsageError naming the field unless `arch` is a known architecture whose parameters are
+/// within the bounds above; what depends on the input size is network_tensor_specs()'s to check.
+/// Cheap: a run checks its architecture with it before loading its data.
+void check_architecture(const ArchSpec& arch);
 
 /// The parameters and buffers, by module name, that make_network() would create, worked out
 /// without building anything (so a model file can be checked against them cheaply). Throws
