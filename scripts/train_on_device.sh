@@ -16,7 +16,8 @@
 #     evaluations, logs). TRAIN OPTIONS replace the default recipe; never --data, --out,
 #     --epochs or --resume, which this script sets.
 #
-# Environment (run): CARRY (build-carry), DEADLINE_S (seconds from the start until everything
+# Environment (run): RECIPE (the default options: wide-vgg, or resnet18), CARRY (build-carry),
+# PROBE_LIMIT (images a batch-size probe trains on: 8192), DEADLINE_S (seconds from the start until everything
 # must be in $OUT: 540), EPOCHS (a fixed epoch count instead of sizing; a resumed run needs the
 # one it started with), MAX_EPOCHS (300), DEVICE (cuda), BUILD_DIR (build-device), TORCH_PREFIX
 # (LibTorch's CMake prefix; default: the Python torch's), EMOMUSIC_BIN (an emomusic already
@@ -36,9 +37,18 @@ die() {
 # H200 ran that recipe at 3% of its bf16 rate, bound by launches and syncs, so bigger steps and
 # bf16 are what raise images/s. On this project's CPU bf16 autocast doubled the training rate
 # with the same validation accuracy after 14 fine-tuning epochs (models/MODEL_CARD.md).
-DEFAULT_TRAIN_OPTIONS=(--arch vgg --channels "64,128,256,512" --convs-per-stage 2 --hidden 1024
+WIDE_VGG_OPTIONS=(--arch vgg --channels "64,128,256,512" --convs-per-stage 2 --hidden 1024
   --optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4 --schedule cosine
   --warmup 2 --batch-size 128 --precision bf16)
+# ResNet-18's widths and depth (11M parameters) in emomusic's residual network, with the same
+# optimiser and schedule: the architecture of issue 18 that the CPU could not train to the end
+# (models/MODEL_CARD.md).
+RESNET18_OPTIONS=(--arch resnet --channels "64,128,256,512" --convs-per-stage 4 --hidden 0
+  --dropout 0.2 --optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4
+  --schedule cosine --warmup 2 --batch-size 128 --precision bf16)
+# The batch sizes whose images/s the run measures first, so that even a run cut short answers
+# how fast the recipe goes.
+PROBE_BATCHES=(128 256 512)
 # The packages whose files the build needs; all of stb, since the plots use stb_easy_font.h too.
 DEV_PACKAGES=(libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libstb-dev zlib1g-dev)
 # What $OUT brings back: at most 8 files of 16 MiB, 64 MiB in all.
@@ -110,7 +120,13 @@ run() {
   # shellcheck disable=SC2064  # $work is fixed from here on
   trap "[[ -f \$OUT/results.tar.gz ]] || tar -C '$work' -czf \$OUT/results.tar.gz logs" EXIT
   local options=("$@")
-  ((${#options[@]})) || options=("${DEFAULT_TRAIN_OPTIONS[@]}")
+  if ((${#options[@]} == 0)); then
+    case ${RECIPE:-wide-vgg} in
+      wide-vgg) options=("${WIDE_VGG_OPTIONS[@]}") ;;
+      resnet18) options=("${RESNET18_OPTIONS[@]}") ;;
+      *) die "RECIPE=$RECIPE: expected wide-vgg or resnet18" ;;
+    esac
+  fi
   echo "run: options ${options[*]}, device $device, $(left) s to the deadline"
 
   # Python's lzma and tarfile, as the machine may lack xz.
@@ -135,6 +151,25 @@ run() {
   fi
   local data=$work/fer2013.safetensors model=$work/runs/emotion.safetensors
   local common=(--data "$data" --no-cache --device "$device")
+
+  # Images/s at each probe batch size: the recipe without its own --batch-size and --limit, on
+  # a few thousand faces, one epoch each.
+  local unbatched=() i b
+  for ((i = 0; i < ${#options[@]}; i++)); do
+    case ${options[i]} in
+      --batch-size | --limit) ((i++)) || true ;;
+      *) unbatched+=("${options[i]}") ;;
+    esac
+  done
+  for b in "${PROBE_BATCHES[@]}"; do
+    if "$bin" -q train "${common[@]}" "${unbatched[@]}" --batch-size "$b" --epochs 1 \
+      --limit "$((${PROBE_LIMIT:-8192} > 2 * b ? ${PROBE_LIMIT:-8192} : 2 * b))" --out "$work/probe/batch$b.safetensors" \
+      >"$work/logs/probe_batch$b.log" 2>&1; then
+      echo "run: throughput at batch $b: $(last_csv "$work/probe/batch$b.metrics.csv" images_per_second) images/s"
+    else
+      echo "run: the batch-$b probe failed: $(tail -1 "$work/logs/probe_batch$b.log")"
+    fi
+  done
 
   # The probe: one epoch of this very recipe, from process start to its end, which includes
   # starting up and loading the data. The first epoch is the slowest (cuDNN trying algorithms),
@@ -208,7 +243,8 @@ for p in sys.argv[1:]:
   # The log last, so that it holds everything said; a copy, while tee still writes it.
   cp "$work/logs/run.log" "$work/logs/run.log.copy"
   tar -C "$work" -czf "$OUT/results.tar.gz" --exclude=emotion.safetensors \
-    --exclude=emotion.checkpoint.safetensors --exclude=logs/run.log runs logs probe/probe.metrics.csv
+    --exclude=emotion.checkpoint.safetensors --exclude='probe/*.safetensors' --exclude=logs/run.log \
+    runs logs probe
 }
 
 case ${1:-} in
