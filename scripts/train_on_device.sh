@@ -17,11 +17,12 @@
 #     --epochs or --resume, which this script sets.
 #
 # Environment (run): RECIPE (the default options: wide-vgg, or resnet18), CARRY (build-carry),
-# PROBE_LIMIT (images a batch-size probe trains on: 8192), DEADLINE_S (seconds from the start until everything
-# must be in $OUT: 540), EPOCHS (a fixed epoch count instead of sizing; a resumed run needs the
-# one it started with), MAX_EPOCHS (300), DEVICE (cuda), BUILD_DIR (build-device), TORCH_PREFIX
-# (LibTorch's CMake prefix; default: the Python torch's), EMOMUSIC_BIN (an emomusic already
-# built: no build, for trying the script out on the CPU).
+# PROBE_LIMIT (images a batch-size probe trains on: 8192, at least two batches), DEADLINE_S
+# (seconds from the start until everything must be in $OUT: 540), EPOCHS (a fixed epoch count
+# instead of sizing; a resumed run needs the one it started with), MAX_EPOCHS (300), DEVICE
+# (cuda), BUILD_DIR (build-device), TORCH_PREFIX (LibTorch's CMake prefix; default: the Python
+# torch's), EMOMUSIC_BIN (an emomusic already built: no build, for trying the script out on the
+# CPU).
 # Environment (prepare): FER (../shared/data/fer2013/fer2013.csv.gz), EMOMUSIC_BUILD_DIR
 # (build), whose emomusic packs the data.
 set -euo pipefail
@@ -37,15 +38,15 @@ die() {
 # H200 ran that recipe at 3% of its bf16 rate, bound by launches and syncs, so bigger steps and
 # bf16 are what raise images/s. On this project's CPU bf16 autocast doubled the training rate
 # with the same validation accuracy after 14 fine-tuning epochs (models/MODEL_CARD.md).
+SGD_RECIPE=(--optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4
+  --schedule cosine --warmup 2 --batch-size 128 --precision bf16)
 WIDE_VGG_OPTIONS=(--arch vgg --channels "64,128,256,512" --convs-per-stage 2 --hidden 1024
-  --optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4 --schedule cosine
-  --warmup 2 --batch-size 128 --precision bf16)
+  "${SGD_RECIPE[@]}")
 # ResNet-18's widths and depth (11M parameters) in emomusic's residual network, with the same
 # optimiser and schedule: the architecture of issue 18 that the CPU could not train to the end
 # (models/MODEL_CARD.md).
 RESNET18_OPTIONS=(--arch resnet --channels "64,128,256,512" --convs-per-stage 4 --hidden 0
-  --dropout 0.2 --optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4
-  --schedule cosine --warmup 2 --batch-size 128 --precision bf16)
+  --dropout 0.2 "${SGD_RECIPE[@]}")
 # The batch sizes whose images/s the run measures first, so that even a run cut short answers
 # how fast the recipe goes.
 PROBE_BATCHES=(128 256 512)
@@ -154,7 +155,7 @@ run() {
 
   # Images/s at each probe batch size: the recipe without its own --batch-size and --limit, on
   # a few thousand faces, one epoch each.
-  local unbatched=() i b
+  local unbatched=() i b probe_limit=${PROBE_LIMIT:-8192}
   for ((i = 0; i < ${#options[@]}; i++)); do
     case ${options[i]} in
       --batch-size | --limit) ((i++)) || true ;;
@@ -163,8 +164,8 @@ run() {
   done
   for b in "${PROBE_BATCHES[@]}"; do
     if "$bin" -q train "${common[@]}" "${unbatched[@]}" --batch-size "$b" --epochs 1 \
-      --limit "$((${PROBE_LIMIT:-8192} > 2 * b ? ${PROBE_LIMIT:-8192} : 2 * b))" --out "$work/probe/batch$b.safetensors" \
-      >"$work/logs/probe_batch$b.log" 2>&1; then
+      --limit "$((probe_limit > 2 * b ? probe_limit : 2 * b))" \
+      --out "$work/probe/batch$b.safetensors" >"$work/logs/probe_batch$b.log" 2>&1; then
       echo "run: throughput at batch $b: $(last_csv "$work/probe/batch$b.metrics.csv" images_per_second) images/s"
     else
       echo "run: the batch-$b probe failed: $(tail -1 "$work/logs/probe_batch$b.log")"

@@ -1,5 +1,6 @@
 #include "emomusic/nn/network.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "baseline_cnn.hpp"
@@ -122,11 +123,12 @@ void check_architecture(const ArchSpec& arch) {
   if (!(arch.dropout >= 0 && arch.dropout < 1)) {
     throw UsageError("dropout is " + std::to_string(arch.dropout) + "; it must be in [0, 1)");
   }
-  if (arch.name == "baseline") return;
-  if (arch.name != "vgg" && arch.name != "resnet") {
+  const auto& names = architecture_names();
+  if (std::find(names.begin(), names.end(), arch.name) == names.end()) {
     throw UsageError("unknown architecture '" + excerpt(arch.name, 40) + "'; expected " +
-                     join_names(architecture_names()));
+                     join_names(names));
   }
+  if (arch.name == "baseline") return;  // its widths are fixed
   check_stages(arch);
   if (arch.name == "resnet" && arch.convs_per_stage % 2 != 0) {
     throw UsageError("resnet's convs_per_stage is " + std::to_string(arch.convs_per_stage) +
