@@ -83,6 +83,45 @@ expect_exit 4 "$EMOMUSIC" train --data "$WORK/fer.csv" --init "$WORK/cut.safeten
   --out "$WORK/u.safetensors" --epochs 1 --batch-size 16
 expect_in "$WORK/err" "cut.safetensors"
 
+# Weight averaging: the mean of a model and itself predicts as the model does, and the file says
+# what it averaged. One model, a weight list of another length or an existing --out is exit 2; a
+# model of another architecture (r: resnet) or input (t: equalised) or a missing one is exit 4,
+# naming it; an --out that is an input is exit 3 and leaves it as it was.
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/m.safetensors" --data "$WORK/fer.csv" --json
+grep '"accuracy"' "$WORK/out" >"$WORK/m.accuracy"
+expect_exit 0 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/m.safetensors" --weights 1,3 \
+  --out "$WORK/avg.safetensors"
+expect_in "$WORK/err" "avg.safetensors: the mean of m.safetensors ×0.25 + m.safetensors ×0.75"
+head -c 16384 "$WORK/avg.safetensors" | grep -q 'averaged_from' \
+  || fail "average: no record of its models"
+expect_exit 0 "$EMOMUSIC" eval --model "$WORK/avg.safetensors" --data "$WORK/fer.csv" --json
+grep '"accuracy"' "$WORK/out" | cmp -s - "$WORK/m.accuracy" \
+  || fail "the mean of m and m reads otherwise than m"
+expect_exit 2 "$EMOMUSIC" average "$WORK/m.safetensors" --out "$WORK/one.safetensors"
+expect_exit 2 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/m.safetensors" --weights 1 \
+  --out "$WORK/one.safetensors"
+expect_in "$WORK/err" "1 weights for 2 models"
+expect_exit 2 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/m.safetensors" \
+  --out "$WORK/avg.safetensors"
+expect_in "$WORK/err" "--overwrite"
+expect_exit 0 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/m.safetensors" \
+  --out "$WORK/avg.safetensors" --overwrite
+expect_exit 4 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/r.safetensors" \
+  --out "$WORK/x.safetensors"
+expect_in "$WORK/err" "r.safetensors: its architecture"
+expect_exit 4 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/t.safetensors" \
+  --out "$WORK/x.safetensors"
+expect_in "$WORK/err" "t.safetensors: its input"
+expect_exit 4 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/none.safetensors" \
+  --out "$WORK/x.safetensors"
+expect_in "$WORK/err" "none.safetensors"
+[ ! -e "$WORK/x.safetensors" ] || fail "a refused average wrote a model"
+cp "$WORK/m.safetensors" "$WORK/m.copy"
+expect_exit 3 "$EMOMUSIC" average "$WORK/m.safetensors" "$WORK/avg.safetensors" \
+  --out "$WORK/m.safetensors" --overwrite
+expect_in "$WORK/err" "is an input"
+cmp -s "$WORK/m.safetensors" "$WORK/m.copy" || fail "average wrote over its input"
+
 # Photos through the whole pipeline: a grey picture holds no face (exit 7); a missing photo is
 # reported and the rest goes on (exit 5); neither --data nor --photos is a usage error.
 { printf 'P5\n64 64\n255\n'; head -c 4096 /dev/zero | tr '\0' '\200'; } >"$WORK/grey.pgm"
