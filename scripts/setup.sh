@@ -37,9 +37,8 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
 # tests.
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target emomusic_cli
 
-# The main job on built-in defaults: the shipped models (the offline ensemble), measured on
-# FER2013's PublicTest when the data is beside the checkout (../shared), and a playlist for a
-# detected mood.
+# The main job on built-in defaults: the shipped model, measured on FER2013's PublicTest when the
+# data is beside the checkout (../shared), and a playlist for a detected mood.
 EMOMUSIC="$BUILD_DIR/apps/emomusic/emomusic"
 "$EMOMUSIC" --version
 FER=../shared/data/fer2013/fer2013.csv.gz

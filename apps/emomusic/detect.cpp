@@ -45,9 +45,8 @@ void setup_detect(CLI::App& app, Command& command) {
   camera->excludes(video, image, dir);
   video->excludes(image, dir);
   sub->add_option("--model", o->models,
-                  "Emotion model (default: $EMOMUSIC_MODEL, else the shipped one; for images the "
-                  "shipped ensemble of two); repeat it for an "
-                  "ensemble that averages the models' probabilities");
+                  "Emotion model (default: $EMOMUSIC_MODEL, else the shipped one); repeat it for "
+                  "an ensemble that averages the models' probabilities");
   sub->add_option("--device", o->device, "cpu, cuda or cuda:N")->capture_default_str();
   add_named_option(*sub, "--tta", o->tta, nn::tta_names(),
                    "Test-time augmentation: " + join_names(nn::tta_names()) +

@@ -40,8 +40,8 @@ void setup_eval(CLI::App& app, Command& command) {
       "  emomusic eval --photos faces/labels.csv --tta none   # photos: detect, crop, classify");
   cmd->add_option(
       "--model", o->models,
-      "Model file (default: $EMOMUSIC_MODEL, else the shipped ensemble of two); repeat it to "
-      "measure an ensemble that averages the models' probabilities");
+      "Model file (default: $EMOMUSIC_MODEL, else the shipped model); repeat it to measure an "
+      "ensemble that averages the models' probabilities");
   auto* data = add_dataset_options(*cmd, o->dataset, /*data_required=*/false);
 #ifdef EMOMUSIC_EVAL_PHOTOS
   auto* photos =
@@ -78,7 +78,7 @@ namespace {
 std::vector<std::filesystem::path> models_to_evaluate(const EvalOptions& o) {
   if (!o.models.empty()) return o.models;
   return with_hint<ModelError>("--model FILE names one",
-                               [] { return default_model_paths(ModelUse::kOffline); });
+                               [] { return std::vector{default_model_path()}; });
 }
 
 // The models as a picture's title names them: the names of two files do not fit its width.

@@ -1,4 +1,4 @@
-// Which model files are the defaults, for real-time and for offline work.
+// Which model file is the default.
 #include "emomusic/core/paths.hpp"
 
 #include <gtest/gtest.h>
@@ -35,26 +35,16 @@ class ModelVariable {
 
 }  // namespace
 
-TEST(DefaultModels, AChosenModelIsUsedAloneForEveryUse) {
+TEST(DefaultModel, AChosenModelIsTheDefault) {
   ModelVariable chosen("/models/mine.safetensors");
-  for (const auto use : {ModelUse::kRealTime, ModelUse::kOffline}) {
-    const auto paths = default_model_paths(use);
-    ASSERT_EQ(paths.size(), 1u);
-    EXPECT_EQ(paths[0], "/models/mine.safetensors");
-  }
+  EXPECT_EQ(default_model_path(), "/models/mine.safetensors");
 }
 
-TEST(DefaultModels, OfflineWorkAddsTheShippedEnsembleMember) {
+TEST(DefaultModel, WithoutAChoiceItIsTheOneShippedModel) {
   ModelVariable none(nullptr);
-  if (!find_shipped_file("models/emotion.safetensors")) GTEST_SKIP() << "no shipped model";
-  const auto realtime = default_model_paths(ModelUse::kRealTime);
-  ASSERT_EQ(realtime.size(), 1u);
-  EXPECT_EQ(realtime[0].filename(), "emotion.safetensors");
-  const auto offline = default_model_paths(ModelUse::kOffline);
-  const auto member = find_shipped_file(kEnsembleMemberModel);
-  ASSERT_EQ(offline.size(), member ? 2u : 1u);
-  EXPECT_EQ(offline[0], realtime[0]);
-  if (member) EXPECT_EQ(offline[1], *member);
+  const auto shipped = find_shipped_file("models/emotion.safetensors");
+  if (!shipped) GTEST_SKIP() << "no shipped model";
+  EXPECT_EQ(default_model_path(), *shipped);
 }
 
 }  // namespace emomusic

@@ -176,15 +176,16 @@ TEST_F(FaceClassifierTest, AnEqualizingModelIsFedEqualisedFaces) {
   EXPECT_GT(raw_gap, 1e-4) << "the test's two faces do not differ for a model without it";
 }
 
-TEST(DefaultClassifier, PhotosGetTheEnsembleAndTenCropsStreamsTheFastModel) {
+TEST(DefaultClassifier, PhotosGetTenCropsStreamsNoTtaBothTheShippedModel) {
   if (!find_shipped_file("models/emotion.safetensors") || std::getenv("EMOMUSIC_MODEL")) {
     GTEST_SKIP() << "needs the shipped model and no EMOMUSIC_MODEL";
   }
+  const std::vector<std::filesystem::path> shipped{default_model_path()};
   const auto stream = default_classifier_options(InputKind::kStream);
-  EXPECT_EQ(stream.models, default_model_paths(ModelUse::kRealTime));
+  EXPECT_EQ(stream.models, shipped);
   EXPECT_EQ(stream.tta, nn::Tta::kNone);
   const auto still = default_classifier_options(InputKind::kStill);
-  EXPECT_EQ(still.models, default_model_paths(ModelUse::kOffline));
+  EXPECT_EQ(still.models, shipped);
   EXPECT_EQ(still.tta, nn::Tta::kTenCrop);
   // What the user chose stands.
   const auto chosen =

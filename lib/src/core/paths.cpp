@@ -62,13 +62,4 @@ fs::path default_model_path() {
       "checkout); name a model file or set EMOMUSIC_MODEL");
 }
 
-std::vector<fs::path> default_model_paths(ModelUse use) {
-  std::vector<fs::path> paths{default_model_path()};
-  const char* chosen = std::getenv("EMOMUSIC_MODEL");
-  if (use == ModelUse::kOffline && !(chosen && *chosen)) {
-    if (auto member = find_shipped_file(kEnsembleMemberModel)) paths.push_back(*member);
-  }
-  return paths;
-}
-
 }  // namespace emomusic

@@ -13,9 +13,7 @@ FaceClassifierOptions default_classifier_options(InputKind kind,
                                                  std::optional<nn::Tta> tta) {
   const bool still = kind == InputKind::kStill;
   FaceClassifierOptions o;
-  o.models = !models.empty()
-                 ? std::move(models)
-                 : default_model_paths(still ? ModelUse::kOffline : ModelUse::kRealTime);
+  o.models = !models.empty() ? std::move(models) : std::vector{default_model_path()};
   o.tta = tta.value_or(still ? kStillImageTta : kStreamTta);
   return o;
 }

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <vector>
 
 namespace emomusic {
 
@@ -28,18 +27,5 @@ std::optional<std::filesystem::path> find_shipped_file(const std::string& relati
 /// The default emotion model: $EMOMUSIC_MODEL when set, else the shipped
 /// models/emotion.safetensors. Throws ModelError saying where it looked when there is none.
 std::filesystem::path default_model_path();
-
-/// What the default model serves. Real time (video, camera, the web page) gets the one fast
-/// network; offline work (eval, still photos) gets the shipped ensemble, which is more accurate
-/// on FER2013 and on photographs for twice the time (models/MODEL_CARD.md).
-enum class ModelUse { kRealTime, kOffline };
-
-/// The shipped second member of the offline ensemble, beside models/emotion.safetensors.
-inline constexpr const char* kEnsembleMemberModel = "models/emotion-ensemble-member.safetensors";
-
-/// The default model files for `use`: default_model_path(), followed for kOffline by the
-/// shipped kEnsembleMemberModel when it is there and $EMOMUSIC_MODEL is not set (a model the
-/// user chose is used alone). Throws ModelError as default_model_path() does.
-std::vector<std::filesystem::path> default_model_paths(ModelUse use);
 
 }  // namespace emomusic

@@ -37,9 +37,8 @@ struct FaceClassifierOptions {
 enum class InputKind { kStill, kStream };
 
 /// The classifier options for `kind`, where the user's choices (`models`, `tta`) are not given:
-/// photos get the shipped ensemble (default_model_paths(ModelUse::kOffline)) and
-/// kStillImageTta, streams the one fast model and kStreamTta. Throws ModelError when no model is
-/// given and none is shipped.
+/// the default model (core/paths.hpp, default_model_path()), with kStillImageTta for photos and
+/// kStreamTta for streams. Throws ModelError when no model is given and none is shipped.
 FaceClassifierOptions default_classifier_options(InputKind kind,
                                                  std::vector<std::filesystem::path> models = {},
                                                  std::optional<nn::Tta> tta = std::nullopt);
