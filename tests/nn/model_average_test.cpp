@@ -128,6 +128,8 @@ TEST_F(ModelAverageTest, RefusesWhatCannotBeAveragedNamingTheFile) {
   expect_error([&] { average_models({a, b}, {1}); }, "1 weights for 2 models", false);
   expect_error([&] { average_models({a, b}, {1, 0}); }, "weight 0", false);
   expect_error([&] { average_models({a, b}, {1, std::nan("")}); }, "weight nan", false);
+  const double huge = std::numeric_limits<double>::max();
+  expect_error([&] { average_models({a, b}, {huge, huge}); }, "add up to more", false);
 
   auto wider = small_spec();
   wider.arch.channels = {4, 12};

@@ -36,6 +36,9 @@ std::vector<double> normalised_weights(std::vector<double> weights, std::size_t 
     }
   }
   const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+  // Each finite, yet their sum can overflow, which would turn every weight into 0.
+  if (!std::isfinite(sum))
+    throw UsageError("the averaging weights add up to more than a double holds");
   for (double& w : weights) w /= sum;
   return weights;
 }
