@@ -75,47 +75,51 @@ json class_counts_of(const json& training) {
   return training.is_object() ? training.value(kClassCountsKey, json()) : json();
 }
 
+// What is averaged, in the network's order: the parameters and the floating-point buffers (batch
+// norm's running statistics, not its integer step counter). Networks of one architecture list them
+// in the same order.
+std::vector<torch::Tensor> averaged_tensors(EmotionNet& net) {
+  std::vector<torch::Tensor> tensors = net->parameters();
+  for (const auto& b : net->buffers()) {
+    if (b.is_floating_point()) tensors.push_back(b);
+  }
+  return tensors;
+}
+
+// One entry of the training summary's kAveragedFromKey list.
+json ingredient(const fs::path& path, double weight, const json& training) {
+  return {{"file", path.filename().string()}, {"weight", weight}, {"training", training}};
+}
+
 }  // namespace
 
 LoadedModel average_models(const std::vector<fs::path>& models, std::vector<double> weights) {
   weights = normalised_weights(std::move(weights), models.size());
+  // The first model holds the sums; its spec stays the reference the others are checked against
+  // until the averaged input normalisation replaces it at the end.
   LoadedModel mean = load_model(models.front());
-  json ingredients = json::array();
-  const auto record = [&](const fs::path& path, double weight, const json& training) {
-    ingredients.push_back(
-        {{"file", path.filename().string()}, {"weight", weight}, {"training", training}});
-  };
-  record(models.front(), weights.front(), mean.training);
-  const ModelSpec first_spec = mean.spec;
   const json first_counts = class_counts_of(mean.training);
   bool same_counts = !first_counts.is_null();
+  json ingredients = json::array({ingredient(models.front(), weights.front(), mean.training)});
+  double input_mean = weights.front() * mean.spec.input.mean;
+  double input_std = weights.front() * mean.spec.input.std;
 
   torch::NoGradGuard no_grad;
-  auto parameters = mean.net->named_parameters();
-  auto buffers = mean.net->named_buffers();
-  for (auto& p : parameters) p.value().mul_(weights.front());
-  for (auto& b : buffers) {
-    if (b.value().is_floating_point()) b.value().mul_(weights.front());
-  }
-  mean.spec.input.mean *= weights.front();
-  mean.spec.input.std *= weights.front();
+  const auto sums = averaged_tensors(mean.net);
+  for (const auto& t : sums) t.mul_(weights.front());
   for (std::size_t i = 1; i < models.size(); ++i) {
-    const LoadedModel other = load_model(models[i]);
-    check_compatible(first_spec, models.front(), other.spec, models[i]);
-    const double w = weights[i];
-    // Same architecture, so the same names in the same order (checked by load_model's tensors).
-    const auto other_parameters = other.net->named_parameters();
-    for (auto& p : parameters) p.value().add_(other_parameters[p.key()], w);
-    const auto other_buffers = other.net->named_buffers();
-    for (auto& b : buffers) {
-      if (b.value().is_floating_point()) b.value().add_(other_buffers[b.key()], w);
-    }
-    mean.spec.input.mean += w * other.spec.input.mean;
-    mean.spec.input.std += w * other.spec.input.std;
-    record(models[i], w, other.training);
+    LoadedModel other = load_model(models[i]);
+    check_compatible(mean.spec, models.front(), other.spec, models[i]);
+    const auto terms = averaged_tensors(other.net);
+    for (std::size_t k = 0; k < sums.size(); ++k) sums[k].add_(terms[k], weights[i]);
+    input_mean += weights[i] * other.spec.input.mean;
+    input_std += weights[i] * other.spec.input.std;
+    ingredients.push_back(ingredient(models[i], weights[i], other.training));
     same_counts = same_counts && class_counts_of(other.training) == first_counts;
   }
 
+  mean.spec.input.mean = input_mean;
+  mean.spec.input.std = input_std;
   mean.training = json::object();
   mean.training[kAveragedFromKey] = std::move(ingredients);
   if (same_counts) mean.training[kClassCountsKey] = first_counts;
