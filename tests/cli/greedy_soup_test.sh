@@ -3,15 +3,12 @@
 # decision against the scores it printed, the soup it writes (and that file's own score), and
 # its refusals.
 # Usage: greedy_soup_test.sh EMOMUSIC SOURCE_DIR
-EMOMUSIC=$1
+export EMOMUSIC=$1  # the binary the scripts run
 SCRIPT=$2/scripts/greedy_soup.sh
 EVALUATE=$2/scripts/evaluate_real_faces.sh
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
-# 77: skipped (CTest's SKIP_RETURN_CODE for cli.greedy_soup).
-command -v python3 >/dev/null || { echo "SKIP: no python3 (the script reads scores with it)"; exit 77; }
-export XDG_CACHE_HOME=$WORK/cache EMOMUSIC
-export FACES=$WORK/faces FER=$WORK/fer.csv
+real_faces_env  # may exit 77: skipped (CTest's SKIP_RETURN_CODE for cli.greedy_soup)
 
 fer_csv "$FER" 6 Training PublicTest
 # CK+ crops with the FER fixture's pattern (class c: a bright band at rows 3+6c…), two subjects.

@@ -12,6 +12,13 @@ expect_exit() {
 expect_in() { grep -q -- "$2" "$1" || { cat "$1" >&2; fail "'$2' not in $1"; }; }
 expect_not_in() { ! grep -q -- "$2" "$1" || fail "'$2' unexpectedly in $1"; }
 
+# real_faces_env: the environment of scripts/evaluate_real_faces.sh and greedy_soup.sh, pointed at
+# a miniature under $WORK (FACES, FER); exits 77 (skipped) without python3, which both need.
+real_faces_env() {
+  command -v python3 >/dev/null || { echo "SKIP: no python3 (the real-faces scripts need it)"; exit 77; }
+  export XDG_CACHE_HOME=$WORK/cache FACES=$WORK/faces FER=$WORK/fer.csv
+}
+
 # fer_csv FILE ROWS_PER_CLASS SPLIT...: a synthetic FER2013 CSV whose classes are learnable.
 fer_csv() {
   local file=$1 per=$2; shift 2

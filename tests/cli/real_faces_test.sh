@@ -3,15 +3,12 @@
 # by subject, crops measured without detection, the options passed to eval (--margin to the
 # photographs' only), the table and JSON.
 # Usage: real_faces_test.sh EMOMUSIC MAKE_TINY_MODEL SOURCE_DIR
-EMOMUSIC=$1
+export EMOMUSIC=$1  # the binary the scripts run
 MAKE_TINY_MODEL=$2
 SCRIPT=$3/scripts/evaluate_real_faces.sh
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 . "$(dirname "$0")/lib.sh"
-# 77: skipped (CTest's SKIP_RETURN_CODE for cli.real_faces).
-command -v python3 >/dev/null || { echo "SKIP: no python3 (the script formats with it)"; exit 77; }
-export XDG_CACHE_HOME=$WORK/cache EMOMUSIC
-export FACES=$WORK/faces FER=$WORK/fer.csv
+real_faces_env  # may exit 77: skipped (CTest's SKIP_RETURN_CODE for cli.real_faces)
 
 "$MAKE_TINY_MODEL" "$WORK/m.safetensors" || fail "make_tiny_model"
 fer_csv "$FER" 2 Training PublicTest
