@@ -16,7 +16,7 @@
 # "alone", "with", "joined"}], "soup": [models], "score"}; scores are accuracies in [0, 1].
 # EVAL_OPTIONs go to every eval (e.g. --tta none --threads 2). Environment: as
 # evaluate_real_faces.sh's (EMOMUSIC, FACES, FER). Exit codes: 2 usage, 3 SOUP is one of the
-# models, else evaluate_real_faces.sh's or emomusic average's.
+# models or its folder does not exist, else evaluate_real_faces.sh's or emomusic average's.
 set -euo pipefail
 shopt -s inherit_errexit  # a failed eval inside $(score …) stops the script with its exit code
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +54,8 @@ for m in "${models[@]}"; do
     exit 3
   fi
 done
+# Checked before the evals, which take minutes, rather than when the soup is written.
+[ -d "$(dirname "$out")" ] || { echo "$out: its folder does not exist" >&2; exit 3; }
 if [ -e "$out" ] && [ ${#overwrite[@]} -eq 0 ]; then
   echo "$out: exists (--overwrite replaces it)" >&2
   exit 2

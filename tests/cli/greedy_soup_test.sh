@@ -98,12 +98,22 @@ expect_in "$WORK/out" "^first "
 expect_in "$WORK/out" "soup of [12]: .* -> $WORK/soup.safetensors"
 
 # Refusals: an existing soup without --overwrite (2), a soup onto one of its models (3), one
-# model (2), no --out (2), a network of another shape (4, nothing written).
+# model (2), a missing folder (3), no --out (2), a network of another shape (4, nothing written).
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" "${models[@]}"
 expect_in "$WORK/err" "exists"
 expect_exit 3 bash "$SCRIPT" "${ON[@]}" --out "$WORK/ft1.safetensors" --overwrite "${models[@]}"
 cmp -s "$WORK/ft1.safetensors" "$WORK/ft1.copy" || fail "the soup wrote over one of its models"
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" --out "$WORK/x.safetensors" "$WORK/ft1.safetensors"
+# A soup with nowhere to go is refused before any eval: the binary, behind a wrapper that logs
+# each call, is never run.
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$WORK/calls" "$EMOMUSIC" >"$WORK/logged"
+chmod +x "$WORK/logged"
+EMOMUSIC=$WORK/logged expect_exit 3 bash "$SCRIPT" "${ON[@]}" --out "$WORK/no/soup.safetensors" \
+  "${models[@]}"
+expect_in "$WORK/err" "no/soup.safetensors: its folder does not exist"
+[ ! -e "$WORK/calls" ] || fail "evals ran before the soup's folder was checked: $(cat "$WORK/calls")"
+EMOMUSIC=$WORK/logged expect_exit 0 "$WORK/logged" --version
+[ -s "$WORK/calls" ] || fail "the logging wrapper logs nothing"
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" "${models[@]}"
 expect_exit 4 bash "$SCRIPT" "${ON[@]}" --out "$WORK/x.safetensors" "$WORK/ft1.safetensors" \
   "$WORK/other.safetensors" -- --tta none
