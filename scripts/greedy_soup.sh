@@ -64,11 +64,9 @@ fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# score MODEL…: the mean accuracy on the --on sets of the models as one ensemble (one model here).
+# score MODEL: the model's mean accuracy on the --on sets.
 score() {
-  local args=() m
-  for m in "$@"; do args+=(--model "$m"); done
-  bash "$EVALUATE" --json --only "$on" "${args[@]}" "${eval_args[@]}" >"$WORK/eval.json"
+  bash "$EVALUATE" --json --only "$on" --model "$1" "${eval_args[@]}" >"$WORK/eval.json"
   python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))
 print(repr(sum(s["accuracy"] for s in r.values()) / len(r)))' "$WORK/eval.json"
@@ -111,8 +109,8 @@ fi
 printf '%s\n' "${steps[@]}" >"$WORK/steps"
 python3 - "$WORK/steps" "$json" "$on" "$out" "$best" "${eval_args[@]}" <<'PY'
 import json, sys
-steps_file, as_json, on, out, score = sys.argv[1], sys.argv[2] == "1", *sys.argv[3:5], float(sys.argv[5])
-eval_options, steps = sys.argv[6:], []
+steps_file, as_json, on, out = sys.argv[1], sys.argv[2] == "1", sys.argv[3], sys.argv[4]
+score, eval_options, steps = float(sys.argv[5]), sys.argv[6:], []
 for line in open(steps_file).read().splitlines():
     model, alone, with_, joined = line.split("\t")
     steps.append({"model": model, "alone": float(alone), "with": float(with_),

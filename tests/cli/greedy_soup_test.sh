@@ -48,7 +48,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 given = sys.argv[2:]
 steps = r["steps"]
-assert r["on"] == ["publictest", "ckplus-a"] and r["eval_options"] == ["--tta", "none", "--threads", "1"], r
+assert r["on"] == ["publictest", "ckplus-a"], r["on"]
+assert r["eval_options"] == ["--tta", "none", "--threads", "1"], r["eval_options"]
 assert sorted(s["model"] for s in steps) == sorted(given), steps
 alone = [s["alone"] for s in steps]
 assert alone == sorted(alone, reverse=True), "not best first: %s" % alone
@@ -93,7 +94,8 @@ assert abs(got - float(sys.argv[2])) < 1e-9, (got, sys.argv[2])' "$WORK/soup.jso
   || fail "the soup does not score what the steps said"
 
 # The table names each step and where the soup went.
-expect_exit 0 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" --overwrite "${models[@]:0:2}"
+expect_exit 0 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" --overwrite \
+  "${models[@]:0:2}"
 expect_in "$WORK/out" "^first "
 expect_in "$WORK/out" "soup of [12]: .* -> $WORK/soup.safetensors"
 
@@ -111,8 +113,8 @@ chmod +x "$WORK/logged"
 EMOMUSIC=$WORK/logged expect_exit 3 bash "$SCRIPT" "${ON[@]}" --out "$WORK/no/soup.safetensors" \
   "${models[@]}"
 expect_in "$WORK/err" "no/soup.safetensors: its folder does not exist"
-[ ! -e "$WORK/calls" ] || fail "evals ran before the soup's folder was checked: $(cat "$WORK/calls")"
-EMOMUSIC=$WORK/logged expect_exit 0 "$WORK/logged" --version
+[ ! -e "$WORK/calls" ] || fail "evals ran before the folder was checked: $(cat "$WORK/calls")"
+expect_exit 0 "$WORK/logged" --version
 [ -s "$WORK/calls" ] || fail "the logging wrapper logs nothing"
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" "${models[@]}"
 expect_exit 4 bash "$SCRIPT" "${ON[@]}" --out "$WORK/x.safetensors" "$WORK/ft1.safetensors" \

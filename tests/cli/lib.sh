@@ -15,7 +15,8 @@ expect_not_in() { ! grep -q -- "$2" "$1" || fail "'$2' unexpectedly in $1"; }
 # real_faces_env: the environment of scripts/evaluate_real_faces.sh and greedy_soup.sh, pointed at
 # a miniature under $WORK (FACES, FER); exits 77 (skipped) without python3, which both need.
 real_faces_env() {
-  command -v python3 >/dev/null || { echo "SKIP: no python3 (the real-faces scripts need it)"; exit 77; }
+  command -v python3 >/dev/null ||
+    { echo "SKIP: no python3 (the real-faces scripts need it)"; exit 77; }
   export XDG_CACHE_HOME=$WORK/cache FACES=$WORK/faces FER=$WORK/fer.csv
 }
 
