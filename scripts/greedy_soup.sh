@@ -16,7 +16,8 @@
 # "alone", "with", "joined"}], "soup": [models], "score"}; scores are accuracies in [0, 1].
 # EVAL_OPTIONs go to every eval (e.g. --tta none --threads 2). Environment: as
 # evaluate_real_faces.sh's (EMOMUSIC, FACES, FER). Exit codes: 2 usage, 3 SOUP is one of the
-# models or its folder does not exist, else evaluate_real_faces.sh's or emomusic average's.
+# models or its folder does not exist, 8 the soup could not be written, else
+# evaluate_real_faces.sh's or emomusic average's.
 set -euo pipefail
 shopt -s inherit_errexit  # a failed eval inside $(score …) stops the script with its exit code
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,7 +63,8 @@ if [ -e "$out" ] && [ ${#overwrite[@]} -eq 0 ]; then
 fi
 
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+tmp=  # the one-model soup's copy, until it is renamed
+trap 'rm -rf "$WORK"; [ -z "$tmp" ] || rm -f "$tmp"' EXIT
 
 # score MODEL: the model's mean accuracy on the --on sets.
 score() {
@@ -103,7 +105,8 @@ if [ "${#soup[@]}" -ge 2 ]; then
 else
   # A copy beside SOUP, then renamed over it: SOUP is never seen half written.
   tmp=$(mktemp "$(dirname "$out")/.soup.XXXXXX")
-  cp "${soup[0]}" "$tmp" && mv -f "$tmp" "$out"
+  cp "${soup[0]}" "$tmp" || { echo "$out: the soup could not be written" >&2; exit 8; }
+  mv -f "$tmp" "$out"
 fi
 
 printf '%s\n' "${steps[@]}" >"$WORK/steps"

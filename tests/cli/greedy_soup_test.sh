@@ -99,6 +99,31 @@ expect_exit 0 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" --overwri
 expect_in "$WORK/out" "^first "
 expect_in "$WORK/out" "soup of [12]: .* -> $WORK/soup.safetensors"
 
+# A fine-tune that learnt the wrong labels (each class as the next) never joins: the soup is the
+# best model alone, copied. A copy that fails (a `cp` that fails, as on a full disk) is exit 8,
+# leaving neither the soup nor its temporary copy.
+awk -F, 'NR == 1 { print; next } { $1 = ($1 + 1) % 7; print }' OFS=, "$FER" >"$WORK/wrong.csv"
+expect_exit 0 "$EMOMUSIC" train --data "$FER" --out "$WORK/right.safetensors" --epochs 8 \
+  --lr 0.01 --channels "8,16" --hidden 16 --batch-size 16 --threads 1
+expect_exit 0 "$EMOMUSIC" train --data "$WORK/wrong.csv" --init "$WORK/right.safetensors" \
+  --out "$WORK/wrong.safetensors" --epochs 8 --lr 0.01 --batch-size 16 --threads 1
+pair=("$WORK/right.safetensors" "$WORK/wrong.safetensors")
+mkdir "$WORK/one"
+expect_exit 0 bash "$SCRIPT" --json --on publictest --out "$WORK/one/soup.safetensors" \
+  "${pair[@]}" -- --tta none --threads 1
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["soup"] == [sys.argv[2]] and not r["steps"][1]["joined"], r' "$WORK/out" "${pair[0]}" \
+  || fail "the wrong-label fine-tune joined the soup"
+cmp -s "$WORK/right.safetensors" "$WORK/one/soup.safetensors" || fail "the soup is not the copy"
+mkdir "$WORK/failing"
+printf '#!/bin/sh\nexit 1\n' >"$WORK/failing/cp"
+chmod +x "$WORK/failing/cp"
+PATH=$WORK/failing:$PATH expect_exit 8 bash "$SCRIPT" --on publictest \
+  --out "$WORK/one/x.safetensors" "${pair[@]}" -- --tta none --threads 1
+expect_in "$WORK/err" "x.safetensors: the soup could not be written"
+[ "$(ls -A "$WORK/one")" = soup.safetensors ] || fail "a failed copy left: $(ls -A "$WORK/one")"
+
 # Refusals: an existing soup without --overwrite (2), a soup onto one of its models (3), one
 # model (2), a missing folder (3), no --out (2), a network of another shape (4, nothing written).
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" "${models[@]}"
