@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --overwrite) overwrite=(--overwrite) ;;
     --on) on=${2:-}; [ -n "$on" ] || usage "--on needs a list of sets"; shift ;;
     --json) json=1 ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; eval_args=("$@"); break ;;
     -*) usage "unknown option '$1'" ;;
     *) models+=("$1") ;;

@@ -124,6 +124,12 @@ PATH=$WORK/failing:$PATH expect_exit 8 bash "$SCRIPT" --on publictest \
 expect_in "$WORK/err" "x.safetensors: the soup could not be written"
 [ "$(ls -A "$WORK/one")" = soup.safetensors ] || fail "a failed copy left: $(ls -A "$WORK/one")"
 
+# --help is the script's whole header comment, and nothing of its code.
+expect_exit 0 bash "$SCRIPT" --help
+expect_in "$WORK/out" "^A greedy model soup"
+expect_in "$WORK/out" "average's.$"
+expect_not_in "$WORK/out" "set -e"
+
 # Refusals: an existing soup without --overwrite (2), a soup onto one of its models (3), one
 # model (2), a missing folder (3), no --out (2), a network of another shape (4, nothing written).
 expect_exit 2 bash "$SCRIPT" "${ON[@]}" --out "$WORK/soup.safetensors" "${models[@]}"
