@@ -3,8 +3,12 @@
 // autocast) and its scope, channels-last weights, and the learning-rate scaling rule.
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <memory>
+#include <sstream>
 
 #include "emomusic/core/emotion.hpp"
 #include "emomusic/core/error.hpp"
@@ -12,6 +16,7 @@
 #include "emomusic/data/loader.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
+#include "emomusic/train/cpu_features.hpp"
 #include "emomusic/train/option_ranges.hpp"
 #include "emomusic/train/trainer.hpp"
 #include "fer_fixture.hpp"
@@ -219,6 +224,34 @@ TEST_F(DevicePath, Bf16TrainsAndLeavesAutocastAsItWas) {
   const auto history = train_model(options_, train_, {}).history;
   ASSERT_EQ(history.size(), 6u);
   EXPECT_LT(history.back().train_loss, 0.8 * history.front().train_loss);
+}
+
+// Emulated bf16 trains many times slower than fp32: the run says so where this CPU lacks the
+// instructions, and only there, and never for fp32.
+TEST_F(DevicePath, Bf16WarnsWhereTheCpuEmulatesIt) {
+  std::ostringstream log;
+  struct RestoreLogger {
+    std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+    ~RestoreLogger() { spdlog::set_default_logger(previous); }
+  } restore;
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "bf16-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  const auto warned = [&] {
+    return log.str().find("no bfloat16 instructions") != std::string::npos;
+  };
+  options_.batch_size = static_cast<int>(train_.size());
+  train_model(options_, train_, {});
+  EXPECT_FALSE(warned()) << log.str();
+
+  options_.precision = Precision::kBf16;
+  options_.overwrite = true;
+  train_model(options_, train_, {});
+  const auto native = cpu_has_native_bf16();
+  if (native == false) {
+    EXPECT_TRUE(warned()) << log.str();
+  } else {
+    EXPECT_FALSE(warned()) << log.str();
+  }
 }
 
 TEST_F(DevicePath, ANonFiniteLossStopsTrainingNamingTheSteps) {

@@ -18,6 +18,7 @@
 #include "emomusic/nn/class_prior.hpp"
 #include "emomusic/nn/model_file.hpp"
 #include "emomusic/nn/preprocess.hpp"
+#include "emomusic/train/cpu_features.hpp"
 #include "emomusic/train/evaluate.hpp"
 #include "emomusic/train/option_ranges.hpp"
 #include "history.hpp"
@@ -286,6 +287,11 @@ void begin(TrainingRun& run, int start_epoch) {
   spdlog::info("training {} ({} parameters) on {} images, validating on {}, {} epochs on {}{}",
                run.spec.arch.name, nn::count_parameters(*run.net), run.train.size(), run.val.size(),
                o.epochs, run.device.str(), o.precision == Precision::kBf16 ? " in bf16" : "");
+  if (o.precision == Precision::kBf16 && run.device.is_cpu() && cpu_has_native_bf16() == false) {
+    spdlog::warn(
+        "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): precision bf16 is "
+        "emulated here and trains many times slower than fp32");
+  }
   if (parallel.active()) {
     spdlog::info("global batch {} ({} ranks x {} images per step)", run.global_batch(),
                  parallel.world(), o.batch_size);

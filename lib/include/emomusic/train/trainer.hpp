@@ -39,7 +39,7 @@ enum class Precision {
   /// Autocast to bfloat16 (convolutions and dense layers; the loss stays float32), the
   /// tensor-core format of current GPUs. On the CPU it goes through LibTorch's CPU autocast:
   /// 2.5 times as fast as float32 on a CPU with AMX (221 against 89 images/s, one thread), and
-  /// likely slower than float32 on CPUs without bfloat16 instructions.
+  /// 12 times slower where it is emulated, without bfloat16 instructions (cpu_features.hpp).
   kBf16,
 };
 /// The names of the Precision values, in their order: "fp32", "bf16".
