@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --json) json=1 ;;
     --only) only=${2:?--only needs a list of sets}; shift ;;
     --margin) photo_args=(--margin "${2:?--margin needs a number}"); shift ;;
-    -h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) eval_args+=("$1") ;;
   esac
   shift

@@ -56,6 +56,12 @@ expect_not_in "$WORK/out" "taiwanese"
 # Nothing is left behind in the data's folders.
 [ "$(find "$FACES" -type f | wc -l)" -eq 10 ] || fail "the script wrote into the data's folders"
 
+# --help is the script's whole header comment, and nothing of its code.
+expect_exit 0 bash "$SCRIPT" --help
+expect_in "$WORK/out" "^Measures a model"
+expect_in "$WORK/out" "fer2013.csv.gz).$"
+expect_not_in "$WORK/out" "set -e"
+
 expect_exit 2 bash "$SCRIPT" --only ckplus-c --model "$WORK/m.safetensors"
 expect_in "$WORK/err" "unknown set 'ckplus-c'"
 expect_exit 4 bash "$SCRIPT" --only publictest --model "$WORK/none.safetensors"
