@@ -36,8 +36,9 @@ die() {
 # The recipe that gave 68.7% with tencrop in 36 epochs (device.md) at batch 64, fp32. Here at
 # batch 128 with the rate scaled from its batch-64 value (--lr-batch 64) and bf16 autocast: the
 # H200 ran that recipe at 3% of its bf16 rate, bound by launches and syncs, so bigger steps and
-# bf16 are what raise images/s. On this project's CPU bf16 autocast doubled the training rate
-# with the same validation accuracy after 14 fine-tuning epochs (models/MODEL_CARD.md).
+# bf16 are what raise images/s. On the project's earlier CPU (Intel, AMX) bf16 autocast doubled
+# the training rate with the same validation accuracy after 14 fine-tuning epochs
+# (models/MODEL_CARD.md); GPUs since Ampere compute bf16 natively.
 SGD_RECIPE=(--optimizer sgd --lr 0.01 --lr-batch 64 --momentum 0.9 --weight-decay 5e-4
   --schedule cosine --warmup 2 --batch-size 128 --precision bf16)
 WIDE_VGG_OPTIONS=(--arch vgg --channels "64,128,256,512" --convs-per-stage 2 --hidden 1024
