@@ -4,6 +4,9 @@
 #include <istream>
 #include <sstream>
 #include <string>
+#include <string_view>
+
+#include "emomusic/core/text.hpp"
 
 namespace emomusic::train {
 
@@ -14,12 +17,11 @@ namespace {
 std::optional<bool> first_flags_have_bf16(std::istream& cpuinfo) {
   for (std::string line; std::getline(cpuinfo, line);) {
     const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::istringstream key(line.substr(0, colon));
-    std::string name;
-    std::string more;
-    key >> name;
-    if (name != "flags" || (key >> more)) continue;  // "flags", not "vmx flags"
+    // "flags", not "vmx flags"
+    if (colon == std::string::npos ||
+        trim_whitespace(std::string_view(line).substr(0, colon)) != "flags") {
+      continue;
+    }
     std::istringstream flags(line.substr(colon + 1));
     for (std::string flag; flags >> flag;) {
       if (flag == "avx512_bf16" || flag == "amx_bf16") return true;
